@@ -1,0 +1,29 @@
+// Bundles the CLI with esbuild: one ESM entry plus lazily loaded chunks, so start-up only
+// parses what the chosen command needs. Native modules stay external.
+import { build } from 'esbuild';
+import { chmodSync, rmSync } from 'node:fs';
+
+const external = ['better-sqlite3', 'node-pty'];
+
+rmSync('dist', { recursive: true, force: true });
+await build({
+  entryPoints: { cli: 'src/app/cli.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  external,
+  logLevel: 'warning',
+  chunkNames: 'chunks/[name]-[hash]',
+  // Some dependencies are CommonJS and call require(); give the ESM bundle one.
+  banner: {
+    js: "#!/usr/bin/env node\nimport { createRequire as __pmcCreateRequire } from 'node:module';\nconst require = __pmcCreateRequire(import.meta.url);",
+  },
+  define: { 'process.env.PMC_BUNDLED': '"1"' },
+});
+chmodSync('dist/cli.js', 0o755);
