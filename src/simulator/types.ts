@@ -64,3 +64,74 @@ export function paramError(errors: Record<string, string>): SimHttpError {
 export function dieError(message: string): SimHttpError {
   return new SimHttpError(500, message);
 }
+
+/** Fault injection, settable at start and while running. */
+export interface SimFaults {
+  /** Added to every API response, in milliseconds. */
+  latencyMs: number;
+  /** Probability (0..1) that an API request fails with a 500. */
+  errorRate: number;
+  /** Probability (0..1) that the connection is reset without an answer. */
+  resetRate: number;
+  /** Probability (0..1) that a 200 answer carries a malformed JSON body. */
+  malformedRate: number;
+  /** Nodes that are down: calls proxied to them answer 595, and they list as offline. */
+  offlineNodes: string[];
+  /** Ticket lifetime in seconds (PVE: 7200). */
+  ticketLifetimeSec: number;
+}
+
+export const DEFAULT_FAULTS: SimFaults = {
+  latencyMs: 0,
+  errorRate: 0,
+  resetRate: 0,
+  malformedRate: 0,
+  offlineNodes: [],
+  ticketLifetimeSec: 7200,
+};
+
+export interface SimFaultController {
+  get(): SimFaults;
+  set(patch: Partial<SimFaults>): SimFaults;
+  /** Invalidates every ticket issued so far (the "ticket expired mid-session" fault). */
+  expireTickets(): void;
+}
+
+export interface SimCredentials {
+  username: string;
+  password: string;
+  /** `user@realm!tokenid` */
+  tokenId: string;
+  tokenSecret: string;
+}
+
+export interface SimulatorOptions {
+  /** 0 (default) picks a free port. The simulator only ever binds 127.0.0.1. */
+  port?: number;
+  /** `homelab` (default): 3 nodes, ~40 guests. `generated`: `guests` guests over N nodes. */
+  scenario?: 'homelab' | 'generated';
+  guests?: number;
+  seed?: number;
+  /** Task durations are multiplied by this: 1 = realistic, 0.01 = fast tests. */
+  timeScale?: number;
+  faults?: Partial<SimFaults>;
+  /** Fixed credentials (default: random secrets, generated at start). */
+  rootPassword?: string;
+  tokenSecret?: string;
+}
+
+export interface SimulatorHandle {
+  /** `https://127.0.0.1:<port>` (the API lives under /api2/json). */
+  url: string;
+  port: number;
+  /** SHA-256 of the certificate, `AB:CD:...` upper-case, as PVE shows `ssl_fingerprint`. */
+  fingerprint: string;
+  certPem: string;
+  /** root@pam with full rights, and its token `root@pam!mpc`. */
+  root: SimCredentials;
+  /** auditor@pve with read-only rights (VM.Audit, Sys.Audit, Datastore.Audit), and its
+   * token `auditor@pve!ro`: for permission (403) tests. */
+  auditor: SimCredentials;
+  faults: SimFaultController;
+  close(): Promise<void>;
+}

@@ -1,0 +1,54 @@
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultConfigPath, loadConfigFile, saveConfigFile } from './configFile.js';
+
+const dir = () => mkdtempSync(join(tmpdir(), 'pmc-config-'));
+
+describe('config file', () => {
+  it('lives under XDG_CONFIG_HOME', () => {
+    expect(defaultConfigPath({ XDG_CONFIG_HOME: '/x' })).toBe('/x/proxmox-mpc/config.yml');
+  });
+
+  it('a missing file is an empty config', () => {
+    const loaded = loadConfigFile(join(dir(), 'none.yml'));
+    expect(loaded.exists).toBe(false);
+    expect(loaded.config.profiles).toEqual({});
+  });
+
+  it('saves with mode 0600 and loads back what it saved', () => {
+    const path = join(dir(), 'sub', 'config.yml');
+    const config = { defaultProfile: 'lab', profiles: { lab: { endpoint: 'https://pve:8006', tokenId: 'root@pam!x', tokenSecret: 's' } } };
+    saveConfigFile(path, config);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const loaded = loadConfigFile(path);
+    expect(loaded.config).toEqual(config);
+    expect(loaded.warnings).toEqual([]);
+  });
+
+  it('warns when others can read it', () => {
+    const path = join(dir(), 'config.yml');
+    writeFileSync(path, 'profiles: {}\n', { mode: 0o644 });
+    expect(loadConfigFile(path).warnings[0]).toMatch(/chmod 600/);
+  });
+
+  it('names the file and line of a YAML syntax error', () => {
+    const path = join(dir(), 'config.yml');
+    writeFileSync(path, 'profiles:\n  lab:\n    endpoint: [https://x\n', { mode: 0o600 });
+    expect(() => loadConfigFile(path)).toThrow(new RegExp(`^${path}:\\d+:\\d+: YAML syntax error`));
+  });
+
+  it('names the file, line and key of a schema error', () => {
+    const path = join(dir(), 'config.yml');
+    writeFileSync(path, 'profiles:\n  lab:\n    endpoint: https://x\n    insecure: maybe\n', { mode: 0o600 });
+    expect(() => loadConfigFile(path)).toThrow(new RegExp(`^${path}:4: 'profiles.lab.insecure'`));
+    expect(readFileSync(path, 'utf8')).toContain('maybe');
+  });
+
+  it('rejects unknown keys so typos do not pass silently', () => {
+    const path = join(dir(), 'config.yml');
+    writeFileSync(path, 'profiles:\n  lab:\n    endpiont: https://x\n', { mode: 0o600 });
+    expect(() => loadConfigFile(path)).toThrow(/profiles\.lab/);
+  });
+});

@@ -1,0 +1,93 @@
+// The user's connection profiles: $XDG_CONFIG_HOME/proxmox-mpc/config.yml, mode 0600.
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseDocument, stringify } from 'yaml';
+import { z } from 'zod';
+import { UserError } from '../app/userError.js';
+
+export const profileSchema = z
+  .object({
+    endpoint: z.string().min(1),
+    tokenId: z.string().optional(),
+    tokenSecret: z.string().optional(),
+    username: z.string().optional(),
+    password: z.string().optional(),
+    realm: z.enum(['pam', 'pve']).optional(),
+    insecure: z.boolean().optional(),
+    fingerprint: z.string().optional(),
+    timeoutMs: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const configFileSchema = z
+  .object({
+    defaultProfile: z.string().optional(),
+    profiles: z.record(z.string(), profileSchema).default({}),
+  })
+  .strict();
+
+export type ProfileConfig = z.infer<typeof profileSchema>;
+export type ConfigFile = z.infer<typeof configFileSchema>;
+
+export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME !== '' ? env.XDG_CONFIG_HOME : join(homedir(), '.config');
+  return join(base, 'proxmox-mpc', 'config.yml');
+}
+
+export interface LoadedConfig {
+  path: string;
+  exists: boolean;
+  config: ConfigFile;
+  warnings: string[];
+}
+
+export function loadConfigFile(path: string): LoadedConfig {
+  if (!existsSync(path)) return { path, exists: false, config: { profiles: {} }, warnings: [] };
+  const warnings: string[] = [];
+  const mode = statSync(path).mode & 0o777;
+  if (mode & 0o077) {
+    warnings.push(`${path} is readable by others (mode ${mode.toString(8)}): run chmod 600 ${path}`);
+  }
+  const text = readFileSync(path, 'utf8');
+  const doc = parseDocument(text, { prettyErrors: true });
+  const syntax = doc.errors[0];
+  if (syntax) {
+    const line = syntax.linePos?.[0];
+    const where = line ? `${path}:${line.line}:${line.col}` : path;
+    throw new UserError(`${where}: YAML syntax error: ${syntax.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
+  }
+  const parsed = configFileSchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = issue.path.join('.');
+    const lineNo = lineOfKeyPath(doc, issue.path, text);
+    throw new UserError(`${path}${lineNo ? `:${lineNo}` : ''}: ${key ? `'${key}': ` : ''}${issue.message}`);
+  }
+  return { path, exists: true, config: parsed.data, warnings };
+}
+
+function lineOfKeyPath(doc: ReturnType<typeof parseDocument>, keyPath: PropertyKey[], text: string): number | undefined {
+  const strPath = keyPath.filter((k): k is string | number => typeof k === 'string' || typeof k === 'number');
+  for (let n = strPath.length; n > 0; n--) {
+    const node = doc.getIn(strPath.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+    const offset = node?.range?.[0];
+    if (offset !== undefined) return lineAt(text, offset);
+  }
+  return undefined;
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/** Writes atomically (temp file + rename) with mode 0600. */
+export function saveConfigFile(path: string, config: ConfigFile): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, stringify(config), { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, path);
+}
