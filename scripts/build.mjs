@@ -1,7 +1,9 @@
 // Bundles the CLI with esbuild: one ESM entry plus lazily loaded chunks, so start-up only
 // parses what the chosen command needs. Native modules stay external.
 import { build } from 'esbuild';
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 const external = ['better-sqlite3', 'node-pty'];
 
@@ -24,6 +26,6 @@ await build({
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __pmcCreateRequire } from 'node:module';\nconst require = __pmcCreateRequire(import.meta.url);",
   },
-  define: { 'process.env.PMC_BUNDLED': '"1"' },
+  define: { 'process.env.PMC_BUNDLED': '"1"', __PMC_VERSION__: JSON.stringify(version) },
 });
 chmodSync('dist/cli.js', 0o755);
