@@ -1,6 +1,7 @@
 // UPIDs identify PVE tasks: UPID:node:PID:PSTART:STARTTIME:type:id:user:
 // (pve-common PVE/UPID.pm: pid and starttime are 8 upper-case hex digits, pstart 8 or 9;
-// id may be empty; user may carry a token id after `!`; a trailing colon ends it.)
+// type, id and user hold no `:`, `/` or white space; id may be empty; user may carry a token
+// id after `!`; a trailing colon ends it.)
 
 export interface Upid {
   node: string;
@@ -14,7 +15,11 @@ export interface Upid {
 }
 
 const UPID_RE =
-  /^UPID:([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?):([0-9A-Fa-f]{8}):([0-9A-Fa-f]{8,9}):([0-9A-Fa-f]{8}):([^:\s]+):([^:\s]*):([^:\s]+):$/;
+  /^UPID:([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?):([0-9A-Fa-f]{8}):([0-9A-Fa-f]{8,9}):([0-9A-Fa-f]{8}):([^:\s/]+):([^:\s/]*):([^:\s/]+):$/;
+
+// pve-access-control: a token id is `<user>@<realm>!<token name>`, the token name matching
+// the realm syntax (so it never holds `!` or `@`); split_tokenid only splits ids of that shape.
+const TOKEN_USER_RE = /^([^\s:/]+@[A-Za-z][A-Za-z0-9.\-_]+)!([A-Za-z][A-Za-z0-9.\-_]+)$/;
 
 export function isUpid(value: unknown): value is string {
   return typeof value === 'string' && UPID_RE.test(value);
@@ -37,16 +42,20 @@ export function parseUpid(value: string): Upid {
   return upid;
 }
 
+/** The UPID string PVE would print for these fields; throws if PVE could not have printed it. */
 export function formatUpid(u: Upid): string {
   const user = u.tokenid !== undefined ? `${u.user}!${u.tokenid}` : u.user;
-  return `UPID:${u.node}:${hex8(u.pid)}:${hex8(u.pstart)}:${hex8(u.starttime)}:${u.type}:${u.id}:${user}:`;
+  const text = `UPID:${u.node}:${hex(u.pid)}:${hex(u.pstart)}:${hex(u.starttime)}:${u.type}:${u.id}:${user}:`;
+  if (!UPID_RE.test(text)) throw new Error(`these task fields do not make a valid UPID: ${text}`);
+  return text;
 }
 
-function hex8(n: number): string {
+function hex(n: number): string {
+  if (!Number.isSafeInteger(n) || n < 0) return 'invalid';
   return n.toString(16).toUpperCase().padStart(8, '0');
 }
 
 function splitToken(userField: string): [string, string | undefined] {
-  const bang = userField.indexOf('!');
-  return bang < 0 ? [userField, undefined] : [userField.slice(0, bang), userField.slice(bang + 1)];
+  const m = TOKEN_USER_RE.exec(userField);
+  return m ? [m[1]!, m[2]!] : [userField, undefined];
 }

@@ -9,11 +9,17 @@ export function toBool(value: unknown): boolean | undefined {
   return undefined;
 }
 
+// Decimal notation only, as Perl prints numbers (`"2400.000"`, `"-1"`, `"1e+21"`); `Number()`
+// alone would also read `"0x10"`, `"0b1"` and `"Infinity"`.
+const DECIMAL_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 /** A number or a numeric string -> number; anything else -> undefined. */
 export function toNum(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (typeof value === 'string' && value.trim() !== '') {
-    const n = Number(value);
+  if (typeof value === 'string') {
+    const s = value.trim();
+    if (!DECIMAL_RE.test(s)) return undefined;
+    const n = Number(s);
     return Number.isFinite(n) ? n : undefined;
   }
   return undefined;
