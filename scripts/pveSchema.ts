@@ -29,11 +29,17 @@ export function indexSchema(apidata: SchemaNode[]): Map<string, SchemaNode> {
 
 const PROSE = new Set(['description', 'verbose_description', 'format_description', 'text']);
 
-function stripProse(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(stripProse);
+/** Removes prose keywords from a schema. Inside `properties` and property-string `format`
+ * objects the keys are names (a parameter may be called `description`), so those are kept. */
+function stripProse(value: unknown, keysAreNames = false): unknown {
+  if (Array.isArray(value)) return value.map((v) => stripProse(v));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (!PROSE.has(k)) out[k] = stripProse(v);
+    for (const [k, v] of Object.entries(value)) {
+      if (!keysAreNames && PROSE.has(k)) continue;
+      const childKeysAreNames = !keysAreNames && (k === 'properties' || (k === 'format' && typeof v === 'object'));
+      out[k] = stripProse(v, childKeysAreNames);
+    }
     return out;
   }
   return value;
