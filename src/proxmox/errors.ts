@@ -4,7 +4,7 @@
 export type ProxmoxErrorKind =
   | 'auth' // 401, wrong credentials, expired ticket that could not be renewed
   | 'permission' // 403
-  | 'parameter' // 400 with a per-field errors map
+  | 'parameter' // 400 with a per-field errors map; also a client set up wrongly (URL, fingerprint, token id)
   | 'not-found' // 404, or PVE's 500 "does not exist"
   | 'node-unreachable' // 595/596
   | 'server' // other 5xx
@@ -27,6 +27,16 @@ export interface ProxmoxErrorDetails {
   /** tls: the SHA-256 fingerprint the server presented. */
   fingerprint?: string;
   upid?: string;
+  /** node-unreachable: the node the request was for; task: the node the task ran on. */
+  node?: string;
+  /** network/tls/timeout: the low-level code (ECONNREFUSED, DEPTH_ZERO_SELF_SIGNED_CERT, …). */
+  code?: string;
+  /** What the server said (JSON `message` or the HTTP reason phrase), cleaned up. */
+  serverMessage?: string;
+  /** task: PVE's exit status text (`OK`, `WARNINGS: 2`, or the error message). */
+  exitstatus?: string;
+  /** A secret-free summary of the underlying error; never the HTTP library's error object,
+   * which would carry request headers and bodies. */
   cause?: unknown;
 }
 

@@ -1,0 +1,296 @@
+// The one place that talks HTTP: builds the got instance (agent with the TLS policy, timeouts,
+// GET-only retries), sends a request, checks the `{"data": …}` envelope and maps every failure
+// to a ProxmoxError. Authentication headers are supplied by the caller (auth.ts).
+import got, { type Got, type RetryObject } from 'got';
+import type http from 'node:http';
+import type https from 'node:https';
+import { EnvelopeError, looksLikeNotFound, mapHttpFailure, mapTransportFailure, type AuthMode, type RequestContext } from './errorMapping.js';
+import { ProxmoxError } from './errors.js';
+import { encodeParams, type Params } from './params.js';
+import { SecretRedactor } from './redact.js';
+import { createAgent, resolveTlsMode, type TlsMode, type TlsOptions } from './tls.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface Timeouts {
+  /** DNS + TCP connect + TLS handshake, each (default 5000). */
+  connectMs: number;
+  /** From the request being sent to the response arriving, and any stall while reading it (default 30000). */
+  responseMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 5_000, responseMs: 30_000 };
+
+/**
+ * Retries apply to GET only (reads are idempotent; a POST/PUT/DELETE that reached the server
+ * may have acted, so it is never repeated). Retried: connection failures (refused, reset,
+ * unreachable, broken pipe), timeouts, a malformed body, and HTTP 500/502/503/504 — except a
+ * 500 that says the object does not exist, which is final. Not retried: 501, 595/596 (the
+ * node is down; the sync poller will ask again on its next round), 4xx, TLS failures, DNS
+ * "host not found". The delay before retry n (1-based) is
+ * min(maxDelayMs, baseDelayMs * 2^(n-1)) scaled by a random factor in [0.5, 1] ("equal
+ * jitter"), so it never exceeds maxDelayMs.
+ */
+export interface RetryPolicy {
+  /** Retries after the first attempt (default 2, i.e. at most 3 attempts). */
+  limit: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Source of jitter in [0, 1); injectable for tests. */
+  random: () => number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { limit: 2, baseDelayMs: 300, maxDelayMs: 5_000, random: Math.random };
+
+const RETRY_ERROR_CODES = new Set([
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+  'ERR_BODY_PARSE_FAILURE',
+]);
+const RETRY_STATUS = new Set([500, 502, 503, 504]);
+
+export function retryDelayMs(retryNumber: number, policy: RetryPolicy): number {
+  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retryNumber - 1));
+  const jitter = Math.min(Math.max(policy.random(), 0), 1);
+  return Math.round(exp / 2 + (exp / 2) * jitter);
+}
+
+interface RetryableErrorShape {
+  name?: string;
+  code?: string;
+  response?: { statusCode?: number; statusMessage?: string; rawBody?: Buffer };
+}
+
+/** Whether a failed GET is worth another attempt (see RetryPolicy). */
+export function isRetryableFailure(error: RetryableErrorShape): boolean {
+  const status = error.response?.statusCode;
+  if (error.name === 'HTTPError' && status !== undefined) {
+    if (!RETRY_STATUS.has(status)) return false;
+    if (status === 500) {
+      const text = `${error.response?.statusMessage ?? ''} ${error.response?.rawBody?.toString('utf8') ?? ''}`;
+      return !looksLikeNotFound(text);
+    }
+    return true;
+  }
+  if (error.name === 'TimeoutError') return true;
+  return error.code !== undefined && RETRY_ERROR_CODES.has(error.code);
+}
+
+/** `pve.example`, `pve.example:8006`, `https://pve.example:8006/` or the full API URL -> the API base URL. */
+export function normalizeEndpoint(endpoint: string): URL {
+  const trimmed = endpoint.trim();
+  if (trimmed === '') throw new ProxmoxError('parameter', 'the PVE endpoint is empty; give an address like https://pve.example:8006');
+  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed);
+  let url: URL;
+  try {
+    url = new URL(hasScheme ? trimmed : `https://${trimmed}`);
+  } catch {
+    throw new ProxmoxError('parameter', `'${trimmed}' is not a valid PVE address; give one like https://pve.example:8006`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ProxmoxError('parameter', `unsupported scheme ${url.protocol} in '${trimmed}'; use https://`);
+  }
+  if (!hasScheme && url.port === '') url.port = '8006';
+  url.username = '';
+  url.password = '';
+  url.search = '';
+  url.hash = '';
+  const path = url.pathname.replace(/\/+$/, '');
+  url.pathname = path.endsWith('/api2/json') ? path : `${path}/api2/json`;
+  return url;
+}
+
+export function hostLabel(url: URL): string {
+  const port = url.port !== '' ? url.port : url.protocol === 'https:' ? '443' : '80';
+  return `${url.hostname}:${port}`;
+}
+
+/** A successful PVE answer: `data` plus, for task list/log, `total`. */
+export interface Envelope {
+  data: unknown;
+  total?: number;
+}
+
+function parseEnvelope(text: string): Envelope {
+  const parsed: unknown = JSON.parse(text);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new EnvelopeError('the body is JSON but not an object');
+  }
+  const record = parsed as Record<string, unknown>;
+  if (!('data' in record)) throw new EnvelopeError('the body has no "data" field');
+  const envelope: Envelope = { data: record.data };
+  const total = record.total;
+  if (typeof total === 'number') envelope.total = total;
+  else if (typeof total === 'string' && /^\d+$/.test(total)) envelope.total = Number(total);
+  return envelope;
+}
+
+export interface TransportOptions {
+  endpoint: string;
+  tls?: TlsOptions;
+  timeouts?: Partial<Timeouts>;
+  retry?: Partial<RetryPolicy>;
+  userAgent?: string;
+  /** Shared with auth so every secret it learns is masked in messages. */
+  redactor?: SecretRedactor;
+  /** Called once per request, before its first attempt (observability; never sees parameters). */
+  onRequest?: (info: { method: HttpMethod; path: string }) => void;
+  /** Called before each retry (observability, tests). */
+  onRetry?: (info: { method: string; path: string; retryNumber: number; delayMs: number; reason: string }) => void;
+}
+
+export interface TransportRequest {
+  method: HttpMethod;
+  /** Path under /api2/json, starting with `/`. */
+  path: string;
+  params?: Params;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  authMode: AuthMode;
+  principal?: string;
+  /** Overrides the response timeout for this request. */
+  responseTimeoutMs?: number;
+}
+
+export class HttpTransport {
+  readonly baseUrl: URL;
+  readonly host: string;
+  readonly tlsMode: TlsMode;
+  readonly timeouts: Timeouts;
+  readonly retryPolicy: RetryPolicy;
+  readonly redactor: SecretRedactor;
+  private readonly agent: http.Agent;
+  private readonly got: Got;
+
+  constructor(private readonly options: TransportOptions) {
+    this.baseUrl = normalizeEndpoint(options.endpoint);
+    this.host = hostLabel(this.baseUrl);
+    this.tlsMode = resolveTlsMode(options.tls ?? {});
+    if (this.baseUrl.protocol === 'http:' && this.tlsMode.mode === 'pinned') {
+      throw new ProxmoxError('parameter', `a certificate fingerprint needs an https:// endpoint, not ${this.baseUrl.origin}`);
+    }
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.retryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+    this.redactor = options.redactor ?? new SecretRedactor();
+    this.agent = createAgent(this.baseUrl.protocol === 'http:' ? 'http:' : 'https:', this.tlsMode);
+    this.got = got.extend({
+      agent: { http: this.agent, https: this.agent as https.Agent },
+      followRedirect: false,
+      throwHttpErrors: true,
+      responseType: 'json',
+      parseJson: parseEnvelope,
+      headers: { accept: 'application/json', 'user-agent': options.userAgent ?? 'proxmox-mpc' },
+      retry: {
+        limit: this.retryPolicy.limit,
+        methods: ['GET'],
+        // The decision is made in calculateDelay; these lists only document the intent.
+        statusCodes: [...RETRY_STATUS],
+        errorCodes: [...RETRY_ERROR_CODES],
+        calculateDelay: (retry) => this.retryDelay(retry),
+      },
+    });
+  }
+
+  private retryDelay({ attemptCount, error }: RetryObject): number {
+    if (attemptCount > this.retryPolicy.limit) return 0;
+    if (error.options.method !== 'GET') return 0;
+    if (!isRetryableFailure(error as RetryableErrorShape)) return 0;
+    const delayMs = Math.max(1, retryDelayMs(attemptCount, this.retryPolicy));
+    const url = error.options.url;
+    const path = url instanceof URL ? url.pathname.slice(this.baseUrl.pathname.length) : '';
+    const status = error.response?.statusCode;
+    this.options.onRetry?.({
+      method: 'GET',
+      path,
+      retryNumber: attemptCount,
+      delayMs,
+      reason: status !== undefined ? `HTTP ${status}` : (error.code ?? error.name),
+    });
+    return delayMs;
+  }
+
+  private context(req: TransportRequest): RequestContext {
+    const ctx: RequestContext = {
+      method: req.method,
+      path: req.path,
+      host: this.host,
+      authMode: req.authMode,
+      connectTimeoutMs: this.timeouts.connectMs,
+      responseTimeoutMs: req.responseTimeoutMs ?? this.timeouts.responseMs,
+    };
+    if (req.principal !== undefined) ctx.principal = req.principal;
+    return ctx;
+  }
+
+  url(path: string): URL {
+    if (!path.startsWith('/') || path.includes('?')) {
+      throw new ProxmoxError('parameter', `'${path}' is not an API path: it starts with '/' and carries no query (pass parameters separately)`);
+    }
+    const url = new URL(this.baseUrl.href);
+    url.pathname = `${this.baseUrl.pathname}${path}`;
+    return url;
+  }
+
+  async send(req: TransportRequest): Promise<Envelope> {
+    const ctx = this.context(req);
+    const url = this.url(req.path);
+    let pairs: [string, string][];
+    try {
+      pairs = encodeParams(req.params);
+    } catch (e) {
+      throw new ProxmoxError('parameter', `bad parameter for ${req.method} ${req.path}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (req.signal?.aborted) throw mapTransportFailure({ name: 'AbortError' }, ctx, this.redactor);
+    this.options.onRequest?.({ method: req.method, path: req.path });
+    const withBody = req.method === 'POST' || req.method === 'PUT';
+    const responseMs = ctx.responseTimeoutMs;
+    const connectMs = this.timeouts.connectMs;
+    try {
+      const response = await this.got(url, {
+        method: req.method,
+        headers: req.headers ?? {},
+        ...(withBody ? { form: Object.fromEntries(pairs) } : { searchParams: new URLSearchParams(pairs) }),
+        timeout: { lookup: connectMs, connect: connectMs, secureConnect: connectMs, response: responseMs, socket: responseMs },
+        ...(req.signal ? { signal: req.signal } : {}),
+      });
+      return response.body as unknown as Envelope; // parseEnvelope made it
+    } catch (e) {
+      throw this.mapFailure(e, ctx);
+    }
+  }
+
+  private mapFailure(e: unknown, ctx: RequestContext): ProxmoxError {
+    const error = this.describeFailure(e, ctx);
+    // Last line of defence: whatever went into the message (a path, a server text) is masked.
+    error.message = this.redactor.line(error.message, 1000);
+    return error;
+  }
+
+  private describeFailure(e: unknown, ctx: RequestContext): ProxmoxError {
+    if (e instanceof ProxmoxError) return e;
+    const shaped = e as RetryableErrorShape & { response?: { statusCode?: number } };
+    if (shaped?.name === 'HTTPError' && shaped.response?.statusCode !== undefined) {
+      return mapHttpFailure(
+        {
+          status: shaped.response.statusCode,
+          reasonPhrase: shaped.response.statusMessage ?? '',
+          body: shaped.response.rawBody?.toString('utf8') ?? '',
+        },
+        ctx,
+        this.redactor,
+      );
+    }
+    return mapTransportFailure(e, ctx, this.redactor);
+  }
+
+  /** Closes idle keep-alive connections; the transport must not be used afterwards. */
+  close(): void {
+    this.agent.destroy();
+  }
+}
