@@ -1,0 +1,170 @@
+// Entry point: parses arguments and hands over to a command. Command modules are imported
+// lazily so that start-up only loads what the chosen command needs.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { reportError } from './reportError.js';
+import { ExitCode } from './userError.js';
+import { VERSION } from './version.js';
+
+export interface GlobalOptions {
+  profile?: string;
+  endpoint?: string;
+  token?: string;
+  username?: string;
+  insecure?: boolean;
+  fingerprint?: string;
+  timeout?: number;
+  output: 'text' | 'json';
+  debug?: boolean;
+  color: boolean;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
+  return n;
+}
+
+function fraction(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('expected a number from 0 to 1');
+  return n;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number above 0');
+  return n;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('proxmox-mpc')
+    .description('A keyboard-driven console for Proxmox VE that treats a cluster as Infrastructure-as-Code.')
+    .version(VERSION, '-V, --version')
+    .showSuggestionAfterError(true)
+    .configureOutput({ outputError: (str, write) => write(`proxmox-mpc: ${str.replace(/^error: /, '')}`) })
+    .exitOverride()
+    .option('-p, --profile <name>', 'connection profile from the config file')
+    .option('--endpoint <url>', 'Proxmox VE address, e.g. https://pve.example.com:8006 (env PROXMOX_VE_ENDPOINT)')
+    .option('--token <token>', 'API token USER@REALM!TOKENID=SECRET (env PROXMOX_VE_API_TOKEN)')
+    .option('--username <user@realm>', 'log in with a password from PROXMOX_VE_PASSWORD (env PROXMOX_VE_USERNAME)')
+    .option('--insecure', 'skip TLS certificate verification (env PROXMOX_VE_INSECURE)')
+    .option('--fingerprint <sha256>', "pin the server certificate's SHA-256 fingerprint (env PMC_FINGERPRINT)")
+    .option('--timeout <ms>', 'request timeout in milliseconds', positiveInt)
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--no-color', 'plain output without colours (also NO_COLOR)')
+    .option('--debug', 'print stack traces and request details on errors');
+
+  program.addHelpText(
+    'after',
+    `
+Connection settings come from a profile in $XDG_CONFIG_HOME/proxmox-mpc/config.yml, then the
+environment variables the bpg/proxmox Terraform provider reads, then flags (flags win).
+
+Exit codes: 0 ok, 1 failed, 2 usage or configuration error, 3 connection or authentication, 4 not found.
+
+Examples:
+  proxmox-mpc demo                         run against the built-in demo cluster
+  proxmox-mpc simulator --port 8006        serve a simulated cluster for other tools
+  PROXMOX_VE_ENDPOINT=https://pve:8006 PROXMOX_VE_API_TOKEN='root@pam!mpc=...' proxmox-mpc ping`,
+  );
+
+  program
+    .command('ping')
+    .description('test the connection: PVE version, cluster, nodes and round-trip latency (exit 0 when healthy)')
+    .action(async (_opts, cmd: Command) => {
+      const { runPing } = await import('./commands/ping.js');
+      return runPing(cmd.optsWithGlobals<GlobalOptions>());
+    });
+
+  program
+    .command('simulator')
+    .description('run the Proxmox VE API simulator on 127.0.0.1 and print its URL, API token and certificate fingerprint')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', positiveInt, 8006)
+    .addOption(new Option('--scenario <name>', 'cluster to simulate').choices(['homelab', 'generated']).default('homelab'))
+    .option('--guests <n>', 'number of guests for the generated scenario', positiveInt)
+    .option('--seed <n>', 'seed for deterministic scenarios', positiveInt)
+    .option('--time-scale <factor>', 'multiply task durations (0.1 = ten times faster)', positiveNumber, 1)
+    .option('--latency <ms>', 'fault: add latency to every response', positiveInt)
+    .option('--error-rate <0..1>', 'fault: share of requests that fail with 500', fraction)
+    .option('--reset-rate <0..1>', 'fault: share of connections reset without an answer', fraction)
+    .option('--malformed-rate <0..1>', 'fault: share of answers with malformed JSON', fraction)
+    .option('--offline <nodes>', 'fault: comma-separated nodes that are down (595)')
+    .option('--ticket-lifetime <s>', 'fault: ticket lifetime in seconds (PVE: 7200)', positiveInt)
+    .option('--password <password>', 'fixed root@pam password (default: random)')
+    .option('--token-secret <secret>', 'fixed secret for the root@pam!mpc token (default: random)')
+    .action(async (opts, cmd: Command) => {
+      const { runSimulator } = await import('./commands/simulator.js');
+      return runSimulator({ ...cmd.optsWithGlobals<GlobalOptions>(), ...opts });
+    });
+
+  program
+    .command('demo')
+    .description('start the built-in demo cluster (homelab simulator) in-process and connect to it')
+    .option('--time-scale <factor>', 'multiply task durations (0.1 = ten times faster)', positiveNumber, 1)
+    .action(async (opts, cmd: Command) => {
+      const { runDemo } = await import('./commands/demo.js');
+      return runDemo({ ...cmd.optsWithGlobals<GlobalOptions>(), ...opts });
+    });
+
+  const profile = program.command('profile').description('manage connection profiles in the config file');
+  profile
+    .command('list')
+    .description('list profiles (secrets are never printed)')
+    .action(async (_opts, cmd: Command) => {
+      const { runProfileList } = await import('./commands/profile.js');
+      return runProfileList(cmd.optsWithGlobals<GlobalOptions>());
+    });
+  profile
+    .command('add <name>')
+    .description('add or replace a profile from --endpoint with --token or --username, and --insecure or --fingerprint')
+    .option('--default', 'make it the default profile')
+    .addHelpText('after', `
+Example:
+  proxmox-mpc profile add home --endpoint https://pve.lan:8006 --token 'root@pam!mpc=xxxxxxxx-...' --fingerprint AB:CD:...
+The password of a --username profile is read from PROXMOX_VE_PASSWORD when connecting.`)
+    .action(async (name: string, opts, cmd: Command) => {
+      const { runProfileAdd } = await import('./commands/profile.js');
+      return runProfileAdd(name, { ...cmd.optsWithGlobals<GlobalOptions>(), ...opts });
+    });
+  profile
+    .command('remove <name>')
+    .description('remove a profile')
+    .action(async (name: string, _opts, cmd: Command) => {
+      const { runProfileRemove } = await import('./commands/profile.js');
+      return runProfileRemove(name, cmd.optsWithGlobals<GlobalOptions>());
+    });
+  profile
+    .command('use <name>')
+    .description('make a profile the default')
+    .action(async (name: string, _opts, cmd: Command) => {
+      const { runProfileUse } = await import('./commands/profile.js');
+      return runProfileUse(name, cmd.optsWithGlobals<GlobalOptions>());
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return ExitCode.ok;
+    if (typeof code === 'string' && code.startsWith('commander.')) return ExitCode.usage;
+    return reportError(error, program.opts<GlobalOptions>().debug === true || process.env.PMC_DEBUG === '1');
+  }
+}
+
+const isEntry = process.env.PMC_BUNDLED === '1' || /cli\.(ts|js)$/.test(process.argv[1] ?? '');
+if (isEntry) {
+  main(process.argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.exitCode = reportError(error, process.env.PMC_DEBUG === '1');
+    },
+  );
+}

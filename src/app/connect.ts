@@ -1,0 +1,40 @@
+// From flags, environment and config file to a connected API client.
+import { ProxmoxClient } from '../proxmox/client.js';
+import type { Credentials } from '../proxmox/auth.js';
+import { defaultConfigPath, loadConfigFile } from '../workspace/configFile.js';
+import { resolveConnection, type ConnectionAuth, type ConnectionSettings } from '../workspace/connection.js';
+import type { GlobalOptions } from './cli.js';
+
+export function loadConnectionSettings(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env): ConnectionSettings {
+  const loaded = loadConfigFile(env.PMC_CONFIG ?? defaultConfigPath(env));
+  for (const warning of loaded.warnings) process.stderr.write(`proxmox-mpc: warning: ${warning}\n`);
+  return resolveConnection(loaded.config, env, {
+    profile: opts.profile,
+    endpoint: opts.endpoint,
+    token: opts.token,
+    username: opts.username,
+    insecure: opts.insecure,
+    fingerprint: opts.fingerprint,
+    timeoutMs: opts.timeout,
+  });
+}
+
+export function toCredentials(auth: ConnectionAuth): Credentials {
+  if (auth.kind === 'token') return { tokenId: auth.tokenId, tokenSecret: auth.secret };
+  return auth.realm ? { username: auth.username, password: auth.password, realm: auth.realm } : { username: auth.username, password: auth.password };
+}
+
+/** The identity a connection acts as, for messages (never the secret). */
+export function principalOf(auth: ConnectionAuth): string {
+  return auth.kind === 'token' ? auth.tokenId : auth.username;
+}
+
+export function createClient(settings: ConnectionSettings): ProxmoxClient {
+  return new ProxmoxClient({
+    endpoint: settings.endpoint,
+    auth: toCredentials(settings.auth),
+    insecure: settings.insecure,
+    ...(settings.fingerprint ? { fingerprint: settings.fingerprint } : {}),
+    ...(settings.timeoutMs ? { timeouts: { responseMs: settings.timeoutMs } } : {}),
+  });
+}

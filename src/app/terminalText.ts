@@ -1,0 +1,15 @@
+// Text from the API is untrusted: a guest name, tag, description or task log line could hold
+// escape sequences that move the cursor, recolour the screen or set the window title. Strip
+// them, and every other control character, before anything reaches the terminal.
+
+// CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), DCS/SOS/PM/APC (ESC P|X|^|_ ... ST),
+// two-character escapes (ESC + one byte), and their 8-bit C1 forms.
+const ESCAPES =
+  /\u001b\[[0-?]*[ -/]*[@-~]|\u009b[0-?]*[ -/]*[@-~]|(?:\u001b\]|\u009d)[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|(?:\u001b[PX^_]|[\u0090\u0098\u009e\u009f])[^\u001b\u009c]*(?:\u001b\\|\u009c)?|\u001b[\s\S]?/g;
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** One line of untrusted text, safe to print: escapes and controls removed, tabs and
+ * newlines turned into spaces. */
+export function safeText(text: string): string {
+  return text.replace(ESCAPES, '').replace(/[\t\n\r]/g, ' ').replace(CONTROLS, '');
+}
