@@ -138,7 +138,7 @@ describe('bad input gets one clear line and a non-zero exit', () => {
   it('a malformed URL', async () => {
     const r = await runCli(['ping', '--endpoint', 'https://exa mple:8006', '--token', token]);
     expect(r.code).toBe(2);
-    expectOneLineError(r.stderr, /malformed endpoint URL/);
+    expectOneLineError(r.stderr, /not a valid PVE address/);
   });
 
   it('a malformed token', async () => {

@@ -1,17 +1,13 @@
 // Entry point: parses arguments and hands over to a command. Command modules are imported
 // lazily so that start-up only loads what the chosen command needs.
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { ConnectionFlags } from '../workspace/connection.js';
 import { reportError } from './reportError.js';
 import { ExitCode } from './userError.js';
 import { VERSION } from './version.js';
 
-export interface GlobalOptions {
-  profile?: string;
-  endpoint?: string;
-  token?: string;
-  username?: string;
-  insecure?: boolean;
-  fingerprint?: string;
+/** The options every command gets: the connection flags, plus output and diagnostics. */
+export interface GlobalOptions extends Omit<ConnectionFlags, 'timeoutMs'> {
   timeout?: number;
   output: 'text' | 'json';
   debug?: boolean;

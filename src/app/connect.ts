@@ -8,15 +8,8 @@ import type { GlobalOptions } from './cli.js';
 export function loadConnectionSettings(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env): ConnectionSettings {
   const loaded = loadConfigFile(env.PMC_CONFIG ?? defaultConfigPath(env));
   for (const warning of loaded.warnings) process.stderr.write(`proxmox-mpc: warning: ${warning}\n`);
-  return resolveConnection(loaded.config, env, {
-    profile: opts.profile,
-    endpoint: opts.endpoint,
-    token: opts.token,
-    username: opts.username,
-    insecure: opts.insecure,
-    fingerprint: opts.fingerprint,
-    timeoutMs: opts.timeout,
-  });
+  const { timeout, ...flags } = opts;
+  return resolveConnection(loaded.config, env, { ...flags, timeoutMs: timeout });
 }
 
 export function toCredentials(auth: ConnectionAuth): Credentials {

@@ -27,14 +27,21 @@ export function isTokenCredentials(c: Credentials): c is TokenCredentials {
   return 'tokenId' in c;
 }
 
+const TOKEN_ID_RE = /^[^@!\s]+@[^@!\s]+![A-Za-z][A-Za-z0-9._-]*$/;
+
 /** `USER@REALM!TOKENID=SECRET` (the form PROXMOX_VE_API_TOKEN uses) -> its two parts. */
 export function parseApiToken(value: string): TokenCredentials {
   const text = value.trim().replace(/^PVEAPIToken=/i, '');
   const eq = text.indexOf('='); // a token id holds no `=`; the secret follows the first one
-  if (eq <= 0 || eq === text.length - 1) {
+  if (eq <= 0 || eq === text.length - 1 || !isApiTokenId(text.slice(0, eq))) {
     throw new ProxmoxError('parameter', 'an API token is written USER@REALM!TOKENID=SECRET, e.g. root@pam!mpc=<uuid>');
   }
   return { tokenId: text.slice(0, eq), tokenSecret: text.slice(eq + 1) };
+}
+
+/** `USER@REALM!TOKENID`, e.g. `root@pam!mpc`. */
+export function isApiTokenId(value: string): boolean {
+  return TOKEN_ID_RE.test(value);
 }
 
 /** PVE tickets expire after 2 h; renew well before (proxmoxer: every hour). */
@@ -50,8 +57,6 @@ export interface AuthProvider {
   /** After a 401: whether fresh credentials were obtained so the request may be tried once more. */
   recover(rejectedHeaders: Record<string, string>, signal?: AbortSignal): Promise<boolean>;
 }
-
-const TOKEN_ID_RE = /^[^@!\s]+@[^@!\s]+![A-Za-z][A-Za-z0-9._-]*$/;
 
 export class TokenAuth implements AuthProvider {
   readonly mode = 'token' as const;

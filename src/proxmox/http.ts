@@ -106,6 +106,11 @@ export function normalizeEndpoint(endpoint: string): URL {
   return url;
 }
 
+/** The address a user sees and saves: the normalised endpoint without `/api2/json`. */
+export function endpointBase(endpoint: string): string {
+  return normalizeEndpoint(endpoint).href.replace(/\/api2\/json$/, '');
+}
+
 export function hostLabel(url: URL): string {
   const port = url.port !== '' ? url.port : url.protocol === 'https:' ? '443' : '80';
   return `${url.hostname}:${port}`;

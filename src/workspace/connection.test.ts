@@ -57,7 +57,7 @@ describe('parseApiToken', () => {
   it('splits on the last =', () => {
     expect(parseApiToken('root@pam!mpc=abc', 'x')).toEqual({ tokenId: 'root@pam!mpc', secret: 'abc' });
   });
-  it.each(['root@pam!mpc', 'root@pam!a=b=c', 'root@pam=abc', 'root!mpc=abc', '=abc', 'root@pam!mpc='])('rejects %j without echoing a secret', (v) => {
+  it.each(['root@pam!mpc', 'root@pam=abc', 'root!mpc=abc', '=abc', 'root@pam!mpc='])('rejects %j without echoing a secret', (v) => {
     expect(() => parseApiToken(v, 'PROXMOX_VE_API_TOKEN')).toThrow(/^PROXMOX_VE_API_TOKEN is not an API token/);
   });
 });

@@ -1,8 +1,9 @@
 // Resolves how to reach a cluster: a profile from the config file, overridden by the
 // environment variables the bpg/proxmox Terraform provider reads, overridden by flags.
 import { UserError } from '../app/userError.js';
+import { parseApiToken as splitApiToken } from '../proxmox/auth.js';
+import { endpointBase } from '../proxmox/http.js';
 import type { ConfigFile, ProfileConfig } from './configFile.js';
-import { normalizeEndpoint } from './endpoint.js';
 
 export type ConnectionAuth =
   | { kind: 'token'; tokenId: string; secret: string }
@@ -29,15 +30,14 @@ export interface ConnectionFlags {
   timeoutMs?: number;
 }
 
-/** Splits `user@realm!tokenid=secret` (the secret follows the last `=`, as PVE splits it). */
+/** Splits `user@realm!tokenid=secret`, naming where a malformed one came from. */
 export function parseApiToken(value: string, source: string): { tokenId: string; secret: string } {
-  const eq = value.lastIndexOf('=');
-  const tokenId = eq > 0 ? value.slice(0, eq) : '';
-  const secret = eq > 0 ? value.slice(eq + 1) : '';
-  if (!/^[^@!=\s]+@[^@!=\s]+![^@!=\s]+$/.test(tokenId) || secret === '') {
+  try {
+    const { tokenId, tokenSecret } = splitApiToken(value);
+    return { tokenId, secret: tokenSecret };
+  } catch {
     throw new UserError(`${source} is not an API token: expected USER@REALM!TOKENID=SECRET (e.g. root@pam!mpc=xxxxxxxx-...)`);
   }
-  return { tokenId, secret };
 }
 
 function envBool(value: string | undefined, name: string): boolean | undefined {
@@ -65,7 +65,7 @@ export function resolveConnection(config: ConfigFile, env: NodeJS.ProcessEnv, fl
       'no Proxmox VE endpoint configured: set PROXMOX_VE_ENDPOINT and PROXMOX_VE_API_TOKEN, pass --endpoint and --token, or add a profile (proxmox-mpc profile add --help); try `proxmox-mpc demo` for the built-in demo cluster',
     );
   }
-  const endpoint = normalizeEndpoint(endpointRaw);
+  const endpoint = endpointBase(endpointRaw);
 
   const auth = resolveAuth(profile, env, flags);
   const insecure = flags.insecure ?? envBool(env.PROXMOX_VE_INSECURE, 'PROXMOX_VE_INSECURE') ?? profile?.insecure ?? false;

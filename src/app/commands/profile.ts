@@ -1,6 +1,6 @@
 import { defaultConfigPath, loadConfigFile, saveConfigFile, type ProfileConfig } from '../../workspace/configFile.js';
 import { parseApiToken } from '../../workspace/connection.js';
-import { normalizeEndpoint } from '../../workspace/endpoint.js';
+import { endpointBase } from '../../proxmox/http.js';
 import type { GlobalOptions } from '../cli.js';
 import { UserError } from '../userError.js';
 
@@ -42,7 +42,7 @@ export function runProfileAdd(name: string, opts: ProfileAddOptions): void {
     throw new UserError(`profile name '${name}' is not valid: use letters, digits, '-', '_' and '.'`);
   }
   if (!opts.endpoint) throw new UserError('give --endpoint https://HOST:8006 for the new profile');
-  const profile: ProfileConfig = { endpoint: normalizeEndpoint(opts.endpoint) };
+  const profile: ProfileConfig = { endpoint: endpointBase(opts.endpoint) };
   if (opts.token) {
     const { tokenId, secret } = parseApiToken(opts.token, '--token');
     profile.tokenId = tokenId;

@@ -3,7 +3,7 @@
 // `TASK ERROR: <message>`. A task's body is an async script that logs, sleeps for realistic
 // (scaled) durations and changes the cluster's state when it is done.
 
-import { formatUpid } from '../../proxmox/upid.js';
+import { formatUpid, type Upid } from '../../proxmox/upid.js';
 import type { Rng } from './rng.js';
 import type { Clock, Scheduler } from './time.js';
 import type { NodeState } from './model.js';
@@ -31,16 +31,8 @@ export interface TaskContext {
 
 export type TaskScript = (ctx: TaskContext) => Promise<void>;
 
-export interface TaskRecord {
+export interface TaskRecord extends Upid {
   upid: string;
-  node: string;
-  pid: number;
-  pstart: number;
-  starttime: number;
-  type: string;
-  id: string;
-  user: string;
-  tokenid?: string;
   lines: string[];
   endtime?: number;
   /** `OK`, `WARNINGS: n` or the error message; undefined while running. */
