@@ -75,13 +75,20 @@ describe('proxmox-mpc ping', () => {
 
   it('uses a saved profile', async () => {
     const env = isolatedEnv();
-    const add = await runCli(['profile', 'add', 'sim', '--endpoint', sim.url, '--token', token, '--fingerprint', sim.fingerprint], env);
+    const add = await runCli(['profile', 'add', 'sim', '--endpoint', sim.url, '--fingerprint', sim.fingerprint.toLowerCase()], { ...env, PROXMOX_VE_API_TOKEN: token });
     expect(add.code).toBe(0);
     const list = await runCli(['profile', 'list'], env);
     expect(list.stdout).toMatch(/\* sim\s+https:\/\/127\.0\.0\.1:\d+\s+token root@pam!mpc\s+tls:pinned/);
     expect(list.stdout).not.toContain(sim.root.tokenSecret);
     const r = await runCli(['ping'], env);
     expect(r.code).toBe(0);
+  });
+
+  it('profile commands and ping read the same PMC_CONFIG file', async () => {
+    const env = isolatedEnv();
+    env.PMC_CONFIG = join(env.HOME!, 'elsewhere.yml');
+    expect((await runCli(['profile', 'add', 'sim', '--endpoint', sim.url, '--token', token, '--fingerprint', sim.fingerprint], env)).code).toBe(0);
+    expect((await runCli(['ping'], env)).code).toBe(0);
   });
 
   it('exits 1 and says which node is down when one is offline', async () => {
@@ -147,6 +154,20 @@ describe('bad input gets one clear line and a non-zero exit', () => {
     expectOneLineError(r.stderr, /USER@REALM!TOKENID=SECRET/);
   });
 
+  it('a fingerprint that is not a SHA-256 is refused before it is saved', async () => {
+    const env = isolatedEnv();
+    const r = await runCli(['profile', 'add', 'bad', '--endpoint', sim.url, '--token', token, '--fingerprint', 'zz'], env);
+    expect(r.code).toBe(2);
+    expectOneLineError(r.stderr, /--fingerprint: .*SHA-256/);
+    expect((await runCli(['profile', 'list', '-o', 'json'], env)).stdout.trim()).toBe('[]');
+  });
+
+  it('an http endpoint, which would send the token in clear text', async () => {
+    const r = await runCli(['ping'], isolatedEnv({ PROXMOX_VE_ENDPOINT: 'http://127.0.0.1:9', PROXMOX_VE_API_TOKEN: token }));
+    expect(r.code).toBe(2);
+    expectOneLineError(r.stderr, /https only/);
+  });
+
   it('a config file with a YAML syntax error, naming file and line', async () => {
     const env = isolatedEnv();
     const dir = join(env.XDG_CONFIG_HOME!, 'proxmox-mpc');
@@ -181,6 +202,12 @@ describe('proxmox-mpc simulator', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+
+  it('refuses a port out of range as a usage error', async () => {
+    const r = await runCli(['simulator', '--port', '99999']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/port from 0 to 65535/);
   });
 
   it('refuses --guests without the generated scenario', async () => {

@@ -11,12 +11,17 @@ export interface GlobalOptions extends Omit<ConnectionFlags, 'timeoutMs'> {
   timeout?: number;
   output: 'text' | 'json';
   debug?: boolean;
-  color: boolean;
 }
 
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
+  return n;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port from 0 to 65535');
   return n;
 }
 
@@ -47,7 +52,6 @@ export function buildProgram(): Command {
     .option('--fingerprint <sha256>', "pin the server certificate's SHA-256 fingerprint (env PMC_FINGERPRINT)")
     .option('--timeout <ms>', 'request timeout in milliseconds', positiveInt)
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--no-color', 'plain output without colours (also NO_COLOR)')
     .option('--debug', 'print stack traces and request details on errors');
 
   program.addHelpText(
@@ -75,7 +79,7 @@ Examples:
   program
     .command('simulator')
     .description('run the Proxmox VE API simulator on 127.0.0.1 and print its URL, API token and certificate fingerprint')
-    .option('--port <port>', 'port to listen on (0 picks a free one)', positiveInt, 8006)
+    .option('--port <port>', 'port to listen on (0 picks a free one)', port, 8006)
     .addOption(new Option('--scenario <name>', 'cluster to simulate').choices(['homelab', 'generated']).default('homelab'))
     .option('--guests <n>', 'number of guests for the generated scenario', positiveInt)
     .option('--seed <n>', 'seed for deterministic scenarios', positiveInt)
@@ -116,7 +120,8 @@ Examples:
     .option('--default', 'make it the default profile')
     .addHelpText('after', `
 Example:
-  proxmox-mpc profile add home --endpoint https://pve.lan:8006 --token 'root@pam!mpc=xxxxxxxx-...' --fingerprint AB:CD:...
+  PROXMOX_VE_API_TOKEN='root@pam!mpc=xxxxxxxx-...' proxmox-mpc profile add home --endpoint https://pve.lan:8006 --fingerprint AB:CD:...
+The token is taken from PROXMOX_VE_API_TOKEN (or --token, which leaves it in your shell history).
 The password of a --username profile is read from PROXMOX_VE_PASSWORD when connecting.`)
     .action(async (name: string, opts, cmd: Command) => {
       const { runProfileAdd } = await import('./commands/profile.js');

@@ -1,12 +1,12 @@
 // From flags, environment and config file to a connected API client.
 import { ProxmoxClient } from '../proxmox/client.js';
 import type { Credentials } from '../proxmox/auth.js';
-import { defaultConfigPath, loadConfigFile } from '../workspace/configFile.js';
+import { configPath, loadConfigFile } from '../workspace/configFile.js';
 import { resolveConnection, type ConnectionAuth, type ConnectionSettings } from '../workspace/connection.js';
 import type { GlobalOptions } from './cli.js';
 
 export function loadConnectionSettings(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env): ConnectionSettings {
-  const loaded = loadConfigFile(env.PMC_CONFIG ?? defaultConfigPath(env));
+  const loaded = loadConfigFile(configPath(env));
   for (const warning of loaded.warnings) process.stderr.write(`proxmox-mpc: warning: ${warning}\n`);
   const { timeout, ...flags } = opts;
   return resolveConnection(loaded.config, env, { ...flags, timeoutMs: timeout });
@@ -14,7 +14,7 @@ export function loadConnectionSettings(opts: GlobalOptions, env: NodeJS.ProcessE
 
 export function toCredentials(auth: ConnectionAuth): Credentials {
   if (auth.kind === 'token') return { tokenId: auth.tokenId, tokenSecret: auth.secret };
-  return auth.realm ? { username: auth.username, password: auth.password, realm: auth.realm } : { username: auth.username, password: auth.password };
+  return { username: auth.username, password: auth.password };
 }
 
 /** The identity a connection acts as, for messages (never the secret). */

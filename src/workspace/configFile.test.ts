@@ -2,13 +2,22 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultConfigPath, loadConfigFile, saveConfigFile } from './configFile.js';
+import { configPath, loadConfigFile, saveConfigFile } from './configFile.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'pmc-config-'));
 
 describe('config file', () => {
-  it('lives under XDG_CONFIG_HOME', () => {
-    expect(defaultConfigPath({ XDG_CONFIG_HOME: '/x' })).toBe('/x/proxmox-mpc/config.yml');
+  it('lives under XDG_CONFIG_HOME unless PMC_CONFIG names it', () => {
+    expect(configPath({ XDG_CONFIG_HOME: '/x' })).toBe('/x/proxmox-mpc/config.yml');
+    expect(configPath({ XDG_CONFIG_HOME: '/x', PMC_CONFIG: '/y/c.yml' })).toBe('/y/c.yml');
+  });
+
+  it('a directory or an unresolved alias is one line naming the file', () => {
+    const d = dir();
+    expect(() => loadConfigFile(d)).toThrow(new RegExp(`^${d}: cannot read the config file: it is a directory`));
+    const path = join(d, 'alias.yml');
+    writeFileSync(path, 'profiles: *nope\n', { mode: 0o600 });
+    expect(() => loadConfigFile(path)).toThrow(new RegExp(`^${path}`));
   });
 
   it('a missing file is an empty config', () => {

@@ -1,5 +1,6 @@
 // The user's connection profiles: $XDG_CONFIG_HOME/proxmox-mpc/config.yml, mode 0600.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseDocument, stringify } from 'yaml';
@@ -13,7 +14,6 @@ export const profileSchema = z
     tokenSecret: z.string().optional(),
     username: z.string().optional(),
     password: z.string().optional(),
-    realm: z.enum(['pam', 'pve']).optional(),
     insecure: z.boolean().optional(),
     fingerprint: z.string().optional(),
     timeoutMs: z.number().int().positive().optional(),
@@ -30,7 +30,9 @@ export const configFileSchema = z
 export type ProfileConfig = z.infer<typeof profileSchema>;
 export type ConfigFile = z.infer<typeof configFileSchema>;
 
-export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+/** `$PMC_CONFIG`, else `$XDG_CONFIG_HOME/proxmox-mpc/config.yml` (XDG default ~/.config). */
+export function configPath(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.PMC_CONFIG) return env.PMC_CONFIG;
   const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME !== '' ? env.XDG_CONFIG_HOME : join(homedir(), '.config');
   return join(base, 'proxmox-mpc', 'config.yml');
 }
@@ -45,11 +47,16 @@ export interface LoadedConfig {
 export function loadConfigFile(path: string): LoadedConfig {
   if (!existsSync(path)) return { path, exists: false, config: { profiles: {} }, warnings: [] };
   const warnings: string[] = [];
-  const mode = statSync(path).mode & 0o777;
-  if (mode & 0o077) {
-    warnings.push(`${path} is readable by others (mode ${mode.toString(8)}): run chmod 600 ${path}`);
+  let text: string;
+  try {
+    const mode = statSync(path).mode & 0o777;
+    if (mode & 0o077) warnings.push(`${path} is readable by others (mode ${mode.toString(8)}): run chmod 600 ${path}`);
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    throw new UserError(`${path}: cannot read the config file: ${why}`);
   }
-  const text = readFileSync(path, 'utf8');
   const doc = parseDocument(text, { prettyErrors: true });
   const syntax = doc.errors[0];
   if (syntax) {
@@ -57,7 +64,13 @@ export function loadConfigFile(path: string): LoadedConfig {
     const where = line ? `${path}:${line.line}:${line.col}` : path;
     throw new UserError(`${where}: YAML syntax error: ${syntax.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
   }
-  const parsed = configFileSchema.safeParse(doc.toJS() ?? {});
+  let value: unknown;
+  try {
+    value = doc.toJS() ?? {};
+  } catch (error) {
+    throw new UserError(`${path}: cannot read the config file: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const parsed = configFileSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const key = issue.path.join('.');
@@ -86,8 +99,7 @@ function lineAt(text: string, offset: number): number {
 /** Writes atomically (temp file + rename) with mode 0600. */
 export function saveConfigFile(path: string, config: ConfigFile): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, stringify(config), { mode: 0o600 });
-  chmodSync(tmp, 0o600);
+  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  writeFileSync(tmp, stringify(config), { mode: 0o600, flag: 'wx' });
   renameSync(tmp, path);
 }

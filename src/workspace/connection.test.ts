@@ -6,7 +6,7 @@ const config: ConfigFile = {
   defaultProfile: 'home',
   profiles: {
     home: { endpoint: 'pve1.lan', tokenId: 'root@pam!mpc', tokenSecret: 'aaaa-bbbb' },
-    work: { endpoint: 'https://pve.work:8006', username: 'ops@pve', password: 'pw', realm: 'pve', insecure: true },
+    work: { endpoint: 'https://pve.work:8006', username: 'ops@pve', password: 'pw', insecure: true },
   },
 };
 
@@ -17,28 +17,44 @@ describe('resolveConnection', () => {
     expect(c.auth).toEqual({ kind: 'token', tokenId: 'root@pam!mpc', secret: 'aaaa-bbbb' });
   });
 
-  it('lets the environment override the profile, as the bpg provider reads it', () => {
-    const c = resolveConnection(config, {
-      PROXMOX_VE_ENDPOINT: 'https://other:8006/',
-      PROXMOX_VE_API_TOKEN: 'ci@pve!bot=t',
-      PROXMOX_VE_INSECURE: 'true',
-    }, {});
-    expect(c.endpoint).toBe('https://other:8006');
+  it('the environment overrides a profile field by field, for the same endpoint', () => {
+    const c = resolveConnection(config, { PROXMOX_VE_API_TOKEN: 'ci@pve!bot=t', PROXMOX_VE_INSECURE: 'true' }, {});
+    expect(c).toMatchObject({ profile: 'home', endpoint: 'https://pve1.lan:8006', insecure: true });
     expect(c.auth).toEqual({ kind: 'token', tokenId: 'ci@pve!bot', secret: 't' });
+  });
+
+  it('flags override the environment', () => {
+    const c = resolveConnection(config, { PROXMOX_VE_API_TOKEN: 'ci@pve!bot=t' }, { profile: 'work', username: 'admin@pve' });
+    expect(c.endpoint).toBe('https://pve.work:8006');
+    expect(c.auth).toEqual({ kind: 'password', username: 'admin@pve', password: 'pw' });
     expect(c.insecure).toBe(true);
   });
 
-  it('lets flags override the environment', () => {
-    const c = resolveConnection(config, { PROXMOX_VE_ENDPOINT: 'https://env:8006' }, { endpoint: 'flag', profile: 'work' });
-    expect(c.endpoint).toBe('https://flag:8006');
-    expect(c.auth).toEqual({ kind: 'password', username: 'ops@pve', password: 'pw', realm: 'pve' });
-    expect(c.insecure).toBe(true);
+  it("never sends a profile's credentials or TLS settings to another endpoint", () => {
+    const c = resolveConnection(config, { PROXMOX_VE_ENDPOINT: 'https://elsewhere:8006', PROXMOX_VE_API_TOKEN: 'x@pve!y=z' }, {});
+    expect(c).toMatchObject({ profile: 'env', endpoint: 'https://elsewhere:8006', insecure: false });
+    expect(() => resolveConnection(config, { PROXMOX_VE_ENDPOINT: 'https://pve.work:8006' }, { endpoint: 'other' })).toThrow(/no credentials/);
+    expect(() => resolveConnection(config, {}, { profile: 'work', endpoint: 'other' })).toThrow(
+      /profile 'work' is for https:\/\/pve\.work:8006, not https:\/\/other:8006/,
+    );
+  });
+
+  it('an endpoint override picks the profile saved for that endpoint', () => {
+    const c = resolveConnection(config, { PROXMOX_VE_ENDPOINT: 'pve.work' }, {});
+    expect(c.profile).toBe('work');
+    expect(c.auth).toEqual({ kind: 'password', username: 'ops@pve', password: 'pw' });
   });
 
   it('works from the environment alone', () => {
     const c = resolveConnection({ profiles: {} }, { PROXMOX_VE_ENDPOINT: 'pve', PROXMOX_VE_USERNAME: 'root@pam', PROXMOX_VE_PASSWORD: 'x' }, {});
     expect(c.profile).toBe('env');
     expect(c.auth).toEqual({ kind: 'password', username: 'root@pam', password: 'x' });
+  });
+
+  it('a stale default profile does not stop a complete flag invocation', () => {
+    const stale: ConfigFile = { defaultProfile: 'gone', profiles: {} };
+    expect(resolveConnection(stale, {}, { endpoint: 'pve', token: 'a@pam!b=c' }).profile).toBe('env');
+    expect(() => resolveConnection(stale, {}, {})).toThrow(/default profile 'gone' does not exist/);
   });
 
   it.each([
@@ -48,16 +64,17 @@ describe('resolveConnection', () => {
     [{ profiles: {} }, { PROXMOX_VE_ENDPOINT: 'x', PROXMOX_VE_USERNAME: 'root' }, {}, /needs a realm/],
     [{ profiles: {} }, { PROXMOX_VE_ENDPOINT: 'x', PROXMOX_VE_USERNAME: 'root@pam' }, {}, /no password for root@pam/],
     [{ profiles: {} }, { PROXMOX_VE_ENDPOINT: 'x', PROXMOX_VE_INSECURE: 'perhaps', PROXMOX_VE_API_TOKEN: 'a@b!c=d' }, {}, /not a boolean/],
-  ])('refuses incomplete settings with one line (%#)', (cfg, env, flags, message) => {
+    [{ profiles: {} }, { PROXMOX_VE_ENDPOINT: 'http://pve:8006', PROXMOX_VE_API_TOKEN: 'a@b!c=d' }, {}, /https only/],
+  ])('refuses incomplete or unsafe settings with one line (%#)', (cfg, env, flags, message) => {
     expect(() => resolveConnection(cfg as ConfigFile, env, flags)).toThrow(message);
   });
 });
 
 describe('parseApiToken', () => {
-  it('splits on the last =', () => {
+  it('splits USER@REALM!TOKENID=SECRET', () => {
     expect(parseApiToken('root@pam!mpc=abc', 'x')).toEqual({ tokenId: 'root@pam!mpc', secret: 'abc' });
   });
-  it.each(['root@pam!mpc', 'root@pam=abc', 'root!mpc=abc', '=abc', 'root@pam!mpc='])('rejects %j without echoing a secret', (v) => {
+  it.each(['root@pam!mpc', 'root@pam=abc', 'root!mpc=abc', '=abc', 'root@pam!mpc='])('rejects %j, naming the source', (v) => {
     expect(() => parseApiToken(v, 'PROXMOX_VE_API_TOKEN')).toThrow(/^PROXMOX_VE_API_TOKEN is not an API token/);
   });
 });

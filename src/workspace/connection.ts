@@ -7,7 +7,7 @@ import type { ConfigFile, ProfileConfig } from './configFile.js';
 
 export type ConnectionAuth =
   | { kind: 'token'; tokenId: string; secret: string }
-  | { kind: 'password'; username: string; password: string; realm?: 'pam' | 'pve' };
+  | { kind: 'password'; username: string; password: string };
 
 export interface ConnectionSettings {
   /** The profile's name, or `env` when everything came from the environment and flags. */
@@ -48,33 +48,74 @@ function envBool(value: string | undefined, name: string): boolean | undefined {
 }
 
 export function resolveConnection(config: ConfigFile, env: NodeJS.ProcessEnv, flags: ConnectionFlags): ConnectionSettings {
-  const names = Object.keys(config.profiles);
-  const profileName = flags.profile ?? env.PMC_PROFILE ?? config.defaultProfile ?? (names.length === 1 ? names[0] : undefined);
-  let profile: ProfileConfig | undefined;
-  if (profileName !== undefined) {
-    profile = config.profiles[profileName];
-    if (!profile && (flags.profile !== undefined || env.PMC_PROFILE !== undefined || config.defaultProfile !== undefined)) {
-      const known = names.length ? `known profiles: ${names.join(', ')}` : 'no profiles are configured yet';
-      throw new UserError(`no profile named '${profileName}' (${known})`);
-    }
-  }
+  const endpointOverride = flags.endpoint ?? env.PROXMOX_VE_ENDPOINT;
+  const selected = selectProfile(config, env, flags, endpointOverride);
+  const profile = selected?.profile;
 
-  const endpointRaw = flags.endpoint ?? env.PROXMOX_VE_ENDPOINT ?? profile?.endpoint;
+  const endpointRaw = endpointOverride ?? profile?.endpoint;
   if (!endpointRaw) {
     throw new UserError(
       'no Proxmox VE endpoint configured: set PROXMOX_VE_ENDPOINT and PROXMOX_VE_API_TOKEN, pass --endpoint and --token, or add a profile (proxmox-mpc profile add --help); try `proxmox-mpc demo` for the built-in demo cluster',
     );
   }
-  const endpoint = endpointBase(endpointRaw);
+  const endpoint = httpsEndpoint(endpointRaw);
 
   const auth = resolveAuth(profile, env, flags);
   const insecure = flags.insecure ?? envBool(env.PROXMOX_VE_INSECURE, 'PROXMOX_VE_INSECURE') ?? profile?.insecure ?? false;
   const fingerprint = flags.fingerprint ?? env.PMC_FINGERPRINT ?? profile?.fingerprint;
-  const settings: ConnectionSettings = { profile: profile ? profileName! : 'env', endpoint, auth, insecure };
+  const settings: ConnectionSettings = { profile: selected?.name ?? 'env', endpoint, auth, insecure };
   if (fingerprint) settings.fingerprint = fingerprint;
   const timeoutMs = flags.timeoutMs ?? profile?.timeoutMs;
   if (timeoutMs !== undefined) settings.timeoutMs = timeoutMs;
   return settings;
+}
+
+/** The normalised endpoint; PVE serves its API over https only, and anything else would send
+ * credentials in clear text. */
+export function httpsEndpoint(raw: string): string {
+  const base = endpointBase(raw);
+  if (!base.startsWith('https://')) {
+    throw new UserError(`endpoint '${raw}' is not https: Proxmox VE serves its API over https only (port 8006), and credentials must not travel in clear text`);
+  }
+  return base;
+}
+
+function sameEndpoint(a: string, b: string): boolean {
+  return endpointBase(a) === endpointBase(b);
+}
+
+/** A profile is used as a unit: its credentials and TLS settings only ever go to its own
+ * endpoint. An endpoint given by flag or environment selects the profile for that endpoint,
+ * if there is one, and none otherwise. */
+function selectProfile(
+  config: ConfigFile,
+  env: NodeJS.ProcessEnv,
+  flags: ConnectionFlags,
+  endpointOverride: string | undefined,
+): { name: string; profile: ProfileConfig } | undefined {
+  const names = Object.keys(config.profiles);
+  const known = () => (names.length ? `known profiles: ${names.join(', ')}` : 'no profiles are configured yet');
+  const explicit = flags.profile ?? env.PMC_PROFILE;
+  if (explicit !== undefined) {
+    const profile = config.profiles[explicit];
+    if (!profile) throw new UserError(`no profile named '${explicit}' (${known()})`);
+    if (endpointOverride !== undefined && !sameEndpoint(endpointOverride, profile.endpoint)) {
+      throw new UserError(
+        `profile '${explicit}' is for ${endpointBase(profile.endpoint)}, not ${endpointBase(endpointOverride)}: a profile's credentials only go to its own endpoint; drop --profile or the other endpoint`,
+      );
+    }
+    return { name: explicit, profile };
+  }
+  if (endpointOverride !== undefined) {
+    const candidates = config.defaultProfile ? [config.defaultProfile, ...names] : names;
+    const name = candidates.find((n) => config.profiles[n] && sameEndpoint(config.profiles[n].endpoint, endpointOverride));
+    return name ? { name, profile: config.profiles[name]! } : undefined;
+  }
+  const implicit = config.defaultProfile ?? (names.length === 1 ? names[0] : undefined);
+  if (implicit === undefined) return undefined;
+  const profile = config.profiles[implicit];
+  if (!profile) throw new UserError(`the default profile '${implicit}' does not exist (${known()}): choose one with proxmox-mpc profile use <name>`);
+  return { name: implicit, profile };
 }
 
 function resolveAuth(profile: ProfileConfig | undefined, env: NodeJS.ProcessEnv, flags: ConnectionFlags): ConnectionAuth {
@@ -87,9 +128,7 @@ function resolveAuth(profile: ProfileConfig | undefined, env: NodeJS.ProcessEnv,
     return { kind: 'token', ...parseApiToken(`${profile.tokenId}=${profile.tokenSecret}`, 'the profile token') };
   }
   if (profile?.username) {
-    const auth = passwordAuth(profile.username, env.PROXMOX_VE_PASSWORD ?? profile.password, 'the profile username');
-    if (profile.realm && auth.kind === 'password') auth.realm = profile.realm;
-    return auth;
+    return passwordAuth(profile.username, env.PROXMOX_VE_PASSWORD ?? profile.password, 'the profile username');
   }
   throw new UserError('no credentials: set PROXMOX_VE_API_TOKEN (USER@REALM!TOKENID=SECRET) or PROXMOX_VE_USERNAME and PROXMOX_VE_PASSWORD, or pass --token');
 }

@@ -1,11 +1,11 @@
-import { defaultConfigPath, loadConfigFile, saveConfigFile, type ProfileConfig } from '../../workspace/configFile.js';
-import { parseApiToken } from '../../workspace/connection.js';
-import { endpointBase } from '../../proxmox/http.js';
+import { configPath, loadConfigFile, saveConfigFile, type ProfileConfig } from '../../workspace/configFile.js';
+import { httpsEndpoint, parseApiToken } from '../../workspace/connection.js';
+import { normalizeFingerprint } from '../../proxmox/tls.js';
 import type { GlobalOptions } from '../cli.js';
 import { UserError } from '../userError.js';
 
 function load() {
-  const loaded = loadConfigFile(defaultConfigPath());
+  const loaded = loadConfigFile(configPath());
   for (const w of loaded.warnings) process.stderr.write(`proxmox-mpc: warning: ${w}\n`);
   return loaded;
 }
@@ -37,23 +37,33 @@ interface ProfileAddOptions extends GlobalOptions {
   default?: boolean;
 }
 
-export function runProfileAdd(name: string, opts: ProfileAddOptions): void {
+export function runProfileAdd(name: string, opts: ProfileAddOptions, env: NodeJS.ProcessEnv = process.env): void {
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) {
     throw new UserError(`profile name '${name}' is not valid: use letters, digits, '-', '_' and '.'`);
   }
   if (!opts.endpoint) throw new UserError('give --endpoint https://HOST:8006 for the new profile');
-  const profile: ProfileConfig = { endpoint: endpointBase(opts.endpoint) };
-  if (opts.token) {
-    const { tokenId, secret } = parseApiToken(opts.token, '--token');
+  if (opts.insecure && opts.fingerprint) {
+    throw new UserError('--insecure and --fingerprint contradict each other: pin the certificate with --fingerprint (safer) or skip checks with --insecure');
+  }
+  const profile: ProfileConfig = { endpoint: httpsEndpoint(opts.endpoint) };
+  const token = opts.token ?? env.PROXMOX_VE_API_TOKEN;
+  if (token) {
+    const { tokenId, secret } = parseApiToken(token, opts.token ? '--token' : 'PROXMOX_VE_API_TOKEN');
     profile.tokenId = tokenId;
     profile.tokenSecret = secret;
   } else if (opts.username) {
     profile.username = opts.username;
   } else {
-    throw new UserError('give --token USER@REALM!TOKENID=SECRET or --username USER@REALM');
+    throw new UserError('give the credentials: PROXMOX_VE_API_TOKEN=USER@REALM!TOKENID=SECRET in the environment (or --token), or --username USER@REALM');
   }
   if (opts.insecure) profile.insecure = true;
-  if (opts.fingerprint) profile.fingerprint = opts.fingerprint;
+  if (opts.fingerprint) {
+    try {
+      profile.fingerprint = normalizeFingerprint(opts.fingerprint);
+    } catch (error) {
+      throw new UserError(`--fingerprint: ${(error as Error).message}`);
+    }
+  }
   const { config, path } = load();
   config.profiles[name] = profile;
   if (opts.default || !config.defaultProfile) config.defaultProfile = name;
