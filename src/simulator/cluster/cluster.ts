@@ -174,6 +174,7 @@ export class Cluster {
   }
 
   dispose(): void {
+    this.tasks.dispose();
     this.scheduler.dispose();
   }
 

@@ -4,7 +4,8 @@
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseUpid } from '../../proxmox/upid.js';
-import { asList, asObject, makeHarness, type Harness } from './testHarness.js';
+import { asList, asObject, makeHarness, ROOT, type Harness } from './testHarness.js';
+import { TASKS_KEPT_PER_NODE } from './tasks.js';
 import { HOMELAB_FACTS } from './scenarios/homelab.js';
 
 let h: Harness;
@@ -192,5 +193,34 @@ describe('locks while a task runs', () => {
     const upid = String(await h.call('POST', '/nodes/{node}/qemu/{vmid}/snapshot', { node: 'pve1', vmid: 100, snapname: 's2' }));
     await expect(h.call('POST', '/nodes/{node}/qemu/{vmid}/migrate', { node: 'pve1', vmid: 100, target: 'pve2', online: 1 })).rejects.toMatchObject({ status: 500, message: 'VM is locked (snapshot)' });
     await h.finished(upid);
+  });
+});
+
+describe('task bookkeeping over a long run', () => {
+  it('pstart only grows on a node, even for tasks started in the same second', async () => {
+    const pstarts: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const upid = String(await h.call('POST', '/nodes/{node}/qemu/{vmid}/snapshot', { node: 'pve2', vmid: 114, snapname: `s${i}` }));
+      pstarts.push(parseUpid(upid).pstart);
+      await h.finished(upid);
+    }
+    for (let i = 1; i < pstarts.length; i++) expect(pstarts[i]!).toBeGreaterThan(pstarts[i - 1]!);
+  });
+
+  it('disposing the cluster ends running tasks, so nothing waits on a stopped simulator', async () => {
+    const upid = String(await h.call('POST', '/nodes/{node}/qemu/{vmid}/clone', { node: 'pve1', vmid: HOMELAB_FACTS.cloudInitTemplate, newid: 990 }));
+    h.dispose();
+    const record = await h.finished(upid);
+    expect(record.exitstatus).toBe('interrupted by signal');
+  });
+
+  it(`keeps at most ${TASKS_KEPT_PER_NODE} finished tasks per node`, async () => {
+    const node = h.cluster.node('pve3')!;
+    for (let i = 0; i < TASKS_KEPT_PER_NODE + 50; i++) {
+      h.cluster.tasks.addHistorical({ node, type: 'srvreload', id: 'networking', owner: ROOT, starttime: 1_700_000_000 + i, endtime: 1_700_000_001 + i, lines: [], exitstatus: 'OK' });
+    }
+    const kept = [...h.cluster.tasks.newestFirst('pve3')];
+    expect(kept.length).toBeLessThanOrEqual(TASKS_KEPT_PER_NODE);
+    expect(kept.some((t) => t.exitstatus === undefined)).toBe(true); // the stuck backup is never forgotten
   });
 });

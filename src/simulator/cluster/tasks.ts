@@ -68,10 +68,15 @@ export interface HistoricalTaskSpec {
   exitstatus?: string;
 }
 
+/** Finished tasks kept per node; older ones are forgotten, as PVE rotates its task archive. */
+export const TASKS_KEPT_PER_NODE = 2000;
+
 export class TaskManager {
   readonly #byUpid = new Map<string, TaskRecord>();
   /** Per node, in start order (oldest first). */
   readonly #byNode = new Map<string, TaskRecord[]>();
+  /** Per node, the highest pstart handed out: it counts clock ticks since boot, so it only grows. */
+  readonly #lastPstart = new Map<string, number>();
 
   constructor(
     private readonly clock: Clock,
@@ -81,7 +86,7 @@ export class TaskManager {
 
   start(spec: StartTaskSpec): TaskRecord {
     const starttime = Math.floor(this.clock.now() / 1000);
-    const record = this.#newRecord(spec.node, spec.type, String(spec.id), spec.owner, starttime);
+    const record = this.#newRecord(spec.node, spec.type, String(spec.id), spec.owner, starttime, true);
     const abort = new AbortController();
     record.abort = abort;
     const ctx: TaskContext = {
@@ -138,6 +143,15 @@ export class TaskManager {
     for (let i = list.length - 1; i >= 0; i--) yield list[i]!;
   }
 
+  /** Ends every running task with `interrupted by signal`, so nothing awaits a stopped simulator. */
+  dispose(): void {
+    for (const record of this.#byUpid.values()) {
+      if (record.exitstatus !== undefined) continue;
+      record.abort?.abort(new TaskFailure(INTERRUPTED));
+      this.#finish(record, INTERRUPTED);
+    }
+  }
+
   /** DELETE /tasks/{upid}: a running task is killed and ends with `interrupted by signal`. */
   stop(upid: string): boolean {
     const record = this.#byUpid.get(upid);
@@ -146,11 +160,14 @@ export class TaskManager {
     return true;
   }
 
-  #newRecord(node: NodeState, type: string, id: string, owner: TaskOwner, starttime: number): TaskRecord {
+  #newRecord(node: NodeState, type: string, id: string, owner: TaskOwner, starttime: number, live = false): TaskRecord {
     node.nextPid += this.rng.int(3, 900);
     if (node.nextPid > 4_194_000) node.nextPid = 1000 + this.rng.int(0, 5000);
     const pid = node.nextPid;
-    const pstart = Math.max(1, Math.floor((starttime - node.bootTime) * 100) + this.rng.int(0, 99));
+    let pstart = Math.max(1, Math.floor((starttime - node.bootTime) * 100) + this.rng.int(0, 99));
+    const last = this.#lastPstart.get(node.name) ?? 0;
+    if (live && pstart <= last) pstart = last + 1 + this.rng.int(0, 9);
+    this.#lastPstart.set(node.name, Math.max(last, pstart));
     const upid = formatUpid({ node: node.name, pid, pstart, starttime, type, id, user: owner.userid, ...(owner.tokenid !== undefined ? { tokenid: owner.tokenid } : {}) });
     const record: TaskRecord = {
       upid,
@@ -173,7 +190,22 @@ export class TaskManager {
     while (i > 0 && list[i - 1]!.starttime > starttime) i--;
     list.splice(i, 0, record);
     this.#byNode.set(node.name, list);
+    this.#forgetOldest(list);
     return record;
+  }
+
+  #forgetOldest(list: TaskRecord[]): void {
+    let excess = list.length - TASKS_KEPT_PER_NODE;
+    for (let i = 0; excess > 0 && i < list.length; ) {
+      const record = list[i]!;
+      if (record.exitstatus === undefined) {
+        i++;
+        continue;
+      }
+      list.splice(i, 1);
+      this.#byUpid.delete(record.upid);
+      excess--;
+    }
   }
 
   #finish(record: TaskRecord, exitstatus: string): void {
