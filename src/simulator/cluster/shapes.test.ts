@@ -33,7 +33,11 @@ describe('shapes vs captured PVE responses', () => {
   it('lxc list (modern integer vmid)', () => expectShape('luthermonson-go-proxmox__pve7_lxc_list.json', 'GET /nodes/{node}/lxc', { node: 'pve1' }, { legacy: { '.data[].vmid': 'string before PVE 8.2' } }));
   it('lxc list (community sample)', () =>
     expectShape('community-proxmox__lxc_list_vmid_as_string.json', 'GET /nodes/{node}/lxc', { node: 'pve3' }, { legacy: { '.data[].vmid': 'string before PVE 8.2' } }));
-  it('running VM status/current', () => expectShape('luthermonson-go-proxmox__pve8_qemu_status_current.json', 'GET /nodes/{node}/qemu/{vmid}/status/current', { node: 'pve1', vmid: 100 }));
+  it('running VM status/current', () =>
+    expectShape('luthermonson-go-proxmox__pve8_qemu_status_current.json', 'GET /nodes/{node}/qemu/{vmid}/status/current', { node: 'pve1', vmid: 100 }, {
+      // QMP data keyed by the VM's own tap devices and drives (the sample's VM is another).
+      maps: { '.data.nics': 'keyed by tap device', '.data.blockstat': 'keyed by drive' },
+    }));
   it('pool with members', () => expectShape('luthermonson-go-proxmox__pve8_pool_members.json', 'GET /pools', { poolid: 'prod' }));
   it('node network', () => expectShape('luthermonson-go-proxmox__pve8_network.json', 'GET /nodes/{node}/network', { node: 'pve1' }));
   it('node version', () => expectShape('luthermonson-go-proxmox__pve7_version.json', 'GET /nodes/{node}/version', { node: 'pve1' }));
