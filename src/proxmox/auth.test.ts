@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fullUsername, parseApiToken, ticketIssuedAtMs } from './auth.js';
 import { ProxmoxClient, type ProxmoxClientOptions } from './client.js';
 import { ProxmoxError } from './errors.js';
-import { fakeTicket, ok, startFakePve, type FakePve, type RecordedRequest, type Reply } from './test-support/fakePve.js';
+import { fakeTicket, ok, startFakePve, until, type FakePve, type RecordedRequest, type Reply } from './test-support/fakePve.js';
 
 const PASSWORD = 'correct horse battery staple';
 const TOKEN_SECRET = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
@@ -102,6 +102,27 @@ describe('API token', () => {
     expect(() => parseApiToken('root@pam!mpc=')).toThrow(/USER@REALM!TOKENID=SECRET/);
   });
 
+  it('splits at the last `=` like PVE, so a secret holding `=` is refused, not sent to fail with 401', () => {
+    const usage = 'an API token is written USER@REALM!TOKENID=SECRET, e.g. root@pam!mpc=<uuid>';
+    expect(() => parseApiToken('root@pam!a=b=c')).toThrow(usage);
+    expect(() => parseApiToken(`root@pam!mpc=${TOKEN_SECRET}=`)).toThrow(usage);
+    // PVE user names may hold `=`; the last `=` still separates the secret
+    expect(parseApiToken(`odd=name@pve!ci=${TOKEN_SECRET}`)).toEqual({ tokenId: 'odd=name@pve!ci', tokenSecret: TOKEN_SECRET });
+    expect(() => new ProxmoxClient({ endpoint: 'https://pve', auth: { tokenId: 'root@pam!mpc', tokenSecret: 'b=c' } })).toThrow(
+      "the secret for API token root@pam!mpc contains '=', which PVE cannot accept",
+    );
+  });
+
+  it('a malformed token id is named without anything after `=` (it may be the secret)', () => {
+    let message = '';
+    try {
+      new ProxmoxClient({ endpoint: 'https://pve', auth: { tokenId: `root@pam=${TOKEN_SECRET}`, tokenSecret: 'x' } });
+    } catch (e) {
+      message = e instanceof ProxmoxError ? e.message : 'not a ProxmoxError';
+    }
+    expect(message).toBe("'root@pam=…' is not an API token id; it looks like USER@REALM!TOKENID, e.g. root@pam!mpc");
+  });
+
   it('rejects a malformed token id up front', () => {
     expect(() => new ProxmoxClient({ endpoint: 'https://pve', auth: { tokenId: 'root@pam', tokenSecret: 'x' } })).toThrow(/USER@REALM!TOKENID/);
     expect(() => new ProxmoxClient({ endpoint: 'https://pve', auth: { tokenId: 'root@pam!mpc', tokenSecret: ' ' } })).toThrow(/secret .* is empty/);
@@ -152,6 +173,22 @@ describe('ticket login', () => {
     expect(pve.logins).toHaveLength(1);
   });
 
+  it('masking the password never rewrites our own words (password "wrong", password "root")', async () => {
+    for (const password of ['wrong', 'root']) {
+      server = await startFakePve(() => ({ status: 401, reason: 'authentication failure', json: { data: null, message: 'authentication failure\n' } }));
+      const c = new ProxmoxClient({ endpoint: server.url, auth: { username: 'root@pam', password }, retry: { limit: 0 } });
+      clients.push(c);
+      const e = await failure(c.login());
+      expect(e.message).toBe(
+        'authentication failed for root@pam: wrong user name or password; check the user, the realm (pam or pve) and the password',
+      );
+      expect(e.stack).toContain(e.message);
+      clients.splice(0).forEach((x) => x.close());
+      await server.close();
+    }
+    server = undefined;
+  });
+
   it('a wrong password is a one-line auth error without the password', async () => {
     const pve = new TicketServer();
     server = await startFakePve(pve.handle);
@@ -165,6 +202,36 @@ describe('ticket login', () => {
     expect(e.message).not.toContain('wrong-password');
     const explicit = await failure(c.login());
     expect(explicit.kind).toBe('auth');
+  });
+
+  it('one caller aborting does not cancel the login others wait for', async () => {
+    const pve = new TicketServer();
+    let releaseLogin = (): void => {};
+    const loginHeld = new Promise<void>((resolve) => {
+      releaseLogin = resolve;
+    });
+    server = await startFakePve(async (req) => {
+      if (req.path === '/access/ticket') await loginHeld;
+      return pve.handle(req);
+    });
+    const c = new ProxmoxClient({ endpoint: server.url, auth: { username: 'root', password: PASSWORD }, retry: { limit: 0 }, now: () => pve.now });
+    clients.push(c);
+    const controller = new AbortController();
+    const first = c.version({ signal: controller.signal });
+    const second = c.version();
+    const third = c.qemu.start('pve1', 100);
+    await until(() => server!.requests.length === 1);
+    controller.abort();
+    const e = await failure(first);
+    expect(e.kind).toBe('cancelled');
+    expect(e.message).toBe('POST /access/ticket was cancelled');
+    releaseLogin();
+    await expect(second).resolves.toMatchObject({ release: '8.2' });
+    await expect(third).resolves.toMatch(/^UPID:/);
+    expect(pve.logins).toHaveLength(1);
+    // an already-aborted caller starts nothing
+    expect((await failure(c.login({ signal: AbortSignal.abort() }))).kind).toBe('cancelled');
+    expect(pve.logins).toHaveLength(1);
   });
 
   it('realm: pve users and a realm inside the name', () => {

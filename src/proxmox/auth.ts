@@ -5,6 +5,7 @@
 import { ProxmoxError } from './errors.js';
 import type { AuthMode } from './errorMapping.js';
 import type { HttpMethod, HttpTransport } from './http.js';
+import { isApiTokenId } from './principal.js';
 import { oneLine, type SecretRedactor } from './redact.js';
 
 export interface TokenCredentials {
@@ -27,21 +28,21 @@ export function isTokenCredentials(c: Credentials): c is TokenCredentials {
   return 'tokenId' in c;
 }
 
-const TOKEN_ID_RE = /^[^@!\s]+@[^@!\s]+![A-Za-z][A-Za-z0-9._-]*$/;
-
-/** `USER@REALM!TOKENID=SECRET` (the form PROXMOX_VE_API_TOKEN uses) -> its two parts. */
+/**
+ * `USER@REALM!TOKENID=SECRET` (the form PROXMOX_VE_API_TOKEN uses) -> its two parts. PVE splits
+ * `PVEAPIToken=ID=SECRET` at the last `=`, so it is split here the same way; a secret holding
+ * a `=` (`root@pam!a=b=c`) would leave `=` in the token name, which PVE never accepts, and is
+ * refused here rather than failing with a 401 at every request.
+ */
 export function parseApiToken(value: string): TokenCredentials {
   const text = value.trim().replace(/^PVEAPIToken=/i, '');
-  const eq = text.indexOf('='); // a token id holds no `=`; the secret follows the first one
-  if (eq <= 0 || eq === text.length - 1 || !isApiTokenId(text.slice(0, eq))) {
+  const eq = text.lastIndexOf('=');
+  const tokenId = text.slice(0, Math.max(eq, 0));
+  const tokenSecret = text.slice(eq + 1);
+  if (eq <= 0 || tokenSecret === '' || !isApiTokenId(tokenId)) {
     throw new ProxmoxError('parameter', 'an API token is written USER@REALM!TOKENID=SECRET, e.g. root@pam!mpc=<uuid>');
   }
-  return { tokenId: text.slice(0, eq), tokenSecret: text.slice(eq + 1) };
-}
-
-/** `USER@REALM!TOKENID`, e.g. `root@pam!mpc`. */
-export function isApiTokenId(value: string): boolean {
-  return TOKEN_ID_RE.test(value);
+  return { tokenId, tokenSecret };
 }
 
 /** PVE tickets expire after 2 h; renew well before (proxmoxer: every hour). */
@@ -65,11 +66,22 @@ export class TokenAuth implements AuthProvider {
 
   constructor(credentials: TokenCredentials, redactor: SecretRedactor) {
     const tokenId = credentials.tokenId.trim();
-    if (!TOKEN_ID_RE.test(tokenId)) {
-      throw new ProxmoxError('parameter', `'${oneLine(tokenId, 80)}' is not an API token id; it looks like USER@REALM!TOKENID, e.g. root@pam!mpc`);
+    if (!isApiTokenId(tokenId)) {
+      // Whatever follows a `=` may be the secret (the whole USER@REALM!TOKENID=SECRET pasted as
+      // the id): never echo it.
+      const eq = tokenId.indexOf('=');
+      const shown = eq >= 0 ? `${tokenId.slice(0, eq)}=…` : tokenId;
+      throw new ProxmoxError('parameter', `'${oneLine(shown, 80)}' is not an API token id; it looks like USER@REALM!TOKENID, e.g. root@pam!mpc`);
     }
     if (credentials.tokenSecret.trim() === '') {
       throw new ProxmoxError('parameter', `the secret for API token ${tokenId} is empty; pass the token secret (a UUID)`);
+    }
+    if (credentials.tokenSecret.includes('=')) {
+      // PVE reads `PVEAPIToken=ID=SECRET` up to the last `=`: this secret can never match.
+      throw new ProxmoxError(
+        'parameter',
+        `the secret for API token ${tokenId} contains '=', which PVE cannot accept (it splits the token at the last '='); check that the secret was copied correctly`,
+      );
     }
     this.principal = tokenId;
     redactor.add(credentials.tokenSecret);
@@ -136,18 +148,13 @@ export class TicketAuth implements AuthProvider {
     redactor.add(credentials.password);
   }
 
-  /** The ticket in use, if logged in (for callers that want to show its age). */
-  get ticket(): Readonly<Ticket> | undefined {
-    return this.current;
-  }
-
   /** Age as the server sees it, corrected for a large clock skew measured at login. */
   ticketAgeMs(ticket: Ticket): number {
     return this.now() - ticket.skewMs - ticket.issuedAtMs;
   }
 
   async login(signal?: AbortSignal): Promise<Ticket> {
-    return this.singleFlight(() => this.requestTicket(this.credentials.password, signal));
+    return this.shared(() => this.requestTicket(this.credentials.password), signal);
   }
 
   async headers(method: HttpMethod, signal?: AbortSignal): Promise<Record<string, string>> {
@@ -167,26 +174,32 @@ export class TicketAuth implements AuthProvider {
   }
 
   private async validTicket(signal?: AbortSignal): Promise<Ticket> {
-    if (this.pending) return this.pending;
+    if (this.pending) return unlessAborted(this.pending, signal);
     const ticket = this.current;
     if (!ticket) return this.login(signal);
     if (this.ticketAgeMs(ticket) < this.renewAfterMs) return ticket;
-    return this.singleFlight(() => this.renew(ticket, signal));
+    return this.shared(() => this.renew(ticket), signal);
   }
 
-  private async renew(old: Ticket, signal?: AbortSignal): Promise<Ticket> {
+  private async renew(old: Ticket): Promise<Ticket> {
     if (this.ticketAgeMs(old) < TICKET_LIFETIME_MS) {
       try {
-        return await this.requestTicket(old.ticket, signal);
+        return await this.requestTicket(old.ticket);
       } catch (e) {
         if (!(e instanceof ProxmoxError) || e.kind !== 'auth') throw e;
         // the server no longer accepts it: fall back to the password
       }
     }
-    return this.requestTicket(this.credentials.password, signal);
+    return this.requestTicket(this.credentials.password);
   }
 
-  private singleFlight(fetch: () => Promise<Ticket>): Promise<Ticket> {
+  /**
+   * One login (or renewal) at a time, shared by every caller that needs a ticket meanwhile. It
+   * runs without any caller's AbortSignal, so one caller giving up cannot fail the others; each
+   * caller stops waiting when its own signal aborts, and the login goes on for the rest.
+   */
+  private shared(fetch: () => Promise<Ticket>, signal: AbortSignal | undefined): Promise<Ticket> {
+    if (signal?.aborted) return Promise.reject(loginCancelled());
     if (!this.pending) {
       this.pending = fetch()
         .then((ticket) => {
@@ -197,17 +210,16 @@ export class TicketAuth implements AuthProvider {
           this.pending = undefined;
         });
     }
-    return this.pending;
+    return unlessAborted(this.pending, signal);
   }
 
-  private async requestTicket(password: string, signal?: AbortSignal): Promise<Ticket> {
+  private async requestTicket(password: string): Promise<Ticket> {
     const envelope = await this.transport.send({
       method: 'POST',
       path: '/access/ticket',
       params: { username: this.principal, password },
       authMode: 'login',
       principal: this.principal,
-      ...(signal ? { signal } : {}),
     });
     const data = envelope.data;
     if (typeof data !== 'object' || data === null) {
@@ -245,4 +257,29 @@ export class TicketAuth implements AuthProvider {
       skewMs: Math.abs(skew) > SKEW_TOLERANCE_MS ? skew : 0,
     };
   }
+}
+
+function loginCancelled(): ProxmoxError {
+  return new ProxmoxError('cancelled', 'POST /access/ticket was cancelled', { method: 'POST', path: '/access/ticket' });
+}
+
+/** The shared login's outcome, or kind 'cancelled' as soon as this caller's signal aborts
+ * (the login itself goes on for the other callers). */
+function unlessAborted(login: Promise<Ticket>, signal: AbortSignal | undefined): Promise<Ticket> {
+  if (!signal) return login;
+  if (signal.aborted) return Promise.reject(loginCancelled());
+  return new Promise<Ticket>((resolve, reject) => {
+    const abort = (): void => reject(loginCancelled());
+    signal.addEventListener('abort', abort, { once: true });
+    login.then(
+      (ticket) => {
+        signal.removeEventListener('abort', abort);
+        resolve(ticket);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', abort);
+        reject(error);
+      },
+    );
+  });
 }

@@ -1,6 +1,6 @@
 // ProxmoxClient: the typed entry point to one PVE API endpoint (a node or a cluster).
 import { isTokenCredentials, TicketAuth, TokenAuth, type AuthProvider, type Credentials } from './auth.js';
-import { callOptions, expectUpid, type ApiCaller, type CallOptions } from './caller.js';
+import { callOptions, type ApiCaller, type CallOptions } from './caller.js';
 import { isProxmoxError } from './errors.js';
 import { LxcApi, QemuApi } from './guests.js';
 import { HttpTransport, type Envelope, type HttpMethod, type RetryPolicy, type Timeouts, type TransportOptions } from './http.js';
@@ -333,11 +333,6 @@ export class ProxmoxClient implements ApiCaller {
   /** Like waitForTask, but a failed task rejects with kind 'task' and PVE's exit text. */
   async waitForTaskOk(upid: string, options?: WaitForTaskOptions): Promise<TaskResult> {
     return assertTaskOk(await waitForTask(this, upid, options));
-  }
-
-  /** Checks that an action's answer is a UPID (for callers using post()/delete()). */
-  static expectUpid(data: unknown, method: HttpMethod, path: string): string {
-    return expectUpid(data, method, path);
   }
 
   /** Closes idle connections. */

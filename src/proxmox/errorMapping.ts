@@ -1,6 +1,9 @@
 // Turns every way a PVE request can fail into a ProxmoxError with one line that says what went
 // wrong and what to do. PVE puts its message in the JSON `message` field (PVE 8.4+) and in the
 // HTTP reason phrase (all versions); 401 and 595/596 have an empty body.
+// Messages are built from our own wording plus pieces that have each been cleaned and masked
+// on their own (redactor.line for server and library text, redactor.path for the path in the
+// context); a finished message is never rewritten, so its stack trace carries no secret either.
 import { ProxmoxError, type ProxmoxErrorDetails } from './errors.js';
 import type { SecretRedactor } from './redact.js';
 import { TlsCheckError } from './tls.js';
@@ -9,7 +12,8 @@ export type AuthMode = 'token' | 'ticket' | 'login' | 'none';
 
 export interface RequestContext {
   method: string;
-  /** API path under /api2/json, e.g. `/nodes/pve/qemu/100/status/start`. */
+  /** API path under /api2/json, e.g. `/nodes/pve/qemu/100/status/start`, as shown to the
+   * user: one clean line, any segment that is a secret masked (SecretRedactor.path). */
   path: string;
   /** `host:port` of the endpoint. */
   host: string;
@@ -18,12 +22,18 @@ export interface RequestContext {
   principal?: string;
   connectTimeoutMs: number;
   responseTimeoutMs: number;
+  /** Attempts made, retries included (GET only is retried); 1 when absent. */
+  attempts?: number;
 }
 
 export interface HttpFailure {
   status: number;
   reasonPhrase: string;
   body: string;
+  /** 3xx: the Location header, as sent (untrusted). */
+  location?: string;
+  /** The URL that was requested (to resolve a relative Location). */
+  url?: string;
 }
 
 interface PveErrorBody {
@@ -81,6 +91,12 @@ function withoutFinalPeriod(text: string): string {
   return text.replace(/[.\s]+$/, '');
 }
 
+/** Paths every PVE API answers (to any authenticated user, or without login): a 404 there
+ * means the address is not a PVE API, not that some object is missing. */
+export function servedByEveryPve(path: string): boolean {
+  return ['/version', '/access/ticket', '/access/domains', '/nodes', '/pools'].includes(path) || /^\/cluster(?:\/[^/]+)?$/.test(path);
+}
+
 /** An HTTP error status -> ProxmoxError. */
 export function mapHttpFailure(failure: HttpFailure, ctx: RequestContext, redactor: SecretRedactor): ProxmoxError {
   const { status } = failure;
@@ -126,6 +142,14 @@ export function mapHttpFailure(failure: HttpFailure, ctx: RequestContext, redact
     });
   }
 
+  if (status === 404 && servedByEveryPve(ctx.path)) {
+    return new ProxmoxError(
+      'not-found',
+      `${where(ctx)} answered 404${said}, yet every PVE API serves it: ${ctx.host} does not look like a PVE API (wrong port or path?); use the node's address with port 8006, e.g. https://pve.example:8006`,
+      base,
+    );
+  }
+
   if (status === 404 || (status === 500 && looksLikeNotFound(serverMessage))) {
     const what = serverMessage && !/^not found$/i.test(serverMessage) ? serverMessage : `${ctx.path} does not exist`;
     return new ProxmoxError('not-found', `not found: ${what} (${where(ctx)}); check the node, id or name`, base);
@@ -158,15 +182,49 @@ export function mapHttpFailure(failure: HttpFailure, ctx: RequestContext, redact
     );
   }
 
-  if (status >= 300 && status < 400) {
+  if (status >= 300 && status < 400) return redirectFailure(failure, ctx, redactor, base);
+
+  return new ProxmoxError('server', `unexpected HTTP ${status} on ${where(ctx)}${said}; check the URL and the server`, base);
+}
+
+/**
+ * A 3xx. Redirects are never followed (credentials would go wherever the server points), and
+ * PVE's API never redirects, so the endpoint is wrong: name where the server points and, when
+ * that is the same API elsewhere (http -> https, another port or prefix), the endpoint to use.
+ */
+function redirectFailure(failure: HttpFailure, ctx: RequestContext, redactor: SecretRedactor, base: ProxmoxErrorDetails): ProxmoxError {
+  const { status } = failure;
+  const raw = failure.location?.trim() ?? '';
+  if (raw === '') {
     return new ProxmoxError(
       'protocol',
-      `unexpected redirect (${status}) for ${where(ctx)}; check that the URL points at the PVE API (https://host:8006)`,
+      `${where(ctx)} answered with a redirect (${status}) but no Location; the endpoint does not point at the PVE API: use the node's address with port 8006, e.g. https://pve.example:8006`,
       base,
     );
   }
-
-  return new ProxmoxError('server', `unexpected HTTP ${status} on ${where(ctx)}${said}; check the URL and the server`, base);
+  let target: URL | undefined;
+  try {
+    target = new URL(raw, failure.url);
+  } catch {
+    target = undefined;
+  }
+  // Shown without query or fragment (they may carry a token of some login page).
+  const location = redactor.line(target ? `${target.origin}${target.pathname}` : raw, 200);
+  const details: ProxmoxErrorDetails = { ...base, location };
+  const apiAt = target?.pathname.indexOf('/api2/json') ?? -1;
+  if (target && (target.protocol === 'https:' || target.protocol === 'http:') && apiAt >= 0) {
+    const endpoint = redactor.line(`${target.origin}${target.pathname.slice(0, apiAt)}`, 200);
+    return new ProxmoxError(
+      'protocol',
+      `${where(ctx)} was redirected (${status}) to ${location}: the endpoint redirects instead of serving the PVE API; use ${endpoint} as the endpoint`,
+      details,
+    );
+  }
+  return new ProxmoxError(
+    'protocol',
+    `${where(ctx)} was redirected (${status}) to ${location}: the endpoint redirects instead of serving the PVE API; use the node's address with port 8006, e.g. https://pve.example:8006`,
+    details,
+  );
 }
 
 function authFailure(ctx: RequestContext, serverMessage: string, base: ProxmoxErrorDetails): ProxmoxError {
@@ -265,6 +323,13 @@ function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
+function attemptsMade(ctx: RequestContext): string {
+  return ctx.attempts !== undefined && ctx.attempts > 1 ? ` (${ctx.attempts} attempts)` : '';
+}
+
+// Low-level codes (ECONNREFUSED, ERR_TLS_…) are shown as they are; anything else is dropped.
+const CODE_RE = /^[A-Za-z0-9_.-]{1,64}$/;
+
 /** A secret-free stand-in for the library error (which carries request headers and body). */
 function summary(code: string | undefined, message: string): Error & { code?: string } {
   const e: Error & { code?: string } = new Error(message);
@@ -276,7 +341,7 @@ function summary(code: string | undefined, message: string): Error & { code?: st
 export function mapTransportFailure(e: unknown, ctx: RequestContext, redactor: SecretRedactor): ProxmoxError {
   const err = asErrorLike(e);
   const name = typeof err.name === 'string' ? err.name : '';
-  const code = typeof err.code === 'string' ? err.code : undefined;
+  const code = typeof err.code === 'string' && CODE_RE.test(err.code) ? err.code : undefined;
   const rawMessage = typeof err.message === 'string' ? err.message : String(e);
   const message = redactor.line(rawMessage);
   const cause = summary(code, message);
@@ -315,12 +380,16 @@ export function mapTransportFailure(e: unknown, ctx: RequestContext, redactor: S
       const what = event === 'secureConnect' ? 'complete the TLS handshake with' : 'connect to';
       return new ProxmoxError(
         'timeout',
-        `could not ${what} ${ctx.host} within ${seconds(ctx.connectTimeoutMs)}; check the address, port and firewall, or raise the connect timeout`,
+        `could not ${what} ${ctx.host} within ${seconds(ctx.connectTimeoutMs)}${attemptsMade(ctx)}; check the address, port and firewall, or raise the connect timeout`,
         base,
       );
     }
     const advice = mayHaveActed(ctx) ? WRITE_ADVICE : 'the server may be overloaded: try again or raise the response timeout';
-    return new ProxmoxError('timeout', `no response from ${ctx.host} within ${seconds(ctx.responseTimeoutMs)} for ${where(ctx)}; ${advice}`, base);
+    return new ProxmoxError(
+      'timeout',
+      `no response from ${ctx.host} within ${seconds(ctx.responseTimeoutMs)}${attemptsMade(ctx)} for ${where(ctx)}; ${advice}`,
+      base,
+    );
   }
 
   if (name === 'ParseError' || code === 'ERR_BODY_PARSE_FAILURE') {
@@ -376,9 +445,11 @@ function describeVerifyCode(code: string | undefined): string {
   }
 }
 
-/** Marker thrown by the JSON parser when the body is JSON but not a PVE envelope. */
+/** Marker for a 2xx body that is not a PVE envelope (empty, or JSON but not `{"data": …}`).
+ * Its code makes it a malformed body: retried on GET, reported as 'protocol'. */
 export class EnvelopeError extends Error {
   override name = 'EnvelopeError';
+  readonly code = 'ERR_BODY_PARSE_FAILURE';
 }
 
 function describeParseProblem(e: unknown): string {

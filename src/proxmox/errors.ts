@@ -26,6 +26,8 @@ export interface ProxmoxErrorDetails {
   privilege?: string;
   /** tls: the SHA-256 fingerprint the server presented. */
   fingerprint?: string;
+  /** protocol, after a 3xx: where the server pointed (origin and path, cleaned up). */
+  location?: string;
   upid?: string;
   /** node-unreachable: the node the request was for; task: the node the task ran on. */
   node?: string;

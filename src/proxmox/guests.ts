@@ -108,10 +108,6 @@ export interface RollbackOptions extends CallOptions {
   start?: boolean;
 }
 
-function splitCall<T extends CallOptions>(options: T | undefined): CallOptions {
-  return callOptions(options);
-}
-
 abstract class GuestApi<C> {
   constructor(
     protected readonly api: ApiCaller,
@@ -125,30 +121,30 @@ abstract class GuestApi<C> {
   }
 
   protected async task(method: HttpMethod, path: string, params: Params | undefined, options: CallOptions | undefined): Promise<string> {
-    const { data } = await this.api.call(method, path, params, splitCall(options));
+    const { data } = await this.api.call(method, path, params, callOptions(options));
     return expectUpid(data, method, path);
   }
 
   /** The guests on one node. */
   async list(node: string, options?: CallOptions): Promise<GuestSummary[]> {
-    const { data } = await this.api.call('GET', this.base(node), undefined, splitCall(options));
+    const { data } = await this.api.call('GET', this.base(node), undefined, callOptions(options));
     return normalizeGuestList(data, this.type, node);
   }
 
   async status(node: string, vmid: number, options?: CallOptions): Promise<GuestStatus> {
-    const { data } = await this.api.call('GET', `${this.base(node, vmid)}/status/current`, undefined, splitCall(options));
+    const { data } = await this.api.call('GET', `${this.base(node, vmid)}/status/current`, undefined, callOptions(options));
     return normalizeGuestStatus(data, this.type, node, vmid);
   }
 
   async config(node: string, vmid: number, options?: ConfigReadOptions): Promise<C> {
     const params: Params = { current: options?.current, snapshot: options?.snapshot };
-    const { data } = await this.api.call('GET', `${this.base(node, vmid)}/config`, params, splitCall(options));
+    const { data } = await this.api.call('GET', `${this.base(node, vmid)}/config`, params, callOptions(options));
     return this.normalizeConfig(data);
   }
 
   /** PUT …/config: applied synchronously. */
   async updateConfig(node: string, vmid: number, changes: ConfigUpdate, options?: CallOptions): Promise<void> {
-    await this.api.call('PUT', `${this.base(node, vmid)}/config`, changes, splitCall(options));
+    await this.api.call('PUT', `${this.base(node, vmid)}/config`, changes, callOptions(options));
   }
 
   async create(node: string, params: CreateParams, options?: CallOptions): Promise<string> {
@@ -225,7 +221,7 @@ abstract class GuestApi<C> {
   }
 
   async snapshots(node: string, vmid: number, options?: CallOptions): Promise<Snapshot[]> {
-    const { data } = await this.api.call('GET', `${this.base(node, vmid)}/snapshot`, undefined, splitCall(options));
+    const { data } = await this.api.call('GET', `${this.base(node, vmid)}/snapshot`, undefined, callOptions(options));
     return normalizeSnapshots(data);
   }
 
@@ -250,7 +246,7 @@ export class QemuApi extends GuestApi<QemuConfig> {
   /** POST …/config: applied by a task (UPID), or null when PVE had nothing to run. */
   async updateConfigAsync(node: string, vmid: number, changes: ConfigUpdate, options?: CallOptions): Promise<string | null> {
     const path = `${this.base(node, vmid)}/config`;
-    const { data } = await this.api.call('POST', path, changes, splitCall(options));
+    const { data } = await this.api.call('POST', path, changes, callOptions(options));
     return upidOrNull(data, 'POST', path);
   }
 
@@ -295,7 +291,7 @@ export class LxcApi extends GuestApi<LxcConfig> {
    * future version runs it as a task. */
   async template(node: string, vmid: number, options?: CallOptions): Promise<string | null> {
     const path = `${this.base(node, vmid)}/template`;
-    const { data } = await this.api.call('POST', path, undefined, splitCall(options));
+    const { data } = await this.api.call('POST', path, undefined, callOptions(options));
     return upidOrNull(data, 'POST', path);
   }
 

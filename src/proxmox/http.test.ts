@@ -131,6 +131,21 @@ describe('error mapping', () => {
     expect((await failure(c.get('/nodes/pve1/nothing'))).kind).toBe('not-found');
   });
 
+  it('404 on a path every PVE serves: the address does not look like a PVE API', async () => {
+    const c = await setup(() => ({ status: 404, reason: 'Not Found', raw: '<html>404 page not found</html>' }));
+    const e = await failure(c.version());
+    expect(e.kind).toBe('not-found');
+    expect(e.message).toMatch(
+      /^GET \/version answered 404 \(Not Found\), yet every PVE API serves it: 127\.0\.0\.1:\d+ does not look like a PVE API \(wrong port or path\?\); use the node's address with port 8006/,
+    );
+    for (const call of [() => c.nodes(), () => c.clusterResources(), () => c.nextId()]) {
+      expect((await failure(call())).message).toContain('does not look like a PVE API (wrong port or path?)');
+    }
+    // elsewhere a 404 is about the object
+    const vm = await failure(c.qemu.config('pve1', 100));
+    expect(vm.message).toBe('not found: /nodes/pve1/qemu/100/config does not exist (GET /nodes/pve1/qemu/100/config); check the node, id or name');
+  });
+
   it('595/596: node-unreachable naming the node from the path', async () => {
     const c = await setup(() => ({ status: 595, reason: 'No route to host' }));
     const e = await failure(c.nodeStatus('pve3'));
@@ -221,6 +236,94 @@ describe('error mapping', () => {
   });
 });
 
+describe('secrets in messages and stack traces', () => {
+  it('server text is masked piece by piece; the stack and the cause carry no secret', async () => {
+    const c = await setup(() => ({ status: 500, reason: `echo ${SECRET}`, json: { data: null, message: `leaked PVEAPIToken=root@pam!mpc=${SECRET}\n` } }), {
+      retry: { limit: 0 },
+    });
+    const e = await failure(c.version());
+    expect(e.message).toBe("server error 500 on GET /version (leaked ***); try again, and if it persists check the node's pveproxy/pvedaemon logs");
+    expect(e.stack).toBeDefined();
+    expect(e.stack).not.toContain(SECRET);
+    expect(e.stack).toContain(e.message);
+  });
+
+  it('a library error that quotes a secret: masked in message, cause and stack', async () => {
+    // got's parse error quotes the URL, which here carries the secret as a path segment
+    const c = await setup(() => ({ raw: '{"da' }), { retry: { limit: 0 } });
+    const e = await failure(c.get(`/nodes/${SECRET}/status`));
+    expect(e.kind).toBe('protocol');
+    expect(e.message).toMatch(/^malformed response to GET \/nodes\/\*\*\*\/status from /);
+    expect(e.stack).not.toContain(SECRET);
+    const cause = e.details.cause as Error;
+    expect(cause.message).toContain('/nodes/***/status');
+    expect(cause.stack).not.toContain(SECRET);
+    expect(JSON.stringify(e.details)).not.toContain(SECRET);
+  });
+
+  it('our own wording is never masked, even when it contains a secret', async () => {
+    // the token secret happens to be a word of our message templates
+    server = await startFakePve(() => ({ status: 401, reason: 'no such token' }));
+    const c = new ProxmoxClient({ endpoint: server.url, auth: { tokenId: 'root@pam!mpc', tokenSecret: 'token' }, retry: { limit: 0 } });
+    clients.push(c);
+    const e = await failure(c.version());
+    expect(e.message).toBe(
+      'API token root@pam!mpc was rejected (no such ***); check the token id and secret, and that the token still exists and has not expired',
+    );
+    expect(e.stack).toContain(e.message);
+  });
+
+  it('a path shows a secret segment masked, but not a secret inside a segment', async () => {
+    server = await startFakePve(() => pveError(500, 'boom'));
+    const c = new ProxmoxClient({ endpoint: server.url, auth: { tokenId: 'root@pam!mpc', tokenSecret: 'root' }, retry: { limit: 0 } });
+    clients.push(c);
+    expect((await failure(c.get('/access/users/root@pam'))).message).toContain('GET /access/users/root@pam (boom)');
+    expect((await failure(c.get('/access/users/root'))).message).toContain('GET /access/users/*** (boom)');
+  });
+});
+
+describe('success is a 2xx with a PVE envelope', () => {
+  it('a redirect is not followed and is not a success: protocol error naming the Location and the endpoint to use', async () => {
+    let target = '';
+    const c = await setup(() => ({ status: 301, reason: 'Moved Permanently', headers: { location: target } }));
+    target = `https://127.0.0.1:${server!.port}/api2/json/nodes/pve1/qemu/100/config`;
+    const e = await failure(c.qemu.updateConfig('pve1', 100, { cores: 2 }));
+    expect(e.kind).toBe('protocol');
+    expect(e.status).toBe(301);
+    expect(e.details.location).toBe(target);
+    expect(e.message).toBe(
+      `PUT /nodes/pve1/qemu/100/config was redirected (301) to ${target}: the endpoint redirects instead of serving the PVE API; use https://127.0.0.1:${server!.port} as the endpoint`,
+    );
+    expect(server!.requests).toHaveLength(1); // not followed, not retried
+  });
+
+  it('a relative redirect to a login page, and one without a Location', async () => {
+    const c = await setup(() => ({ status: 302, reason: 'Found', headers: { location: '/login?next=%2Fapi2%2Fjson&token=abc' } }));
+    const e = await failure(c.version());
+    expect(e.kind).toBe('protocol');
+    expect(e.message).toBe(
+      `GET /version was redirected (302) to http://127.0.0.1:${server!.port}/login: the endpoint redirects instead of serving the PVE API; use the node's address with port 8006, e.g. https://pve.example:8006`,
+    );
+    expect(server!.requests).toHaveLength(1);
+    server!.handler = () => ({ status: 307, reason: 'Temporary Redirect', json: { data: { looks: 'fine' } } });
+    const bare = await failure(c.qemu.start('pve1', 100));
+    expect(bare.kind).toBe('protocol');
+    expect(bare.message).toMatch(/^POST \/nodes\/pve1\/qemu\/100\/status\/start answered with a redirect \(307\) but no Location; /);
+  });
+
+  it('an empty body is a protocol error, not success: a write is not retried, a read is', async () => {
+    const c = await setup(() => ({ status: 200 }));
+    const put = await failure(c.qemu.updateConfig('pve1', 100, { cores: 2 }));
+    expect(put.kind).toBe('protocol');
+    expect(put.message).toMatch(/^malformed response to PUT \/nodes\/pve1\/qemu\/100\/config from 127\.0\.0\.1:\d+: the body is empty; the server may have carried it out/);
+    expect(server!.requests).toHaveLength(1);
+    server!.requests.length = 0;
+    server!.handler = () => ({ status: 204, reason: 'No Content' });
+    expect((await failure(c.version())).message).toContain('the body is empty');
+    expect(server!.requests).toHaveLength(3);
+  });
+});
+
 describe('timeouts and cancellation', () => {
   it('response timeout -> kind timeout with the limit in the message', async () => {
     const c = await setup(() => ({ hang: true }), { retry: { limit: 0 }, timeouts: { responseMs: 100 } });
@@ -231,11 +334,14 @@ describe('timeouts and cancellation', () => {
 
   it('a timed-out GET is retried, a timed-out POST is not', async () => {
     const c = await setup(() => ({ hang: true }), { timeouts: { responseMs: 50 } });
-    expect((await failure(c.version())).kind).toBe('timeout');
+    const get = await failure(c.version());
+    expect(get.kind).toBe('timeout');
+    expect(get.message).toMatch(/^no response from 127\.0\.0\.1:\d+ within 0\.1 s \(3 attempts\) for GET \/version; /);
     expect(server!.requests).toHaveLength(3);
     server!.requests.length = 0;
     const post = await failure(c.qemu.start('pve1', 100));
     expect(post.kind).toBe('timeout');
+    expect(post.message).not.toContain('attempts');
     expect(post.message).toMatch(/for POST \/nodes\/pve1\/qemu\/100\/status\/start; the server may have carried it out: check \(e\.g\. the task list\) before repeating it$/);
     expect(server!.requests).toHaveLength(1);
   });

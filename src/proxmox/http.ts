@@ -1,10 +1,20 @@
 // The one place that talks HTTP: builds the got instance (agent with the TLS policy, timeouts,
 // GET-only retries), sends a request, checks the `{"data": …}` envelope and maps every failure
 // to a ProxmoxError. Authentication headers are supplied by the caller (auth.ts).
-import got, { type Got, type RetryObject } from 'got';
+// Success is a 2xx whose body is a JSON object with a `data` key, nothing less: an empty body
+// or a redirect is a 'protocol' error, never a write that seemed to work.
+import got, { type Got, type Response, type RetryObject } from 'got';
 import type http from 'node:http';
 import type https from 'node:https';
-import { EnvelopeError, looksLikeNotFound, mapHttpFailure, mapTransportFailure, type AuthMode, type RequestContext } from './errorMapping.js';
+import {
+  EnvelopeError,
+  looksLikeNotFound,
+  mapHttpFailure,
+  mapTransportFailure,
+  type AuthMode,
+  type HttpFailure,
+  type RequestContext,
+} from './errorMapping.js';
 import { ProxmoxError } from './errors.js';
 import { encodeParams, type Params } from './params.js';
 import { SecretRedactor } from './redact.js';
@@ -64,7 +74,9 @@ export function retryDelayMs(retryNumber: number, policy: RetryPolicy): number {
 interface RetryableErrorShape {
   name?: string;
   code?: string;
-  response?: { statusCode?: number; statusMessage?: string; rawBody?: Buffer };
+  response?: { statusCode?: number; statusMessage?: string; rawBody?: Buffer; headers?: Record<string, string | string[] | undefined> };
+  /** got's request (non-enumerable on its errors): how many retries were made. */
+  request?: { retryCount?: number };
 }
 
 /** Whether a failed GET is worth another attempt (see RetryPolicy). */
@@ -120,6 +132,10 @@ export function hostLabel(url: URL): string {
 export interface Envelope {
   data: unknown;
   total?: number;
+}
+
+function isEnvelope(body: unknown): body is Envelope {
+  return typeof body === 'object' && body !== null && !Array.isArray(body) && 'data' in body;
 }
 
 function parseEnvelope(text: string): Envelope {
@@ -186,7 +202,11 @@ export class HttpTransport {
     this.agent = createAgent(this.baseUrl.protocol === 'http:' ? 'http:' : 'https:', this.tlsMode);
     this.got = got.extend({
       agent: { http: this.agent, https: this.agent as https.Agent },
-      followRedirect: false,
+      // Never followed (credentials would go wherever the server points), yet not passed
+      // through as a success either: with maxRedirects 0 a 3xx with a Location fails at once
+      // (MaxRedirectsError, nothing sent to the new address) and one without is an HTTPError.
+      followRedirect: true,
+      maxRedirects: 0,
       throwHttpErrors: true,
       responseType: 'json',
       parseJson: parseEnvelope,
@@ -198,6 +218,11 @@ export class HttpTransport {
         statusCodes: [...RETRY_STATUS],
         errorCodes: [...RETRY_ERROR_CODES],
         calculateDelay: (retry) => this.retryDelay(retry),
+      },
+      hooks: {
+        // got hands back '' for an empty body without calling parseJson; make it a malformed
+        // body like any other (so a GET is retried, and nothing counts as success).
+        afterResponse: [(response) => rejectEmptyBody(response)],
       },
     });
   }
@@ -223,7 +248,7 @@ export class HttpTransport {
   private context(req: TransportRequest): RequestContext {
     const ctx: RequestContext = {
       method: req.method,
-      path: req.path,
+      path: this.redactor.path(req.path),
       host: this.host,
       authMode: req.authMode,
       connectTimeoutMs: this.timeouts.connectMs,
@@ -235,7 +260,10 @@ export class HttpTransport {
 
   url(path: string): URL {
     if (!path.startsWith('/') || path.includes('?')) {
-      throw new ProxmoxError('parameter', `'${path}' is not an API path: it starts with '/' and carries no query (pass parameters separately)`);
+      throw new ProxmoxError(
+        'parameter',
+        `'${this.redactor.path(path, 120)}' is not an API path: it starts with '/' and carries no query (pass parameters separately)`,
+      );
     }
     const url = new URL(this.baseUrl.href);
     url.pathname = `${this.baseUrl.pathname}${path}`;
@@ -249,53 +277,73 @@ export class HttpTransport {
     try {
       pairs = encodeParams(req.params);
     } catch (e) {
-      throw new ProxmoxError('parameter', `bad parameter for ${req.method} ${req.path}: ${e instanceof Error ? e.message : String(e)}`);
+      // encodeParams' own wording (it names a non-finite number), never a parameter's text
+      throw new ProxmoxError('parameter', `bad parameter for ${req.method} ${ctx.path}: ${e instanceof Error ? e.message : String(e)}`);
     }
     if (req.signal?.aborted) throw mapTransportFailure({ name: 'AbortError' }, ctx, this.redactor);
     this.options.onRequest?.({ method: req.method, path: req.path });
     const withBody = req.method === 'POST' || req.method === 'PUT';
     const responseMs = ctx.responseTimeoutMs;
     const connectMs = this.timeouts.connectMs;
+    let response: Response;
     try {
-      const response = await this.got(url, {
+      response = await this.got(url, {
         method: req.method,
         headers: req.headers ?? {},
         ...(withBody ? { form: Object.fromEntries(pairs) } : { searchParams: new URLSearchParams(pairs) }),
         timeout: { lookup: connectMs, connect: connectMs, secureConnect: connectMs, response: responseMs, socket: responseMs },
         ...(req.signal ? { signal: req.signal } : {}),
       });
-      return response.body as unknown as Envelope; // parseEnvelope made it
     } catch (e) {
-      throw this.mapFailure(e, ctx);
+      throw this.describeFailure(e, ctx, url);
     }
+    // got resolves a 304 whatever the redirect policy; PVE never sends one.
+    if (response.statusCode < 200 || response.statusCode > 299) {
+      throw mapHttpFailure(httpFailure(response, url), ctx, this.redactor);
+    }
+    const body: unknown = response.body;
+    if (!isEnvelope(body)) throw mapTransportFailure(new EnvelopeError('the body is not a JSON object with "data"'), ctx, this.redactor);
+    return body;
   }
 
-  private mapFailure(e: unknown, ctx: RequestContext): ProxmoxError {
-    const error = this.describeFailure(e, ctx);
-    // Last line of defence: whatever went into the message (a path, a server text) is masked.
-    error.message = this.redactor.line(error.message, 1000);
-    return error;
-  }
-
-  private describeFailure(e: unknown, ctx: RequestContext): ProxmoxError {
+  private describeFailure(e: unknown, ctx: RequestContext, url: URL): ProxmoxError {
     if (e instanceof ProxmoxError) return e;
-    const shaped = e as RetryableErrorShape & { response?: { statusCode?: number } };
-    if (shaped?.name === 'HTTPError' && shaped.response?.statusCode !== undefined) {
-      return mapHttpFailure(
-        {
-          status: shaped.response.statusCode,
-          reasonPhrase: shaped.response.statusMessage ?? '',
-          body: shaped.response.rawBody?.toString('utf8') ?? '',
-        },
-        ctx,
-        this.redactor,
-      );
+    const shaped = (typeof e === 'object' && e !== null ? e : {}) as RetryableErrorShape;
+    const retries = shaped.request?.retryCount;
+    const tried: RequestContext = typeof retries === 'number' && retries > 0 ? { ...ctx, attempts: retries + 1 } : ctx;
+    const response = shaped.response;
+    if ((shaped.name === 'HTTPError' || shaped.name === 'MaxRedirectsError') && response?.statusCode !== undefined) {
+      return mapHttpFailure(httpFailure(response, url), tried, this.redactor);
     }
-    return mapTransportFailure(e, ctx, this.redactor);
+    return mapTransportFailure(e, tried, this.redactor);
   }
 
   /** Closes idle keep-alive connections; the transport must not be used afterwards. */
   close(): void {
     this.agent.destroy();
   }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function httpFailure(response: NonNullable<RetryableErrorShape['response']>, url: URL): HttpFailure {
+  const failure: HttpFailure = {
+    status: response.statusCode ?? 0,
+    reasonPhrase: response.statusMessage ?? '',
+    body: response.rawBody?.toString('utf8') ?? '',
+    url: url.href,
+  };
+  const location = headerValue(response.headers?.location);
+  if (location !== undefined) failure.location = location;
+  return failure;
+}
+
+/** afterResponse hook: a 2xx with an empty body is a malformed answer (see send()). */
+function rejectEmptyBody(response: Response): Response {
+  if (response.statusCode >= 200 && response.statusCode <= 299 && response.rawBody.length === 0) {
+    throw new EnvelopeError('the body is empty');
+  }
+  return response;
 }

@@ -30,10 +30,6 @@ export function encodeParams(params: Params | undefined): [string, string][] {
   return out;
 }
 
-export function toSearchParams(params: Params | undefined): URLSearchParams {
-  return new URLSearchParams(encodeParams(params));
-}
-
 // RFC 3986 allows these in a path segment unescaped; UPIDs (`:` `@` `!`) stay readable.
 const SEGMENT_SAFE: Record<string, string> = {
   '%3A': ':',

@@ -1,15 +1,26 @@
-// Text that reaches an error message comes from the network (untrusted: may carry escape
-// sequences) or from our own request (may carry a secret). Both pass through here.
+// Text that reaches an error message is either our own wording (trusted: never altered) or a
+// piece we do not control: what the server said (JSON message, reason phrase, Location), what
+// the HTTP library said, or the request path a caller chose. Only those pieces pass through
+// here, each on its own, before a message is built from them. Masking a whole message instead
+// would rewrite our own words wherever they contain a secret (password `root` would turn
+// `root@pam` into `***@pam`), which both garbles the message and reveals the secret.
+import { safeText } from '../util/terminalText.js';
 
-const ANSI_CSI = /\x1b\[[0-?]*[ -/]*[@-~]/g;
-const ANSI_OSC = /\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?/g;
-// C0, DEL and C1 control characters (newlines included: messages are one line).
-const CONTROL = /[\x00-\x1f\x7f-\x9f]/g;
+/** Escape sequences and control characters removed, white space collapsed; never truncated. */
+function cleanLine(text: string): string {
+  return safeText(text).replace(/\s+/g, ' ').trim();
+}
+
+function truncate(text: string, maxLength: number): string {
+  if (text.length <= maxLength) return text;
+  let cut = text.slice(0, Math.max(0, maxLength - 1));
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1); // never half a surrogate pair
+  return `${cut}…`;
+}
 
 /** One clean line: no escape sequences or control characters, white space collapsed. */
 export function oneLine(text: string, maxLength = 300): string {
-  const cleaned = text.replace(ANSI_OSC, ' ').replace(ANSI_CSI, ' ').replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
-  return cleaned.length > maxLength ? `${cleaned.slice(0, maxLength - 1)}…` : cleaned;
+  return truncate(cleanLine(text), maxLength);
 }
 
 // Credential shapes that must never be shown, whatever produced the text.
@@ -20,6 +31,19 @@ const SECRET_SHAPES: RegExp[] = [
   /\b[0-9A-Fa-f]{8}:[A-Za-z0-9+/]{20,}={0,2}/g, // a CSRF prevention token
 ];
 
+// The same shapes, to test a single value (no `g`: test() would keep state between calls).
+const SECRET_SHAPE_TESTS = SECRET_SHAPES.map((shape) => new RegExp(shape.source, shape.flags.replace('g', '')));
+
+const MASK = '***';
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 export class SecretRedactor {
   private readonly secrets = new Set<string>();
 
@@ -28,15 +52,44 @@ export class SecretRedactor {
     if (secret !== undefined && secret.length >= 4) this.secrets.add(secret);
   }
 
-  redact(text: string): string {
+  private mask(text: string): string {
     let out = text;
-    for (const secret of this.secrets) out = out.split(secret).join('***');
-    for (const shape of SECRET_SHAPES) out = out.replace(shape, '***');
+    for (const secret of this.secrets) out = out.split(secret).join(MASK);
+    for (const shape of SECRET_SHAPES) out = out.replace(shape, MASK);
     return out;
   }
 
-  /** Redacted and flattened to one clean line. */
-  line(text: string, maxLength?: number): string {
-    return oneLine(this.redact(text), maxLength);
+  /**
+   * A piece of untrusted text (server words, a reason phrase, a library error) as one clean
+   * line with every known secret and credential shape masked. Masked before and after the
+   * clean-up (a secret split by an escape sequence is whole again afterwards), and truncated
+   * last (so a secret is never cut into a prefix that escapes the mask).
+   * Never pass our own wording here.
+   */
+  line(text: string, maxLength = 300): string {
+    return truncate(this.mask(cleanLine(this.mask(text))), maxLength);
+  }
+
+  /**
+   * A request path for display. A secret can only be in a path as a whole segment (apiPath
+   * escapes each value), so whole segments are compared, raw and %-decoded; a secret that
+   * merely occurs inside a segment (password `root`, path `/access/users/root@pam`) is not
+   * masked, which would reveal it. Credential shapes, and secrets that hold a `/` (a ticket's
+   * base64), are masked wherever they occur.
+   */
+  path(path: string, maxLength = 300): string {
+    let out = path;
+    for (const secret of this.secrets) if (secret.includes('/')) out = out.split(secret).join(MASK);
+    for (const shape of SECRET_SHAPES) out = out.replace(shape, MASK);
+    const shown = out
+      .split('/')
+      .map((segment) => {
+        if (segment === '') return segment;
+        const decoded = decodeSegment(segment);
+        const secret = this.secrets.has(segment) || this.secrets.has(decoded) || SECRET_SHAPE_TESTS.some((shape) => shape.test(decoded));
+        return secret ? MASK : segment;
+      })
+      .join('/');
+    return oneLine(shown, maxLength);
   }
 }

@@ -172,6 +172,29 @@ describe('waitForTask', () => {
     await expect(c.waitForTask(UPID, { pollIntervalMs: 1, maxConsecutiveErrors: 2 })).rejects.toMatchObject({ kind: 'server' });
   });
 
+  it('only `stopped` ends the wait: a missing or unknown status is a protocol problem, tolerated like a transient one', async () => {
+    const answers: Record<string, unknown>[] = [
+      { upid: UPID, node: 'pve1', status: 'running' },
+      { upid: UPID, node: 'pve1' }, // no status at all
+      { upid: UPID, node: 'pve1', status: 'paused' },
+      { upid: UPID, node: 'pve1', status: 'stopped', exitstatus: 'OK' },
+    ];
+    let reads = 0;
+    const c = await clientFor((req) => {
+      if (req.path.endsWith('/status')) return ok(answers[Math.min(reads++, answers.length - 1)]);
+      return ok([{ n: 1, t: 'TASK OK' }], { total: 1 });
+    });
+    await expect(c.waitForTask(UPID, { pollIntervalMs: 1 })).resolves.toMatchObject({ ok: true, exitstatus: 'OK' });
+    expect(reads).toBe(4);
+
+    server!.handler = (req) => (req.path.endsWith('/status') ? ok({ upid: UPID, node: 'pve1', status: 'unknown' }) : ok([], { total: 0 }));
+    const e = (await c.waitForTask(UPID, { pollIntervalMs: 1, maxConsecutiveErrors: 2 }).catch((x: unknown) => x)) as ProxmoxError;
+    expect(e).toBeInstanceOf(ProxmoxError);
+    expect(e.kind).toBe('protocol');
+    expect(e.message).toBe("task qmstart 100 on pve1 has status 'unknown', expected running or stopped; is the server a PVE node?");
+    expect(server!.requests.filter((r) => r.path.endsWith('/status'))).toHaveLength(4 + 3);
+  });
+
   it('a permission error while polling is not retried', async () => {
     const c = await clientFor(() => pveError(403, 'Permission check failed (/nodes/pve1, Sys.Audit)'));
     await expect(c.waitForTask(UPID, { pollIntervalMs: 1 })).rejects.toMatchObject({ kind: 'permission' });

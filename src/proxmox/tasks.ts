@@ -27,7 +27,8 @@ export interface WaitForTaskOptions {
   pollIntervalMs?: number;
   /** Lines asked for per log request (default 500). */
   logPageSize?: number;
-  /** Transient failures (network, timeout, 5xx, malformed) tolerated in a row (default 3). */
+  /** Transient failures (network, timeout, 5xx, malformed answers, a status other than
+   * running/stopped) tolerated in a row (default 3). */
   maxConsecutiveErrors?: number;
 }
 
@@ -64,6 +65,14 @@ function cancelled(upid: string, parsed: Upid): ProxmoxError {
   return new ProxmoxError(
     'cancelled',
     `stopped following task ${describeTask(parsed)}; the task keeps running on the node (stop it with stopTask if needed)`,
+    { upid, node: parsed.node },
+  );
+}
+
+function unexpectedStatus(upid: string, parsed: Upid, status: string): ProxmoxError {
+  return new ProxmoxError(
+    'protocol',
+    `task ${describeTask(parsed)} has status '${oneLine(status, 60)}', expected running or stopped; is the server a PVE node?`,
     { upid, node: parsed.node },
   );
 }
@@ -121,8 +130,11 @@ export async function waitForTask(reader: TaskReader, upid: string, options: Wai
       try {
         const status = await reader.taskStatus(upid, req);
         await drainLog();
+        // Only `stopped` ends the wait: anything but it and `running` is a malformed answer,
+        // retried like any transient failure rather than taken for the end of the task.
+        if (status.status !== 'stopped' && status.status !== 'running') throw unexpectedStatus(upid, parsed, status.status);
         failures = 0;
-        if (status.status !== 'running') {
+        if (status.status === 'stopped') {
           const exitstatus = status.exitstatus ?? 'unexpected status';
           return { upid, node: parsed.node, status, exitstatus, ok: isTaskExitOk(exitstatus), log };
         }

@@ -194,6 +194,10 @@ describe('normalisation details', () => {
     const running = normalizeTaskStatus(data('proxmoxer__task_status_vzdump_running.json'));
     expect(running.exitstatus).toBeUndefined();
     expect(normalizeTaskStatus(data('proxmoxer__task_status_vzdump_interrupted.json')).exitstatus).toBe('interrupted by signal');
+    // no default: a status-less answer is not "some state", it is malformed
+    expect(() => normalizeTaskStatus({ upid: 'UPID:pve1:0000A1B2:00C0FFEE:66000000:qmstart:100:root@pam:', node: 'pve1' })).toThrow(
+      expect.objectContaining({ kind: 'protocol' }),
+    );
   });
 
   it('task log lines keep order and numbers', () => {

@@ -630,10 +630,6 @@ export function normalizeLxcConfig(data: unknown): LxcConfig {
   });
 }
 
-export function normalizeGuestConfig(data: unknown, type: GuestType): GuestConfig {
-  return type === 'qemu' ? normalizeQemuConfig(data) : normalizeLxcConfig(data);
-}
-
 /** A config value as a string (numbers stringified), e.g. a property string like `net0`. */
 export function configString(config: GuestConfigBase, key: string): string | undefined {
   return toStr(config.raw[key]);
@@ -826,7 +822,8 @@ export function normalizeTasks(data: unknown): TaskSummary[] {
 export interface TaskStatus {
   upid: string;
   node: string;
-  /** `running` or `stopped`. */
+  /** `running` or `stopped` (anything else is not a state PVE reports; waitForTask treats it
+   * as a protocol problem). */
   status: string;
   /** When stopped: `OK`, `WARNINGS: n`, the error message, or `unexpected status`. */
   exitstatus?: string;
@@ -844,7 +841,8 @@ export function normalizeTaskStatus(data: unknown, fallbackNode?: string): TaskS
   const r = asRecord(data, 'task status');
   const node = task.node ?? fallbackNode;
   if (node === undefined) throw protocolError("task status without 'node'", "a 'node' field");
-  return compact({ ...task, node, status: toStr(r.status) ?? 'unknown', exitstatus: toStr(r.exitstatus), endtime: undefined, saved: undefined });
+  const status = requiredString(r, 'status', 'task status');
+  return compact({ ...task, node, status, exitstatus: toStr(r.exitstatus), endtime: undefined, saved: undefined });
 }
 
 export interface TaskLogLine {

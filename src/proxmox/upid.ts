@@ -2,6 +2,7 @@
 // (pve-common PVE/UPID.pm: pid and starttime are 8 upper-case hex digits, pstart 8 or 9;
 // type, id and user hold no `:`, `/` or white space; id may be empty; user may carry a token
 // id after `!`; a trailing colon ends it.)
+import { splitTokenId } from './principal.js';
 
 export interface Upid {
   node: string;
@@ -16,10 +17,6 @@ export interface Upid {
 
 const UPID_RE =
   /^UPID:([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?):([0-9A-Fa-f]{8}):([0-9A-Fa-f]{8,9}):([0-9A-Fa-f]{8}):([^:\s/]+):([^:\s/]*):([^:\s/]+):$/;
-
-// pve-access-control: a token id is `<user>@<realm>!<token name>`, the token name matching
-// the realm syntax (so it never holds `!` or `@`); split_tokenid only splits ids of that shape.
-const TOKEN_USER_RE = /^([^\s:/]+@[A-Za-z][A-Za-z0-9.\-_]+)!([A-Za-z][A-Za-z0-9.\-_]+)$/;
 
 export function isUpid(value: unknown): value is string {
   return typeof value === 'string' && UPID_RE.test(value);
@@ -55,7 +52,8 @@ function hex(n: number): string {
   return n.toString(16).toUpperCase().padStart(8, '0');
 }
 
+/** pve-access-control split_tokenid only splits a user field that is a token id (principal.ts). */
 function splitToken(userField: string): [string, string | undefined] {
-  const m = TOKEN_USER_RE.exec(userField);
-  return m ? [m[1]!, m[2]!] : [userField, undefined];
+  const token = splitTokenId(userField);
+  return token ? [token.userid, token.tokenName] : [userField, undefined];
 }

@@ -2,6 +2,7 @@
 // `PVE:<user@realm>:<8 hex time>::<signature>`, CSRF tokens `<8 hex time>:<HMAC>`, API tokens
 // `PVEAPIToken=USER@REALM!TOKENID=SECRET`, and the 401 reason phrases of PVE 9.1.
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { splitTokenId } from '../proxmox/principal.js';
 import type { SimCredentials, SimPrincipal } from './types.js';
 
 export interface SimAccount {
@@ -49,11 +50,6 @@ export function createAccounts(options: AccountOptions = {}): Accounts {
   });
   return { list: [toAccount(root), toAccount(auditor)], root, auditor };
 }
-
-// pve-access-control: $user_regex, $realm_regex and the token-ID grammar.
-const USER_RE = '[^\\s:/]+';
-const REALM_RE = '[A-Za-z][A-Za-z0-9.\\-_]+';
-const TOKEN_ID_RE = new RegExp(`^((${USER_RE})@(${REALM_RE}))!(${REALM_RE})$`);
 
 /** Seconds a ticket may be "from the future" (pve-access-control $auth_graceperiod). */
 const GRACE_SEC = 300;
@@ -129,9 +125,9 @@ export function createAuthority(options: AuthorityOptions): Authority {
     verifyApiToken(value) {
       const m = /^(.*)=(.*)$/.exec(value);
       if (!m) return undefined;
-      const id = TOKEN_ID_RE.exec(m[1]!);
+      const id = splitTokenId(m[1]!); // pve-access-control's token-ID grammar
       if (!id) return undefined;
-      const [, userid, , , tokenid] = id as unknown as [string, string, string, string, string];
+      const { userid, tokenName: tokenid } = id;
       const account = byUser.get(userid);
       if (!account || !Object.hasOwn(account.tokens, tokenid) || !sameSecret(account.tokens[tokenid]!, m[2]!)) return undefined;
       return { userid, tokenid };

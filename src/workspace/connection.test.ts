@@ -31,7 +31,7 @@ describe('resolveConnection', () => {
   });
 
   it("never sends a profile's credentials or TLS settings to another endpoint", () => {
-    const c = resolveConnection(config, { PROXMOX_VE_ENDPOINT: 'https://elsewhere:8006', PROXMOX_VE_API_TOKEN: 'x@pve!y=z' }, {});
+    const c = resolveConnection(config, { PROXMOX_VE_ENDPOINT: 'https://elsewhere:8006', PROXMOX_VE_API_TOKEN: 'x@pve!yy=z' }, {});
     expect(c).toMatchObject({ profile: 'env', endpoint: 'https://elsewhere:8006', insecure: false });
     expect(() => resolveConnection(config, { PROXMOX_VE_ENDPOINT: 'https://pve.work:8006' }, { endpoint: 'other' })).toThrow(/no credentials/);
     expect(() => resolveConnection(config, {}, { profile: 'work', endpoint: 'other' })).toThrow(
@@ -53,7 +53,7 @@ describe('resolveConnection', () => {
 
   it('a stale default profile does not stop a complete flag invocation', () => {
     const stale: ConfigFile = { defaultProfile: 'gone', profiles: {} };
-    expect(resolveConnection(stale, {}, { endpoint: 'pve', token: 'a@pam!b=c' }).profile).toBe('env');
+    expect(resolveConnection(stale, {}, { endpoint: 'pve', token: 'a@pam!bb=c' }).profile).toBe('env');
     expect(() => resolveConnection(stale, {}, {})).toThrow(/default profile 'gone' does not exist/);
   });
 
@@ -63,8 +63,8 @@ describe('resolveConnection', () => {
     [{ profiles: {} }, { PROXMOX_VE_ENDPOINT: 'x' }, {}, /no credentials/],
     [{ profiles: {} }, { PROXMOX_VE_ENDPOINT: 'x', PROXMOX_VE_USERNAME: 'root' }, {}, /needs a realm/],
     [{ profiles: {} }, { PROXMOX_VE_ENDPOINT: 'x', PROXMOX_VE_USERNAME: 'root@pam' }, {}, /no password for root@pam/],
-    [{ profiles: {} }, { PROXMOX_VE_ENDPOINT: 'x', PROXMOX_VE_INSECURE: 'perhaps', PROXMOX_VE_API_TOKEN: 'a@b!c=d' }, {}, /not a boolean/],
-    [{ profiles: {} }, { PROXMOX_VE_ENDPOINT: 'http://pve:8006', PROXMOX_VE_API_TOKEN: 'a@b!c=d' }, {}, /https only/],
+    [{ profiles: {} }, { PROXMOX_VE_ENDPOINT: 'x', PROXMOX_VE_INSECURE: 'perhaps', PROXMOX_VE_API_TOKEN: 'a@pve!cc=d' }, {}, /not a boolean/],
+    [{ profiles: {} }, { PROXMOX_VE_ENDPOINT: 'http://pve:8006', PROXMOX_VE_API_TOKEN: 'a@pve!cc=d' }, {}, /https only/],
   ])('refuses incomplete or unsafe settings with one line (%#)', (cfg, env, flags, message) => {
     expect(() => resolveConnection(cfg as ConfigFile, env, flags)).toThrow(message);
   });

@@ -5,7 +5,7 @@ import type { ProxmoxClient } from '../../proxmox/client.js';
 import type { ClusterStatusEntry, NodeSummary } from '../../proxmox/types.js';
 import type { GlobalOptions } from '../cli.js';
 import { createClient, loadConnectionSettings, principalOf } from '../connect.js';
-import { safeText } from '../terminalText.js';
+import { safeText } from '../../util/terminalText.js';
 import { ExitCode } from '../userError.js';
 
 export interface PingReport {

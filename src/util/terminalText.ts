@@ -1,6 +1,7 @@
-// Text from the API is untrusted: a guest name, tag, description or task log line could hold
-// escape sequences that move the cursor, recolour the screen or set the window title. Strip
-// them, and every other control character, before anything reaches the terminal.
+// Text from the API is untrusted: a guest name, tag, description, task log line or error text
+// could hold escape sequences that move the cursor, recolour the screen or set the window
+// title. Strip them, and every other control character, before anything reaches the terminal.
+// The one sanitiser for every layer (the API client's error messages use it too).
 
 // CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), DCS/SOS/PM/APC (ESC P|X|^|_ ... ST),
 // two-character escapes (ESC + one byte), and their 8-bit C1 forms.
