@@ -2,14 +2,18 @@
 // lazily so that start-up only loads what the chosen command needs.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ConnectionFlags } from '../workspace/connection.js';
+import { OUTPUT_FORMATS, type OutputFormat } from './output/format.js';
+import { registerReadCommands } from './readCommands.js';
 import { reportError } from './reportError.js';
+import { registerSyncCommand } from './syncCommand.js';
 import { ExitCode } from './userError.js';
 import { VERSION } from './version.js';
 
 /** The options every command gets: the connection flags, plus output and diagnostics. */
 export interface GlobalOptions extends Omit<ConnectionFlags, 'timeoutMs'> {
   timeout?: number;
-  output: 'text' | 'json';
+  /** `text` is the default: plain text for ping, a table for the read commands. */
+  output: OutputFormat;
   debug?: boolean;
 }
 
@@ -51,7 +55,7 @@ export function buildProgram(): Command {
     .option('--insecure', 'skip TLS certificate verification (env PROXMOX_VE_INSECURE)')
     .option('--fingerprint <sha256>', "pin the server certificate's SHA-256 fingerprint (env PMC_FINGERPRINT)")
     .option('--timeout <ms>', 'request timeout in milliseconds', positiveInt)
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'output format (table and wide: read commands; text: the default)').choices(OUTPUT_FORMATS).default('text'))
     .option('--debug', 'print stack traces and request details on errors');
 
   program.addHelpText(
@@ -106,6 +110,8 @@ Examples:
       return runDemo({ ...cmd.optsWithGlobals<GlobalOptions>(), ...opts });
     });
 
+  registerSyncCommand(program);
+
   const profile = program.command('profile').description('manage connection profiles in the config file');
   profile
     .command('list')
@@ -142,6 +148,8 @@ The password of a --username profile is read from PROXMOX_VE_PASSWORD when conne
       return runProfileUse(name, cmd.optsWithGlobals<GlobalOptions>());
     });
 
+  registerReadCommands(program);
+
   return program;
 }
 
@@ -160,6 +168,10 @@ export async function main(argv: string[]): Promise<number> {
 
 const isEntry = process.env.PMC_BUNDLED === '1' || /cli\.(ts|js)$/.test(process.argv[1] ?? '');
 if (isEntry) {
+  // `proxmox-mpc get vms | head`: the reader left; stop quietly, as Unix tools do.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    process.exit(error.code === 'EPIPE' ? ExitCode.ok : reportError(error, process.env.PMC_DEBUG === '1'));
+  });
   main(process.argv).then(
     (code) => {
       process.exitCode = code;

@@ -1,0 +1,78 @@
+// Messages between the main thread and the sync worker (worker_threads postMessage, so plain
+// structured-clone data only). Secrets travel once, in `start`, and are never logged or echoed.
+import type { ChangeEvent } from '../db/model.js';
+import type { Credentials } from '../proxmox/auth.js';
+import type { PollerCollectOptions } from './poller.js';
+import type { ConnectionStatus, PollSummary, SyncErrorInfo, SyncProgress } from './types.js';
+
+export interface WorkerConnection {
+  endpoint: string;
+  auth: Credentials;
+  insecure?: boolean;
+  fingerprint?: string;
+  /** PEM of a CA to trust. */
+  ca?: string;
+  timeoutMs?: number;
+}
+
+export interface SyncStartOptions {
+  connection: WorkerConnection;
+  /** The SQLite cache file the worker opens (its own connection). */
+  cachePath: string;
+  /** The profile row in the cache: name and endpoint (CacheWriter.profile). */
+  profile: { name: string; endpoint: string };
+  intervalMs?: number;
+  backoffMaxMs?: number;
+  collect?: PollerCollectOptions;
+  /** Start without scheduled polls (syncNow still works). */
+  paused?: boolean;
+}
+
+export type HostMessage =
+  | { type: 'start'; options: SyncStartOptions }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'syncNow'; id: number }
+  | { type: 'stats'; id: number }
+  | { type: 'stop' };
+
+export type WorkerMessage =
+  | { type: 'ready'; profileId: number }
+  | { type: 'state'; status: ConnectionStatus }
+  | { type: 'progress'; progress: SyncProgress }
+  | { type: 'changes'; changes: ChangeEvent[]; at: number; syncRunId?: number }
+  | { type: 'poll'; summary: PollSummary }
+  | { type: 'error'; error: SyncErrorInfo; consecutiveFailures: number; retryInMs?: number; fatal: boolean }
+  | { type: 'syncNowResult'; id: number; summary?: PollSummary; error?: SyncErrorInfo }
+  | { type: 'statsResult'; id: number; stats: WorkerStats }
+  | { type: 'stopped' };
+
+/** The worker's own memory (its V8 isolate), sampled on each progress step and poll. */
+export interface WorkerStats {
+  heapUsedBytes: number;
+  /** The most heap in use seen at any sample since the worker started. */
+  peakHeapUsedBytes: number;
+  externalBytes: number;
+}
+
+const HOST_TYPES = new Set(['start', 'pause', 'resume', 'syncNow', 'stats', 'stop']);
+const WORKER_TYPES = new Set(['ready', 'state', 'progress', 'changes', 'poll', 'error', 'syncNowResult', 'statsResult', 'stopped']);
+
+function typed(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const type = (value as { type?: unknown }).type;
+  return typeof type === 'string' ? type : undefined;
+}
+
+export function isHostMessage(value: unknown): value is HostMessage {
+  const type = typed(value);
+  if (type === undefined || !HOST_TYPES.has(type)) return false;
+  if (type === 'syncNow' || type === 'stats') return typeof (value as { id?: unknown }).id === 'number';
+  if (type === 'start') return typeof (value as { options?: unknown }).options === 'object';
+  return true;
+}
+
+export function isWorkerMessage(value: unknown): value is WorkerMessage {
+  const type = typed(value);
+  return type !== undefined && WORKER_TYPES.has(type);
+}

@@ -1,0 +1,146 @@
+// The sync worker (worker_threads): owns its own API client and its own cache connection, runs
+// the poller and posts compact messages to the main thread (protocol.ts). Started by host.ts;
+// bundled as dist/sync-worker.js.
+import { getHeapStatistics } from 'node:v8';
+import { parentPort, type MessagePort } from 'node:worker_threads';
+import type { Cache } from '../db/cacheApi.js';
+import { ProxmoxClient, type ProxmoxClientOptions } from '../proxmox/client.js';
+import { createPoller, type Poller, type PollerEvent } from './poller.js';
+import { isHostMessage, type HostMessage, type SyncStartOptions, type WorkerMessage, type WorkerStats } from './protocol.js';
+import type { SyncPhase } from './types.js';
+import { errorInfoOf } from './warnings.js';
+
+/** Progress is posted on each phase change and otherwise at most this often. */
+const PROGRESS_EVERY_MS = 100;
+
+async function openCacheFor(options: SyncStartOptions): Promise<Cache> {
+  const { openCache } = await import('../db/client.js');
+  return openCache(options.cachePath);
+}
+
+function clientOptions(options: SyncStartOptions): ProxmoxClientOptions {
+  const c = options.connection;
+  const out: ProxmoxClientOptions = { endpoint: c.endpoint, auth: c.auth };
+  if (c.insecure !== undefined) out.insecure = c.insecure;
+  if (c.fingerprint !== undefined) out.fingerprint = c.fingerprint;
+  if (c.ca !== undefined) out.ca = c.ca;
+  if (c.timeoutMs !== undefined) out.timeouts = { responseMs: c.timeoutMs };
+  return out;
+}
+
+function run(port: MessagePort): void {
+  let poller: Poller | undefined;
+  let cache: Cache | undefined;
+  let client: ProxmoxClient | undefined;
+  let stopping: Promise<void> | undefined;
+  let lastPhase: SyncPhase | undefined;
+  let lastProgressAt = 0;
+  let peakHeap = 0;
+
+  const post = (message: WorkerMessage): void => port.postMessage(message);
+
+  const sample = (): WorkerStats => {
+    const heap = getHeapStatistics();
+    peakHeap = Math.max(peakHeap, heap.used_heap_size);
+    return { heapUsedBytes: heap.used_heap_size, peakHeapUsedBytes: peakHeap, externalBytes: heap.external_memory };
+  };
+
+  const forward = (event: PollerEvent): void => {
+    if (event.type === 'poll') sample();
+    if (event.type === 'progress') {
+      const { progress } = event;
+      const now = Date.now();
+      const final = progress.total !== undefined && progress.done === progress.total;
+      if (progress.phase === lastPhase && !final && now - lastProgressAt < PROGRESS_EVERY_MS) return;
+      lastPhase = progress.phase;
+      lastProgressAt = now;
+      sample();
+    }
+    if (event.type === 'error') post({ ...event, fatal: false });
+    else post(event);
+  };
+
+  const release = (): void => {
+    try {
+      cache?.close();
+    } catch {
+      // closing is best effort
+    }
+    client?.close();
+    cache = undefined;
+    client = undefined;
+  };
+
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      await poller?.stop();
+      release();
+      post({ type: 'stopped' });
+      port.close();
+    })();
+    return stopping;
+  };
+
+  const start = async (options: SyncStartOptions): Promise<void> => {
+    if (poller || stopping) return;
+    try {
+      client = new ProxmoxClient(clientOptions(options));
+      cache = await openCacheFor(options);
+      const profile = cache.profile(options.profile.name, options.profile.endpoint);
+      poller = createPoller({
+        client,
+        cache,
+        profileId: profile.id,
+        ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
+        ...(options.backoffMaxMs !== undefined ? { backoff: { maxMs: options.backoffMaxMs } } : {}),
+        ...(options.collect ? { collect: options.collect } : {}),
+        onEvent: forward,
+      });
+      post({ type: 'ready', profileId: profile.id });
+      post({ type: 'state', status: poller.status() });
+      if (options.paused) poller.pause();
+      poller.start();
+    } catch (error) {
+      post({ type: 'error', error: errorInfoOf(error), consecutiveFailures: 0, fatal: true });
+      await stop();
+    }
+  };
+
+  const handle = (message: HostMessage): void => {
+    switch (message.type) {
+      case 'start':
+        void start(message.options);
+        break;
+      case 'pause':
+        poller?.pause();
+        break;
+      case 'resume':
+        poller?.resume();
+        break;
+      case 'syncNow': {
+        const { id } = message;
+        if (!poller) {
+          post({ type: 'syncNowResult', id, error: { kind: 'internal', message: 'the sync worker has not started' } });
+          break;
+        }
+        poller.syncNow().then(
+          (summary) => post({ type: 'syncNowResult', id, summary }),
+          (error: unknown) => post({ type: 'syncNowResult', id, error: errorInfoOf(error) }),
+        );
+        break;
+      }
+      case 'stats':
+        post({ type: 'statsResult', id: message.id, stats: sample() });
+        break;
+      case 'stop':
+        void stop();
+        break;
+    }
+  };
+
+  port.on('message', (message: unknown) => {
+    if (isHostMessage(message)) handle(message);
+  });
+}
+
+if (parentPort) run(parentPort);
