@@ -14,7 +14,7 @@ export type CacheErrorReason =
   /** The file or its directory cannot be created, opened or written (permissions, disk full...). */
   | 'io';
 
-const RESET = 'run with --reset-cache to start a fresh cache (the old file is moved aside, not deleted)';
+const RESET = 'run proxmox-mpc sync --reset-cache to start a fresh cache (the old file is moved aside, not deleted)';
 
 const WAY_OUT: Record<CacheErrorReason, string> = {
   corrupt: RESET,
