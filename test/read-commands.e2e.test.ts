@@ -199,7 +199,10 @@ describe('history', () => {
 
     const log = await runCli(['history', '101'], env);
     expect(log.code).toBe(0);
-    expect(log.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +101 +web-02 +status +status +running -> stopped$/m);
+    // A bare vmid shows the history of every guest that had it, each row with its type.
+    expect(log.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +101 +web-02 +qemu +status +status +running -> stopped$/m);
+    const typed = await runCli(['history', 'vm/101'], env);
+    expect(typed.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +101 +web-02 +status +status +running -> stopped$/m);
 
     const drift = await runCli(['history', '--since', String(before), '-o', 'json'], env);
     expect(drift.code).toBe(0);

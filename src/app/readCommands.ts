@@ -99,7 +99,8 @@ Examples:
       .command('history [guest]')
       .description('the changes syncs recorded (created, deleted, moved, status, config), newest first; --since for the drift since a sync')
       .option('--since <when>', 'a sync run id (42), a duration (30m, 2h, 1d) or a date: show the net change per guest and field since then')
-      .option('--all', 'with --since: list every recorded change instead of the net drift')
+      .option('--all', 'every recorded change as its own row (with --since instead of the net drift; no one-line summaries of node outages)')
+      .option('--type <type>', 'qemu|vm or lxc|ct: only that type (a bare vmid shows both)')
       .option('--event <events>', 'only these events: created, deleted, moved, status, config (comma-separated)')
       .option('--limit <n>', `at most n changes (tables default to ${100}; 0 for all)`, count)
       .option('--no-headers', 'no header row in tables'),
@@ -107,7 +108,7 @@ Examples:
     .addHelpText(
       'after',
       `
-guest is a vmid (also of a deleted guest) or a name.
+guest is a vmid (every guest that had it, deleted ones too), qemu/100 or ct/100, or a name.
 -o json / -o yaml print an array of records (always [] when nothing matches):
   history    at, syncRunId, type, vmid, guest, event, field, old, new
   drift      type, vmid, guest, event, field, old, new, changes, firstAt, lastAt   (with --since)

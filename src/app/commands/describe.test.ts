@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../userError.js';
-import type { GuestDescription } from '../read/describeGuest.js';
+import { selectGuestTasks, taskGuestType, type GuestDescription } from '../read/describeGuest.js';
+import type { ReadContext } from '../read/context.js';
 import { RECORD_FIELDS } from '../read/fields.js';
-import { openFixture, sink, type Fixture } from '../read/test-support/fixture.js';
+import { openFixture, openScenario, REUSE_T0, sink, taskAt, vmidReuseObservations, type Fixture } from '../read/test-support/fixture.js';
 import { runDescribe, type DescribeOptions } from './describe.js';
 
 let fx: Fixture;
@@ -12,9 +13,9 @@ beforeAll(() => {
 });
 afterAll(() => fx.cache.close());
 
-async function describeCmd(kind: string, ref: string, output: DescribeOptions['output'] = 'text', columns = 120): Promise<string> {
+async function describeCmd(kind: string, ref: string, output: DescribeOptions['output'] = 'text', columns = 120, ctx: ReadContext = fx.ctx): Promise<string> {
   const stdout = sink();
-  await runDescribe(kind, ref, { output } as DescribeOptions, { stdout, env: { COLUMNS: String(columns) }, open: async () => fx.ctx });
+  await runDescribe(kind, ref, { output } as DescribeOptions, { stdout, env: { COLUMNS: String(columns) }, open: async () => ctx });
   return stdout.text();
 }
 
@@ -157,5 +158,71 @@ describe('describe: finding the guest', () => {
   it('an unknown kind is a usage error', async () => {
     const e = await failure('storage', 'x');
     expect(e.exitCode).toBe(2);
+  });
+});
+
+describe('describe: tasks of a vmid that another guest had before', () => {
+  const min = (m: number): number => REUSE_T0 + m * 60_000;
+
+  it('container 100 created after VM 100 was destroyed shows only its own tasks, from its creation on', async () => {
+    const reuse = openScenario(vmidReuseObservations());
+    try {
+      const doc = JSON.parse(await describeCmd('ct', '100', 'json', 120, reuse.ctx)) as GuestDescription;
+      // Not the VM's qmstart/qmstop/qmdestroy, nor the vzdump of the VM; the container's vzdump
+      // and HA task, yes, and its create task though the sync saw it only later.
+      expect(doc.tasks.map((t) => t.type)).toEqual(['hastart', 'vzdump', 'vzstart', 'vzcreate']);
+      const text = await describeCmd('ct', '100', 'text', 120, reuse.ctx);
+      const tasks = text.slice(text.indexOf('Recent tasks:'), text.indexOf('History:'));
+      expect(tasks).toMatch(/vzcreate/);
+      expect(tasks).not.toMatch(/qmdestroy|qmstop|qmstart/);
+      expect(tasks.match(/vzdump/g)).toHaveLength(1);
+    } finally {
+      reuse.cache.close();
+    }
+  });
+
+  it('without the create task in the cache, the life of the new guest starts after the destroy', async () => {
+    const reuse = openScenario(vmidReuseObservations({ created: false }));
+    try {
+      const doc = JSON.parse(await describeCmd('ct', '100', 'json', 120, reuse.ctx)) as GuestDescription;
+      expect(doc.tasks.map((t) => t.type)).toEqual(['hastart', 'vzdump', 'vzstart']);
+    } finally {
+      reuse.cache.close();
+    }
+  });
+
+  it('taskGuestType: qm* is qemu, vz* lxc, vzdump, HA and other tasks either', () => {
+    expect(['qmstart', 'qmigrate', 'qmdestroy', 'vzstart', 'vzmigrate', 'vzdump', 'hastart', 'harelocate', 'vncproxy'].map(taskGuestType)).toEqual([
+      'qemu',
+      'qemu',
+      'qemu',
+      'lxc',
+      'lxc',
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('selectGuestTasks: by type always, by time only when the creation is known', () => {
+    const tasks = [
+      taskAt('qmstart', 100, min(-60)),
+      taskAt('vzdump', 100, min(-30)),
+      taskAt('qmdestroy', 100, min(6), 3),
+      taskAt('vzstart', 100, min(19)),
+      taskAt('vzstart', 101, min(19)),
+      taskAt('aptupdate', '', min(19)),
+    ];
+    const ct = { type: 'lxc' as const, vmid: 100 };
+    // When the container appeared is unknown: only the type tells (the old vzdump may be its).
+    expect(selectGuestTasks(tasks, ct).map((t) => t.type)).toEqual(['vzstart', 'vzdump']);
+    // Seen at minute 20: after the destroy.
+    expect(selectGuestTasks(tasks, ct, min(20)).map((t) => t.type)).toEqual(['vzstart']);
+    // A destroy that failed changed nothing: then only from when the sync saw it.
+    const failed = tasks.map((t) => (t.type === 'qmdestroy' ? { ...t, status: "can't lock file" } : t));
+    expect(selectGuestTasks([...failed, taskAt('vzdump', 100, min(12))], ct, min(20)).map((t) => t.type)).toEqual([]);
+    // The VM keeps its own and the generic ones.
+    expect(selectGuestTasks(tasks, { type: 'qemu', vmid: 100 }).map((t) => t.type)).toEqual(['qmdestroy', 'vzdump', 'qmstart']);
   });
 });

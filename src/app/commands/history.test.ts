@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReadContext } from '../read/context.js';
-import { openFixture, sink, type Fixture } from '../read/test-support/fixture.js';
+import type { ClusterObservation, GuestRow } from '../../db/model.js';
+import { openFixture, openScenario, plainGuest, sink, vmidReuseObservations, type Fixture } from '../read/test-support/fixture.js';
 import { UserError } from '../userError.js';
 import { runHistory, type HistoryOptions } from './history.js';
 
@@ -11,10 +12,10 @@ beforeAll(() => {
 });
 afterAll(() => fx.cache.close());
 
-async function history(ref: string | undefined, opts: Partial<HistoryOptions> = {}, ctx: ReadContext = fx.ctx) {
+async function history(ref: string | undefined, opts: Partial<HistoryOptions> = {}, ctx: ReadContext = fx.ctx, env: NodeJS.ProcessEnv = { COLUMNS: '120' }) {
   const stdout = sink();
   const stderr = sink();
-  await runHistory(ref, { output: 'text', ...opts } as HistoryOptions, { stdout, stderr, env: { COLUMNS: '120' }, open: async () => ctx });
+  await runHistory(ref, { output: 'text', ...opts } as HistoryOptions, { stdout, stderr, env, open: async () => ctx });
   return { stdout: stdout.text(), stderr: stderr.text() };
 }
 
@@ -85,10 +86,12 @@ describe('history', () => {
     await expect(history(undefined, { since: '99' })).rejects.toSatisfy((e: unknown) => e instanceof UserError && e.exitCode === 4 && /no sync run 99 .*the newest is 2/.test(e.message));
   });
 
-  it('usage errors: --all without --since, a bad --since or --event', async () => {
-    await expect(history(undefined, { all: true })).rejects.toThrow(/--all only applies with --since/);
+  it('usage errors: a bad --since, --event or --type, a type that contradicts --type', async () => {
     await expect(history(undefined, { since: 'soon' })).rejects.toThrow(/--since 'soon'/);
     await expect(history(undefined, { event: 'x' })).rejects.toThrow(/--event x/);
+    await expect(history(undefined, { type: 'storage' })).rejects.toSatisfy((e: unknown) => e instanceof UserError && e.exitCode === 2 && /--type storage: use qemu \(vm\) or lxc \(ct\)/.test(e.message));
+    await expect(history('qemu/100', { type: 'ct' })).rejects.toSatisfy((e: unknown) => e instanceof UserError && e.exitCode === 2 && /'qemu\/100' is a qemu guest but --type asks for lxc/.test(e.message));
+    await expect(history('disk/100')).rejects.toSatisfy((e: unknown) => e instanceof UserError && e.exitCode === 2);
   });
 
   it('limits tables by default and says so; --limit N and 0 for all', async () => {
@@ -98,5 +101,137 @@ describe('history', () => {
     const all = await history(undefined, { limit: 0 });
     expect(all.stdout.trimEnd().split('\n')).toHaveLength(6);
     expect(all.stderr).toBe('');
+  });
+});
+
+describe('history of a vmid that two guests had', () => {
+  let reuse: Fixture;
+  beforeAll(() => {
+    reuse = openScenario(vmidReuseObservations());
+  });
+  afterAll(() => reuse.cache.close());
+
+  it('a bare vmid shows every type\'s history, each row with its type', async () => {
+    const r = await history('100', {}, reuse.ctx);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^TIME +GUEST +NAME +TYPE +EVENT +FIELD +CHANGE$/);
+    expect(lines.slice(1)).toEqual([
+      expect.stringMatching(/^2025-01-06 09:30:00 +100 +new-ct +lxc +status +status +running -> stopped$/),
+      expect.stringMatching(/^2025-01-06 09:20:00 +100 +new-ct +lxc +created +- +created \(new-ct\)$/),
+      expect.stringMatching(/^2025-01-06 09:10:00 +100 +old-vm +qemu +deleted +- +deleted \(was old-vm\)$/),
+    ]);
+    const json = JSON.parse((await history('100', { output: 'json' }, reuse.ctx)).stdout) as Array<{ type: string; event: string; guest: string }>;
+    expect(json.map((e) => [e.type, e.event, e.guest])).toEqual([
+      ['lxc', 'status', 'new-ct'],
+      ['lxc', 'created', 'new-ct'],
+      ['qemu', 'deleted', 'old-vm'],
+    ]);
+  });
+
+  it('qemu/100, vm/100 or --type pick one type', async () => {
+    const types = async (ref: string, opts: Partial<HistoryOptions> = {}) =>
+      (JSON.parse((await history(ref, { output: 'json', ...opts }, reuse.ctx)).stdout) as Array<{ type: string; event: string }>).map((e) => `${e.type} ${e.event}`);
+    expect(await types('qemu/100')).toEqual(['qemu deleted']);
+    expect(await types('vm/100')).toEqual(['qemu deleted']);
+    expect(await types('100', { type: 'ct' })).toEqual(['lxc status', 'lxc created']);
+    expect(await types('LXC/100', { type: 'lxc' })).toEqual(['lxc status', 'lxc created']);
+    expect(await types('new-ct', { type: 'ct' })).toEqual(['lxc status', 'lxc created']);
+    const one = await history('qemu/100', {}, reuse.ctx);
+    expect(one.stdout.split('\n')[0]).toMatch(/^TIME +GUEST +NAME +EVENT +FIELD +CHANGE$/);
+  });
+
+  it('--type without a guest narrows the whole history', async () => {
+    const all = JSON.parse((await history(undefined, { output: 'json', type: 'vm' }, reuse.ctx)).stdout) as Array<{ type: string }>;
+    expect(all.map((e) => e.type)).toEqual(['qemu']);
+  });
+
+  it('a type the vmid never had exits 4 and names the other one', async () => {
+    await expect(history('ct/101', {}, reuse.ctx)).rejects.toSatisfy(
+      (e: unknown) => e instanceof UserError && e.exitCode === 4 && /^no container 101 and no recorded changes for it .*; 101 is a VM: proxmox-mpc history qemu\/101$/.test(e.message),
+    );
+    const r = await history('qemu/101', {}, reuse.ctx);
+    expect(r.stderr).toMatch(/no recorded changes for qemu\/101/);
+  });
+});
+
+describe('history: a node outage is one line per node', () => {
+  const T = Date.UTC(2025, 0, 7, 8, 0, 0);
+  const ON_PVE3 = 150;
+  const at = (m: number): number => T + m * 60_000;
+  const nodes = (pve3: string) => [
+    { node: 'pve1', status: 'online' },
+    { node: 'pve3', status: pve3 },
+  ];
+  const pve3Guests = (status: (vmid: number) => string): GuestRow[] =>
+    Array.from({ length: ON_PVE3 }, (_, i) => {
+      const vmid = 300 + i;
+      return plainGuest(i % 3 === 2 ? 'lxc' : 'qemu', vmid, `g-${vmid}`, 'pve3', { status: status(vmid) });
+    });
+  const before = (vmid: number): string => (vmid === 302 ? 'stopped' : 'running');
+  const pve1 = (x: string, y: string): GuestRow[] => [plainGuest('qemu', 10, 'x', 'pve1', { status: x }), plainGuest('qemu', 11, 'y', 'pve1', { status: y })];
+  const observations = (): ClusterObservation[] => [
+    { at: at(0), nodes: nodes('online'), guests: [...pve1('running', 'running'), ...pve3Guests(before)] },
+    // pve3 stops answering; on pve1, x is stopped.
+    { at: at(1), nodes: nodes('offline'), guests: [...pve1('stopped', 'running'), ...pve3Guests(() => 'unknown')] },
+    // pve3 is back (301 was stopped meanwhile); on pve1, y alone goes unknown.
+    { at: at(2), nodes: nodes('online'), guests: [...pve1('stopped', 'unknown'), ...pve3Guests((v) => (v === 301 ? 'stopped' : before(v)))] },
+  ];
+  let fx3: Fixture;
+  beforeAll(() => {
+    fx3 = openScenario(observations());
+  });
+  afterAll(() => fx3.cache.close());
+
+  it('sums up the guests of the node per sync run, going unknown and coming back; other changes stay', async () => {
+    const r = await history(undefined, {}, fx3.ctx);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toEqual([
+      expect.stringMatching(/^TIME +GUEST +NAME +EVENT +FIELD +CHANGE$/),
+      expect.stringMatching(/^2025-01-07 08:02:00 +- +g-300, g-301, g-302 \+147 +status +status +pve3 back: 150 guests \(148 running, 2 stopped\)$/),
+      expect.stringMatching(/^2025-01-07 08:02:00 +11 +y +status +status +running -> unknown$/),
+      expect.stringMatching(/^2025-01-07 08:01:00 +- +g-300, g-301, g-302 \+147 +status +status +pve3 unreachable: 150 guests unknown$/),
+      expect.stringMatching(/^2025-01-07 08:01:00 +10 +x +status +status +running -> stopped$/),
+    ]);
+    expect(r.stderr).toBe('proxmox-mpc: the status changes of 300 guests on unreachable nodes are one line per node and sync; --all lists each\n');
+  });
+
+  it('the limit counts lines as shown', async () => {
+    const r = await history(undefined, { limit: 1 }, fx3.ctx);
+    expect(r.stdout.trimEnd().split('\n')).toHaveLength(2);
+    expect(r.stdout).toMatch(/pve3 back: 150 guests/);
+    expect(r.stderr).toMatch(/showing the newest 1 changes/);
+  });
+
+  it('--all, JSON/YAML and one guest\'s history list each row', async () => {
+    const all = await history(undefined, { all: true, limit: 0 }, fx3.ctx);
+    expect(all.stdout.trimEnd().split('\n')).toHaveLength(1 + 2 * ON_PVE3 + 2);
+    expect(all.stdout).toMatch(/^2025-01-07 08:01:00 +300 +g-300 +status +status +running -> unknown$/m);
+    expect(all.stderr).toBe('');
+    const json = JSON.parse((await history(undefined, { output: 'json' }, fx3.ctx)).stdout) as unknown[];
+    expect(json).toHaveLength(2 * ON_PVE3 + 2);
+    const one = await history('300', {}, fx3.ctx);
+    expect(one.stdout).toMatch(/^2025-01-07 08:01:00 +300 +g-300 +qemu +status +status +running -> unknown$/m);
+  });
+
+  it('--wide shows the run and the types', async () => {
+    const r = await history(undefined, { output: 'wide' }, fx3.ctx, { COLUMNS: '160' });
+    expect(r.stdout).toMatch(/^2025-01-07 08:01:00 +2 +- +g-300, g-301, g-302 \+147 +lxc,qemu +status +status +pve3 unreachable: 150 guests unknown$/m);
+  });
+
+  it('--since: a node still down is one line of drift', async () => {
+    const down = openScenario(observations().slice(0, 2));
+    try {
+      const r = await history(undefined, { since: '1' }, down.ctx);
+      const lines = r.stdout.trimEnd().split('\n');
+      expect(lines).toEqual([
+        expect.stringMatching(/^GUEST +NAME +EVENT +FIELD +CHANGE +CHANGES +LAST$/),
+        expect.stringMatching(/^ +10 +x +status +status +running -> stopped +1 +08:01:00$/),
+        expect.stringMatching(/^ +- +g-300, g-301, g-302 \+147 +status +status +pve3 unreachable: 150 guests unknown +150 +08:01:00$/),
+      ]);
+      const all = await history(undefined, { since: '1', all: true, limit: 0 }, down.ctx);
+      expect(all.stdout.trimEnd().split('\n')).toHaveLength(1 + ON_PVE3 + 1);
+    } finally {
+      down.cache.close();
+    }
   });
 });

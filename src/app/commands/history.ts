@@ -1,21 +1,38 @@
 // `proxmox-mpc history [vmid|name]`: the changes the syncs recorded, newest first; with
 // --since, the drift since then (net change per guest and field).
-import { guestKey, type GuestKey, type HistoryEntry } from '../../db/model.js';
+import { guestKey, type GuestKey, type GuestType, type HistoryEntry } from '../../db/model.js';
 import { openReadContext, type ReadContext, type ReadOptions } from '../read/context.js';
 import { historyChange } from '../read/describeGuest.js';
-import { findGuest } from '../read/guestLookup.js';
-import { computeDrift, driftRecord, newestFirst, parseEvents, parseSince, type SinceSpec } from '../read/historyView.js';
+import { findGuest, guestNoun } from '../read/guestLookup.js';
+import {
+  collapseDriftOutages,
+  collapseNodeOutages,
+  computeDrift,
+  driftRecord,
+  newestFirst,
+  nodeLocator,
+  outageText,
+  parseEvents,
+  parseSince,
+  type DriftRow,
+  type HistoryLogRow,
+  type SinceSpec,
+} from '../read/historyView.js';
 import { historyRecord } from '../read/records.js';
 import { isDataFormat, readFormat, type ReadFormat } from '../output/format.js';
 import { serialize } from '../output/serialize.js';
 import { renderTable, terminalWidth, type TableColumn } from '../output/table.js';
 import { formatAge, formatDateTime, formatWhen } from '../output/units.js';
 import { ExitCode, UserError } from '../userError.js';
+import { safeText } from '../../util/terminalText.js';
 
 export interface HistoryOptions extends ReadOptions {
   since?: string;
-  /** With --since: every recorded change instead of the net drift. */
+  /** Every recorded change as its own row: with --since instead of the net drift, and without
+   * summing up the guests of an unreachable node into one line per node. */
   all?: boolean;
+  /** qemu (vm) or lxc (ct): only that type's history (`100` alone shows both). */
+  type?: string;
   event?: string;
   limit?: number;
   headers?: boolean;
@@ -35,21 +52,55 @@ export const DEFAULT_TABLE_LIMIT = 100;
 
 interface Target {
   vmid: number;
-  key?: GuestKey;
+  /** Whose history: one guest, or for a bare vmid both types (a deleted VM 100 and the
+   * container 100 that came after it are different guests). */
+  keys: GuestKey[];
+  /** More than one type possible: each row says its type. */
+  anyType: boolean;
   label: string;
 }
 
-function resolveTarget(ctx: ReadContext, ref: string): Target {
+const TYPE_NAMES: Record<string, GuestType> = { qemu: 'qemu', vm: 'qemu', lxc: 'lxc', ct: 'lxc' };
+
+/** `--type`: qemu (vm) or lxc (ct). */
+export function parseHistoryType(value: string | undefined): GuestType | undefined {
+  if (value === undefined) return undefined;
+  const type = TYPE_NAMES[value.trim().toLowerCase()];
+  if (type === undefined) throw new UserError(`--type ${safeText(value)}: use qemu (vm) or lxc (ct)`, ExitCode.usage);
+  return type;
+}
+
+/** `100` (either type), `qemu/100` or `ct/100` (one type; --type too), or a name. */
+function resolveTarget(ctx: ReadContext, ref: string, type: GuestType | undefined): Target {
+  const typed = /^([a-z]+)\/(.+)$/i.exec(ref);
+  if (typed) {
+    const refType = TYPE_NAMES[typed[1]!.toLowerCase()];
+    if (refType === undefined) throw new UserError(`'${safeText(ref)}': write the guest as 100, qemu/100 (vm/100) or lxc/100 (ct/100), or a name`, ExitCode.usage);
+    if (type !== undefined && type !== refType) throw new UserError(`'${safeText(ref)}' is a ${refType} guest but --type asks for ${type}: drop one of them`, ExitCode.usage);
+    type = refType;
+    ref = typed[2]!;
+  }
   if (/^\d+$/.test(ref)) {
     const vmid = Number(ref);
-    for (const t of ['qemu', 'lxc'] as const) {
-      if (ctx.cache.guest(ctx.profile.id, guestKey(t, vmid))) return { vmid, key: guestKey(t, vmid), label: String(vmid) };
-    }
-    // Perhaps deleted: its history is still there.
-    return { vmid, label: String(vmid) };
+    if (type) return { vmid, keys: [guestKey(type, vmid)], anyType: false, label: guestKey(type, vmid) };
+    return { vmid, keys: [guestKey('qemu', vmid), guestKey('lxc', vmid)], anyType: true, label: String(vmid) };
   }
-  const g = findGuest(ctx, undefined, ref);
-  return { vmid: g.vmid, key: guestKey(g.type, g.vmid), label: `${g.vmid}` };
+  const g = findGuest(ctx, type, ref);
+  return { vmid: g.vmid, keys: [guestKey(g.type, g.vmid)], anyType: false, label: `${g.vmid}` };
+}
+
+/** Whether the cache knows this guest at all: it is there, or has a recorded change. */
+function known(ctx: ReadContext, key: GuestKey): boolean {
+  return ctx.cache.guest(ctx.profile.id, key) !== undefined || ctx.cache.history(ctx.profile.id, { key, limit: 1 }).length > 0;
+}
+
+function notFound(ctx: ReadContext, target: Target): UserError {
+  const where = `in the cache of profile ${ctx.profileName} (${ctx.syncedAgo()})`;
+  if (target.anyType) return new UserError(`no guest ${target.vmid} and no recorded changes for it ${where}; try --refresh`, ExitCode.notFound);
+  const type = target.keys[0]!.startsWith('qemu/') ? 'qemu' : 'lxc';
+  const other: GuestType = type === 'qemu' ? 'lxc' : 'qemu';
+  const hint = known(ctx, guestKey(other, target.vmid)) ? `; ${target.vmid} is a ${guestNoun(other)}: proxmox-mpc history ${other}/${target.vmid}` : '; try --refresh';
+  return new UserError(`no ${guestNoun(type)} ${target.vmid} and no recorded changes for it ${where}${hint}`, ExitCode.notFound);
 }
 
 function sinceDescription(ctx: ReadContext, since: SinceSpec): string {
@@ -65,26 +116,38 @@ function sinceDescription(ctx: ReadContext, since: SinceSpec): string {
   return `since sync run ${since.runId}${at !== undefined ? ` (${formatDateTime(at)})` : ''}`;
 }
 
-/** The names of the guests the entries are about: one lookup each when they are few, one
- * list of every guest when they are many. */
-function guestNames(ctx: ReadContext, entries: readonly HistoryEntry[]): Map<string, string> {
-  const names = new Map<string, string>();
+interface GuestInfo {
+  name: string;
+  node?: string;
+}
+
+/** The names (and nodes) of the guests the entries are about: one lookup each when they are
+ * few, one list of every guest when they are many; a guest no longer in the cache by the name
+ * its history recorded (a deletion's old value, a creation's new one). */
+function guestInfo(ctx: ReadContext, entries: readonly HistoryEntry[]): Map<string, GuestInfo> {
+  const info = new Map<string, GuestInfo>();
   const keys = new Set(entries.map((e) => guestKey(e.type, e.vmid)));
   if (keys.size <= 200) {
     for (const key of keys) {
       const g = ctx.cache.guest(ctx.profile.id, key);
-      if (g) names.set(key, g.name);
+      if (g) info.set(key, { name: g.name, node: g.node });
     }
   } else {
-    for (const g of ctx.cache.guests(ctx.profile.id, { withConfig: false })) names.set(guestKey(g.type, g.vmid), g.name);
+    for (const g of ctx.cache.guests(ctx.profile.id, { withConfig: false })) info.set(guestKey(g.type, g.vmid), { name: g.name, node: g.node });
   }
-  return names;
+  for (const e of newestFirst(entries)) {
+    const k = guestKey(e.type, e.vmid);
+    if (info.has(k)) continue;
+    const recorded = e.event === 'deleted' ? e.old : e.event === 'created' ? e.new : undefined;
+    if (recorded !== undefined) info.set(k, { name: recorded });
+  }
+  return info;
 }
 
 export async function runHistory(ref: string | undefined, opts: HistoryOptions, io: HistoryIo = defaultIo()): Promise<void> {
   const format = readFormat(opts.output);
   const events = parseEvents(opts.event);
-  if (opts.all && opts.since === undefined) throw new UserError('--all only applies with --since (without it, every change is listed anyway)', ExitCode.usage);
+  parseHistoryType(opts.type);
   const startedAt = Date.now();
   // Parse early for usage errors; the real "now" comes from the context.
   if (opts.since !== undefined) parseSince(opts.since, startedAt);
@@ -102,89 +165,131 @@ function limitFor(opts: HistoryOptions, format: ReadFormat): number | undefined 
   return isDataFormat(format) ? undefined : DEFAULT_TABLE_LIMIT;
 }
 
+const involvesUnknown = (e: HistoryEntry): boolean => e.event === 'status' && (e.old === 'unknown' || e.new === 'unknown');
+
+type HistoryFilter = { key?: GuestKey; sinceRunId?: number; since?: number; limit?: number };
+
 export function renderHistory(ctx: ReadContext, ref: string | undefined, opts: HistoryOptions, format: ReadFormat, io: Omit<HistoryIo, 'open'>, events = parseEvents(opts.event)): void {
   const pid = ctx.profile.id;
-  const target = ref !== undefined ? resolveTarget(ctx, ref) : undefined;
+  const type = parseHistoryType(opts.type);
+  const target = ref !== undefined ? resolveTarget(ctx, ref, type) : undefined;
   const since = opts.since !== undefined ? parseSince(opts.since, ctx.now) : undefined;
   const sinceText = since ? sinceDescription(ctx, since) : undefined;
   const drift = since !== undefined && !opts.all;
   const limit = limitFor(opts, format);
+  // Tables show a node outage as one line per node (--all: every row; JSON/YAML: always).
+  const summarise = !isDataFormat(format) && !opts.all && target === undefined && (events === undefined || events.has('status'));
 
-  const filter: { key?: GuestKey; sinceRunId?: number; since?: number; limit?: number } = {};
-  if (target?.key) filter.key = target.key;
-  if (since?.kind === 'run') filter.sinceRunId = since.runId;
-  if (since?.kind === 'time') filter.since = since.at;
-  // Drift needs every entry in the window; a log needs one more than it shows (to say so).
-  if (!drift && limit !== undefined && !events && !(target && !target.key)) filter.limit = limit + 1;
-  let entries = ctx.cache.history(pid, filter).filter((e) => {
-    if (target && e.vmid !== target.vmid) return false;
-    if (since?.kind === 'run' && e.syncRunId <= since.runId) return false;
-    if (since?.kind === 'time' && e.at <= since.at) return false;
-    return events === undefined || events.has(e.event);
-  });
+  const base: HistoryFilter = {};
+  if (since?.kind === 'run') base.sinceRunId = since.runId;
+  if (since?.kind === 'time') base.since = since.at;
+  const inWindow = (e: HistoryEntry): boolean => !(since?.kind === 'run' && e.syncRunId <= since.runId) && !(since?.kind === 'time' && e.at <= since.at);
+  const wanted = (e: HistoryEntry): boolean => (events === undefined || events.has(e.event)) && (type === undefined || e.type === type);
+  /** The newest `n` entries in the window (all when undefined), of every event: per guest key
+   * for a target, merged. */
+  const read = (n: number | undefined, extra: HistoryFilter = {}): HistoryEntry[] => {
+    const filters: HistoryFilter[] = (target ? target.keys.map((key) => ({ key })) : [{}]).map((f) => ({ ...base, ...f, ...extra, ...(n === undefined ? {} : { limit: n }) }));
+    const all = filters.flatMap((f) => ctx.cache.history(pid, f)).filter(inWindow);
+    return filters.length > 1 ? newestFirst(all).slice(0, n) : all;
+  };
+  // The database can keep the newest N only when every entry it returns is shown.
+  const clientSide = events !== undefined || (type !== undefined && target === undefined);
+  const fetchLimit = !drift && limit !== undefined && !clientSide ? limit + 1 : undefined;
 
-  if (target && entries.length === 0 && !target.key) {
-    throw new UserError(`no guest ${target.vmid} and no recorded changes for it in the cache of profile ${ctx.profileName} (${ctx.syncedAgo()}); try --refresh`, ExitCode.notFound);
+  let raw: HistoryEntry[];
+  let info: Map<string, GuestInfo> | undefined;
+  let logRows: HistoryLogRow[] | undefined;
+  if (drift || !summarise) {
+    raw = read(fetchLimit);
+  } else {
+    // Outages are whole sync runs: read the newest entries, then every entry of the runs
+    // they reach into, and more when summing up leaves fewer rows than the table shows.
+    let n = fetchLimit;
+    for (;;) {
+      raw = read(n);
+      const cut = n !== undefined && raw.length >= n;
+      if (!raw.some(involvesUnknown)) {
+        logRows = undefined; // nothing to sum up
+        break;
+      }
+      if (cut) raw = read(undefined, { sinceRunId: raw.reduce((min, e) => Math.min(min, e.syncRunId), Infinity) - 1 });
+      info = guestInfo(ctx, raw);
+      const current = new Map<string, string>();
+      for (const [k, g] of info) if (g.node !== undefined) current.set(k, g.node);
+      logRows = collapseNodeOutages(raw.filter(wanted), nodeLocator(raw, current));
+      if (!cut || limit === undefined || logRows.length > limit) break;
+      n = Math.max(n! * 4, raw.length + 1);
+    }
   }
+  let entries = raw.filter(wanted);
 
-  const names = guestNames(ctx, entries);
-  // A guest no longer in the cache: its name as the history recorded it (a deletion's old
-  // value, a creation's new one).
-  for (const e of entries) {
-    const k = `${e.type}/${e.vmid}`;
-    if (names.has(k)) continue;
-    const recorded = e.event === 'deleted' ? e.old : e.event === 'created' ? e.new : undefined;
-    if (recorded !== undefined) names.set(k, recorded);
-  }
-  const nameOf = (e: Pick<HistoryEntry, 'type' | 'vmid'>): string | undefined => names.get(`${e.type}/${e.vmid}`);
+  if (target && entries.length === 0 && !target.keys.some((k) => known(ctx, k))) throw notFound(ctx, target);
+
+  info ??= guestInfo(ctx, entries);
+  const names = info;
+  const nameOf = (e: Pick<HistoryEntry, 'type' | 'vmid'>): string | undefined => names.get(`${e.type}/${e.vmid}`)?.name;
+  // The first few guests of a node outage, by name (the count is in CHANGE).
+  const namesOf = (list: ReadonlyArray<Pick<HistoryEntry, 'type' | 'vmid'>>): string => {
+    const shown = list.slice(0, 3).map((e) => nameOf(e) || String(e.vmid));
+    return `${shown.join(', ')}${list.length > shown.length ? ` +${list.length - shown.length}` : ''}`;
+  };
+  const typesOf = (list: ReadonlyArray<Pick<HistoryEntry, 'type'>>): string => [...new Set(list.map((e) => e.type))].sort().join(',');
   const width = terminalWidth(io.stdout, io.env);
   const headers = opts.headers !== false;
   const what = target ? ` for ${target.label}` : '';
+  const showType = format === 'wide' || target?.anyType === true;
+  const summedUp = (n: number): void => {
+    if (n > 0) io.stderr.write(`proxmox-mpc: the status changes of ${n} guest${n === 1 ? '' : 's'} on unreachable nodes are one line per node and sync; --all lists each\n`);
+  };
 
   if (drift) {
-    let rows = computeDrift(entries);
-    if (limit !== undefined && opts.limit !== undefined) rows = rows.slice(0, limit);
+    let changes = computeDrift(entries);
+    if (limit !== undefined && opts.limit !== undefined) changes = changes.slice(0, limit);
     if (isDataFormat(format)) {
-      io.stdout.write(serialize(rows.map((d) => driftRecord(d, nameOf(d))), format));
+      io.stdout.write(serialize(changes.map((d) => driftRecord(d, nameOf(d))), format));
       return;
     }
-    if (rows.length === 0) {
+    if (changes.length === 0) {
       io.stderr.write(`proxmox-mpc: no changes${what} ${sinceText} in the cache of profile ${ctx.profileName} (${ctx.syncedAgo()})\n`);
       return;
     }
+    const rows: DriftRow[] = summarise ? collapseDriftOutages(changes, (d) => names.get(`${d.type}/${d.vmid}`)?.node) : changes.map((d) => ({ kind: 'change', drift: d }));
     io.stderr.write(`Changes${what} ${sinceText}, net of changes that were undone:\n`);
     const columns: TableColumn[] = [
       { header: 'GUEST', align: 'right' },
       { header: 'NAME', flex: true, minWidth: 8 },
-      ...(format === 'wide' ? [{ header: 'TYPE' }] : []),
+      ...(showType ? [{ header: 'TYPE' }] : []),
       { header: 'EVENT' },
       { header: 'FIELD' },
       { header: 'CHANGE', flex: true, minWidth: 12 },
       { header: 'CHANGES', align: 'right' },
       { header: 'LAST' },
     ];
-    const cells = rows.map((d) => [
-      String(d.vmid),
-      nameOf(d) ?? '-',
-      ...(format === 'wide' ? [d.type] : []),
-      d.event,
-      d.field ?? '-',
-      historyChange(d),
-      String(d.changes),
-      format === 'wide' ? formatDateTime(d.lastAt) : formatWhen(d.lastAt, ctx.now),
-    ]);
+    const last = (at: number): string => (format === 'wide' ? formatDateTime(at) : formatWhen(at, ctx.now));
+    const cells = rows.map((r) => {
+      if (r.kind === 'outage') {
+        const o = r.outage;
+        const n = o.entries.reduce((sum, d) => sum + d.changes, 0);
+        return ['-', namesOf(o.entries), ...(showType ? [typesOf(o.entries)] : []), 'status', 'status', outageText(o), String(n), last(o.lastAt)];
+      }
+      const d = r.drift;
+      return [String(d.vmid), nameOf(d) ?? '-', ...(showType ? [d.type] : []), d.event, d.field ?? '-', historyChange(d), String(d.changes), last(d.lastAt)];
+    });
     io.stdout.write(renderTable(columns, cells, { width, headers }));
+    summedUp(rows.reduce((sum, r) => sum + (r.kind === 'outage' ? r.outage.entries.length : 0), 0));
     return;
   }
 
   entries = newestFirst(entries);
-  const more = limit !== undefined && entries.length > limit;
-  if (limit !== undefined) entries = entries.slice(0, limit);
   if (isDataFormat(format)) {
+    if (limit !== undefined) entries = entries.slice(0, limit);
     io.stdout.write(serialize(entries.map((e) => historyRecord(e, nameOf(e))), format));
     return;
   }
-  if (entries.length === 0) {
+  let rows: HistoryLogRow[] = logRows ?? entries.map((entry) => ({ kind: 'change', entry }));
+  const more = limit !== undefined && rows.length > limit;
+  if (limit !== undefined) rows = rows.slice(0, limit);
+  if (rows.length === 0) {
     io.stderr.write(`proxmox-mpc: no recorded changes${what}${sinceText ? ` ${sinceText}` : ''} in the cache of profile ${ctx.profileName} (${ctx.syncedAgo()})\n`);
     return;
   }
@@ -193,22 +298,20 @@ export function renderHistory(ctx: ReadContext, ref: string | undefined, opts: H
     ...(format === 'wide' ? [{ header: 'RUN', align: 'right' as const }] : []),
     { header: 'GUEST', align: 'right' },
     { header: 'NAME', flex: true, minWidth: 8 },
-    ...(format === 'wide' ? [{ header: 'TYPE' }] : []),
+    ...(showType ? [{ header: 'TYPE' }] : []),
     { header: 'EVENT' },
     { header: 'FIELD' },
     { header: 'CHANGE', flex: true, minWidth: 12 },
   ];
-  const cells = entries.map((e) => [
-    formatDateTime(e.at),
-    ...(format === 'wide' ? [String(e.syncRunId)] : []),
-    String(e.vmid),
-    nameOf(e) ?? '-',
-    ...(format === 'wide' ? [e.type] : []),
-    e.event,
-    e.field ?? '-',
-    historyChange(e),
-  ]);
+  const cells = rows.map((r) => {
+    if (r.kind === 'outage') {
+      const o = r.outage;
+      return [formatDateTime(o.at), ...(format === 'wide' ? [String(o.syncRunId)] : []), '-', namesOf(o.entries), ...(showType ? [typesOf(o.entries)] : []), 'status', 'status', outageText(o)];
+    }
+    const e = r.entry;
+    return [formatDateTime(e.at), ...(format === 'wide' ? [String(e.syncRunId)] : []), String(e.vmid), nameOf(e) ?? '-', ...(showType ? [e.type] : []), e.event, e.field ?? '-', historyChange(e)];
+  });
   io.stdout.write(renderTable(columns, cells, { width, headers }));
   if (more) io.stderr.write(`proxmox-mpc: showing the newest ${limit} changes; --limit N shows more (0 for all)\n`);
+  summedUp(rows.reduce((sum, r) => sum + (r.kind === 'outage' ? r.outage.entries.length : 0), 0));
 }
-

@@ -1,13 +1,13 @@
 // `describe vm|ct`: everything the cache knows about one guest, as a document (JSON/YAML) and
 // as text for people: identity and status, resources, parsed config (disks, NICs, boot order,
 // agent...), the snapshot tree, recent tasks and recorded changes.
-import { guestKey, type GuestRow, type HistoryEntry, type SnapshotRow, type TaskRow } from '../../db/model.js';
+import { guestKey, type GuestRow, type GuestType, type HistoryEntry, type SnapshotRow, type TaskRow } from '../../db/model.js';
 import { safeText } from '../../util/terminalText.js';
 import { renderTable, type TableColumn } from '../output/table.js';
 import { formatBytes, formatDateTime, formatDuration, formatPercent, formatUsage, formatWhen, isoTime } from '../output/units.js';
 import type { ReadContext } from './context.js';
 import { parseGuestConfig, type DiskInfo, type NicInfo, type OptionValue, type UnusedInfo } from './guestConfig.js';
-import { guestRecord, historyRecord, taskDuration, taskRecord, type GuestRecord, type HistoryRecord, type TaskRecord } from './records.js';
+import { guestRecord, historyRecord, taskDuration, taskRecord, taskState, type GuestRecord, type HistoryRecord, type TaskRecord } from './records.js';
 
 export const DESCRIBE_TASKS = 10;
 export const DESCRIBE_HISTORY = 20;
@@ -54,6 +54,72 @@ function sortedConfig(config: Record<string, string | number> | undefined): Reco
   return out;
 }
 
+/** Tasks read per guest at first; all of them only when too few of those are the guest's. */
+const TASK_WINDOW = 200;
+
+/** Creating a guest under a vmid (clones and migrations carry the source's vmid). */
+const CREATE_TASKS: Record<GuestType, ReadonlySet<string>> = { qemu: new Set(['qmcreate', 'qmrestore']), lxc: new Set(['vzcreate', 'vzrestore']) };
+const DESTROY_TASKS: ReadonlySet<string> = new Set(['qmdestroy', 'vzdestroy']);
+
+/** The guest type a task type belongs to: `qm*` qemu, `vz*` lxc, except vzdump (a backup of
+ * either, its id the vmid); HA tasks (`ha*`) and anything else may concern either type. */
+export function taskGuestType(taskType: string): GuestType | undefined {
+  if (taskType === 'vzdump') return undefined;
+  if (taskType.startsWith('qm')) return 'qemu';
+  if (taskType.startsWith('vz')) return 'lxc';
+  return undefined;
+}
+
+/** The newest tasks of this guest, newest first, among `tasks` (any order): those about its
+ * vmid of its type or of no particular type and, when the history knows when the guest was
+ * created (`createdAt`, epoch ms: when a sync first saw it), none of an earlier guest that had
+ * the vmid. The guest's life starts with its create/restore task when the cache has it, else
+ * right after the vmid's last destroy task, else when the sync saw it appear. */
+export function selectGuestTasks(tasks: readonly TaskRow[], guest: Pick<GuestRow, 'type' | 'vmid'>, createdAt?: number, limit = DESCRIBE_TASKS): TaskRow[] {
+  const id = String(guest.vmid);
+  let mine = tasks.filter((t) => t.id === id && (taskGuestType(t.type) ?? guest.type) === guest.type);
+  if (createdAt !== undefined) {
+    const seen = Math.floor(createdAt / 1000);
+    const before = tasks.filter((t) => t.id === id && t.starttime <= seen);
+    const destroy = newest(before.filter((t) => DESTROY_TASKS.has(t.type) && !failed(t)));
+    const create = newest(before.filter((t) => CREATE_TASKS[guest.type].has(t.type) && !failed(t) && (destroy === undefined || t.starttime >= destroy.starttime)));
+    if (create) mine = mine.filter((t) => t.starttime >= create.starttime);
+    else if (destroy) mine = mine.filter((t) => t.upid !== destroy.upid && t.starttime >= (destroy.endtime ?? destroy.starttime));
+    else mine = mine.filter((t) => t.starttime >= seen);
+  }
+  return mine.sort((a, b) => b.starttime - a.starttime || (a.upid < b.upid ? 1 : a.upid > b.upid ? -1 : 0)).slice(0, limit);
+}
+
+/** Finished with an error (a failed create or destroy changed nothing). */
+const failed = (t: TaskRow): boolean => taskState(t) === 'error';
+
+function newest(tasks: readonly TaskRow[]): TaskRow | undefined {
+  let best: TaskRow | undefined;
+  for (const t of tasks) if (best === undefined || t.starttime > best.starttime) best = t;
+  return best;
+}
+
+/** When a sync first saw this guest (its newest `created` entry), if the history recorded it:
+ * not for the guests of the first sync, which imported what existed. `recent` is the newest
+ * DESCRIBE_HISTORY entries; the rest is read only when they do not tell. */
+function createdAt(ctx: ReadContext, guest: GuestRow, recent: readonly HistoryEntry[]): number | undefined {
+  const newestCreated = (entries: readonly HistoryEntry[]): number | undefined => {
+    let at: number | undefined;
+    for (const h of entries) if (h.event === 'created' && h.type === guest.type && h.vmid === guest.vmid && (at === undefined || h.at > at)) at = h.at;
+    return at;
+  };
+  const found = newestCreated(recent);
+  if (found !== undefined || recent.length < DESCRIBE_HISTORY) return found;
+  return newestCreated(ctx.cache.history(ctx.profile.id, { key: guestKey(guest.type, guest.vmid) }));
+}
+
+function guestTasks(ctx: ReadContext, guest: GuestRow, at: number | undefined): TaskRow[] {
+  const window = ctx.cache.tasks(ctx.profile.id, { vmid: guest.vmid, limit: TASK_WINDOW });
+  const shown = selectGuestTasks(window, guest, at);
+  if (shown.length >= DESCRIBE_TASKS || window.length < TASK_WINDOW) return shown;
+  return selectGuestTasks(ctx.cache.tasks(ctx.profile.id, { vmid: guest.vmid }), guest, at);
+}
+
 export function describeGuest(ctx: ReadContext, guest: GuestRow): DescribeView {
   const pid = ctx.profile.id;
   const key = guestKey(guest.type, guest.vmid);
@@ -62,16 +128,9 @@ export function describeGuest(ctx: ReadContext, guest: GuestRow): DescribeView {
     .snapshots(pid, key)
     .filter((s) => s.name !== 'current')
     .sort((a, b) => (a.snaptime ?? 0) - (b.snaptime ?? 0) || a.name.localeCompare(b.name));
-  const tasks = ctx.cache
-    .tasks(pid, { vmid: guest.vmid, limit: DESCRIBE_TASKS })
-    .filter((t) => t.id === String(guest.vmid))
-    .sort((a, b) => b.starttime - a.starttime)
-    .slice(0, DESCRIBE_TASKS);
-  const history = ctx.cache
-    .history(pid, { key, limit: DESCRIBE_HISTORY })
-    .filter((h) => h.type === guest.type && h.vmid === guest.vmid)
-    .sort((a, b) => b.at - a.at)
-    .slice(0, DESCRIBE_HISTORY);
+  const recent = ctx.cache.history(pid, { key, limit: DESCRIBE_HISTORY }).filter((h) => h.type === guest.type && h.vmid === guest.vmid);
+  const history = [...recent].sort((a, b) => b.at - a.at).slice(0, DESCRIBE_HISTORY);
+  const tasks = guestTasks(ctx, guest, createdAt(ctx, guest, recent));
   const config = guest.config;
   const parent = config?.parent;
   const description = config?.description;

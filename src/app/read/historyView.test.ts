@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../../db/model.js';
-import { computeDrift, parseEvents, parseSince } from './historyView.js';
+import { collapseDriftOutages, collapseNodeOutages, computeDrift, nodeLocator, outageText, parseEvents, parseSince, type HistoryLogRow } from './historyView.js';
 
 const NOW = Date.UTC(2025, 0, 5, 12, 0, 0);
 
@@ -67,5 +67,65 @@ describe('computeDrift', () => {
   it('orders by guest, then event, then field', () => {
     const drift = computeDrift([e(105, 'config', 'name', 'a', 'b'), e(100, 'status', 'status', 'stopped', 'running'), e(100, 'config', 'cores', '1', '2'), e(100, 'moved', 'node', 'pve1', 'pve2')]);
     expect(drift.map((d) => `${d.vmid} ${d.event} ${d.field}`)).toEqual(['100 moved node', '100 status status', '100 config cores', '105 config name']);
+  });
+});
+
+describe('node outages', () => {
+  const at = (run: number): number => NOW + run * 60_000;
+  const status = (vmid: number, run: number, old: string, value: string): HistoryEntry => ({ at: at(run), type: 'qemu', vmid, event: 'status', field: 'status', old, new: value, syncRunId: run });
+  const moved = (vmid: number, run: number, old: string, value: string): HistoryEntry => ({ at: at(run), type: 'qemu', vmid, event: 'moved', field: 'node', old, new: value, syncRunId: run });
+  const show = (rows: HistoryLogRow[]): string[] =>
+    rows.map((r) => (r.kind === 'outage' ? `${r.outage.syncRunId} ${outageText(r.outage)} [${r.outage.entries.map((e) => e.vmid).join(',')}]` : `${r.entry.syncRunId} ${r.entry.vmid} ${r.entry.old}->${r.entry.new}`));
+
+  it('nodeLocator: the node before the first later move, else the node now; unknown for a guest gone', () => {
+    const entries = [status(1, 2, 'running', 'unknown'), moved(1, 3, 'pve3', 'pve1'), status(1, 3, 'unknown', 'running'), status(2, 2, 'running', 'unknown'), { at: at(4), type: 'qemu' as const, vmid: 2, event: 'deleted' as const, old: 'b', syncRunId: 4 }];
+    const nodeOf = nodeLocator(entries, new Map([['qemu/1', 'pve1']]));
+    expect(nodeOf(entries[0]!)).toBe('pve3');
+    expect(nodeOf(entries[2]!)).toBe('pve3');
+    expect(nodeOf(entries[3]!)).toBeUndefined();
+    expect(nodeOf(status(1, 4, 'running', 'stopped'))).toBe('pve1');
+  });
+
+  it('groups a node\'s guests per run; one guest alone stays a row, unless it returns from a summed-up outage', () => {
+    const entries = [
+      status(1, 2, 'running', 'unknown'),
+      status(2, 2, 'stopped', 'unknown'),
+      status(3, 2, 'running', 'unknown'), // another node, alone
+      status(1, 3, 'unknown', 'running'),
+      status(2, 4, 'unknown', 'stopped'), // came back a run later, alone
+      status(3, 3, 'unknown', 'running'),
+      status(4, 3, 'running', 'stopped'),
+    ];
+    const nodes = new Map([
+      [1, 'pve3'],
+      [2, 'pve3'],
+      [3, 'pve2'],
+      [4, 'pve3'],
+    ]);
+    expect(show(collapseNodeOutages(entries, (e) => nodes.get(e.vmid)))).toEqual([
+      '4 pve3 back: 1 guest stopped [2]',
+      '3 pve3 back: 1 guest running [1]',
+      '3 3 unknown->running',
+      '3 4 running->stopped',
+      '2 pve3 unreachable: 2 guests unknown [1,2]',
+      '2 3 running->unknown',
+    ]);
+  });
+
+  it('a guest moved off the unreachable node (HA) comes back under the node it went down on', () => {
+    const entries = [status(1, 2, 'running', 'unknown'), status(2, 2, 'running', 'unknown'), moved(1, 3, 'pve3', 'pve1'), status(1, 3, 'unknown', 'running'), status(2, 3, 'unknown', 'running')];
+    const nodeOf = nodeLocator(entries, new Map([['qemu/1', 'pve1'], ['qemu/2', 'pve3']]));
+    expect(show(collapseNodeOutages(entries, nodeOf))).toEqual(['3 pve3 back: 2 guests running [1,2]', '3 1 pve3->pve1', '2 pve3 unreachable: 2 guests unknown [1,2]']);
+  });
+
+  it('an unknown node keeps the rows as they are', () => {
+    const entries = [status(1, 2, 'running', 'unknown'), status(2, 2, 'running', 'unknown')];
+    expect(show(collapseNodeOutages(entries, () => undefined))).toEqual(['2 1 running->unknown', '2 2 running->unknown']);
+  });
+
+  it('drift: guests of one node that went unknown at the same moment are one row', () => {
+    const drift = computeDrift([status(1, 2, 'running', 'unknown'), status(2, 2, 'stopped', 'unknown'), status(5, 2, 'running', 'unknown'), status(3, 3, 'running', 'stopped')]);
+    const rows = collapseDriftOutages(drift, (d) => (d.vmid === 5 ? 'pve2' : 'pve3'));
+    expect(rows.map((r) => (r.kind === 'outage' ? outageText(r.outage) : `${r.drift.vmid}`))).toEqual(['pve3 unreachable: 2 guests unknown', '3', '5']);
   });
 });

@@ -214,3 +214,58 @@ export function sink(extra: { isTTY?: boolean; columns?: number } = {}): NodeJS.
   };
   return stream as unknown as NodeJS.WritableStream & { text(): string; isTTY?: boolean; columns?: number };
 }
+
+/** A read context over any cache (for scenarios built in a test). */
+export function contextFor(cache: Cache, profileId: number, now: number): ReadContext {
+  const profile = cache.profiles().find((p) => p.id === profileId)!;
+  const fresh = cache.freshness(profileId);
+  const syncedAt = Math.max(fresh.lastSyncAt ?? 0, fresh.verifiedAt ?? 0);
+  return { cache, profile, profileName: profile.name, now, syncedAt, syncedAgo: () => `synced ${formatAge(now - syncedAt)} ago`, close: () => undefined };
+}
+
+/** A cache with these observations applied in order (one sync run each that changes
+ * something), read 30 s after the last one. */
+export function openScenario(observations: readonly ClusterObservation[]): Fixture {
+  const cache = openCache(':memory:');
+  const profile = cache.profile('lab', 'https://lab.example:8006');
+  for (const o of observations) cache.applyObservation(profile.id, o, { startedAt: o.at - 500, counts: {} });
+  const last = observations[observations.length - 1]!;
+  return { cache, profileId: profile.id, ctx: contextFor(cache, profile.id, last.at + 30_000) };
+}
+
+/** A running VM or container with nothing else set, for scenarios. */
+export function plainGuest(type: GuestRow['type'], vmid: number, name: string, node: string, extra: Partial<GuestRow> = {}): GuestRow {
+  return { type, vmid, node, name, status: 'running', template: false, tags: [], ...extra };
+}
+
+/** A task row for scenarios: `start` in epoch ms, `seconds` long (undefined: still running). */
+export function taskAt(type: string, id: string | number, start: number, seconds: number | undefined = 2, status = 'OK', node = 'pve1'): TaskRow {
+  const starttime = sec(start);
+  const hex = starttime.toString(16).toUpperCase().padStart(8, '0');
+  const row: TaskRow = { upid: `UPID:${node}:0000${hex.slice(-4)}:00000000:${hex}:${type}:${id}:root@pam:`, node, type, id: String(id), user: 'root@pam', starttime };
+  if (seconds !== undefined) {
+    row.endtime = starttime + seconds;
+    row.status = status;
+  }
+  return row;
+}
+
+/** 2025-01-06T09:00:00Z, the first sync of the vmid-reuse scenario. */
+export const REUSE_T0 = Date.UTC(2025, 0, 6, 9, 0, 0);
+const min = (m: number): number => REUSE_T0 + m * 60_000;
+
+/** VM 100 (old-vm) is stopped and destroyed, then container 100 (new-ct) is created under the
+ * same vmid: four syncs, ten minutes apart. `created: false` leaves out the container's create
+ * task (as if it came from a clone or the cache missed the task). */
+export function vmidReuseObservations(options: { created?: boolean } = {}): ClusterObservation[] {
+  const nodes = [{ node: 'pve1', status: 'online' }];
+  const other = plainGuest('qemu', 101, 'other', 'pve1');
+  const oldVm = plainGuest('qemu', 100, 'old-vm', 'pve1');
+  const newCt = plainGuest('lxc', 100, 'new-ct', 'pve1');
+  return [
+    { at: min(0), nodes, guests: [oldVm, other], tasks: [taskAt('qmstart', 100, min(-60)), taskAt('vzdump', 100, min(-30), 120), taskAt('qmstart', 101, min(-20))] },
+    { at: min(10), nodes, guests: [other], tasks: [taskAt('qmstop', 100, min(5)), taskAt('qmdestroy', 100, min(6), 3)] },
+    { at: min(20), nodes, guests: [other, newCt], tasks: [...(options.created === false ? [] : [taskAt('vzcreate', 100, min(15), 20)]), taskAt('vzstart', 100, min(19))] },
+    { at: min(30), nodes, guests: [other, { ...newCt, status: 'stopped' }], tasks: [taskAt('vzdump', 100, min(25), 60), taskAt('hastart', 100, min(26)), taskAt('qmstart', 101, min(27))] },
+  ];
+}
