@@ -22,16 +22,23 @@ export interface CacheBenchFigures {
   noChangePoll10k: Timed;
   /** The same, re-sending every config (digests unchanged): median. */
   noChangePoll10kWithConfigs: Timed;
-  /** A poll at 10,000 guests where every running guest's live figures moved: median. */
+  /** A poll at 10,000 guests where every running guest's live figures moved, within
+   * figuresEveryMs of the last write: median (nothing written). */
   figuresPoll10k: Timed;
+  /** The same once figuresEveryMs has passed: every moved figure written (median). */
+  figuresDuePoll10k: Timed;
   /** First sync of 100,000 guests, list-only. */
   apply100kListOnly: Timed;
   /** A poll at 100,000 guests where nothing changed: median. */
   noChangePoll100k: Timed;
   /** guests(profile, { withConfig: false }) at 100,000 guests: median. */
   readGuests100kMs: number;
-  /** openCache (with quick_check) on the file holding both profiles. */
+  /** guestRecordsJson(profile) at 100,000 guests (the JSON text of `get guests -o json`): median. */
+  readGuestsJson100kMs: number;
+  /** openCache (with quick_check, as the sync opens it) on the file holding both profiles. */
   openMs: number;
+  /** openCache without quick_check (as the read commands open it). */
+  openReadMs: number;
   fileMb: number;
   rssMb: number;
 }
@@ -66,7 +73,7 @@ export async function cacheBenchmarks(): Promise<CacheBenchFigures> {
   const path = join(dir, 'bench.db');
   try {
     const cache = openCache(path);
-    let figures: Omit<CacheBenchFigures, 'openMs' | 'fileMb' | 'rssMb'>;
+    let figures: Omit<CacheBenchFigures, 'openMs' | 'openReadMs' | 'fileMb' | 'rssMb'>;
     try {
       const small = cache.profile('bench-10k', 'https://bench-10k:8006');
       const full = syntheticObservation({ guests: 10_000, withConfigs: true });
@@ -74,40 +81,56 @@ export async function cacheBenchmarks(): Promise<CacheBenchFigures> {
       const listOnly = withoutConfigs(full);
       const noChangePoll10k = medianApply(cache, small.id, () => listOnly, 7);
       const noChangePoll10kWithConfigs = medianApply(cache, small.id, () => full, 7);
-      const figuresPoll10k = medianApply(
-        cache,
-        small.id,
-        (i) => ({ ...listOnly, guests: listOnly.guests.map((g) => (g.status === 'running' ? { ...g, cpu: (i + 1) / 100, uptime: (g.uptime ?? 0) + i + 1 } : g)) }),
-        7,
-      );
+      const moved = (i: number, at: number): ClusterObservation => ({
+        ...listOnly,
+        at,
+        guests: listOnly.guests.map((g) => (g.status === 'running' ? { ...g, cpu: (i + 1) / 100, uptime: (g.uptime ?? 0) + i + 1 } : g)),
+      });
+      const figuresPoll10k = medianApply(cache, small.id, (i) => moved(i, listOnly.at + 1000 * (i + 1)), 7);
+      const figuresDuePoll10k = medianApply(cache, small.id, (i) => moved(100 + i, listOnly.at + 60_000 * (i + 2)), 7);
 
       const huge = cache.profile('bench-100k', 'https://bench-100k:8006');
       const big = syntheticObservation({ guests: 100_000 });
       const apply100kListOnly = applyTimed(cache, huge.id, big);
       const noChangePoll100k = medianApply(cache, huge.id, () => big, 3);
       const reads: number[] = [];
+      const jsonReads: number[] = [];
       for (let i = 0; i < 3; i++) {
-        const start = performance.now();
+        let start = performance.now();
         cache.guests(huge.id, { withConfig: false });
         reads.push(performance.now() - start);
+        start = performance.now();
+        let n = 0;
+        for (const _ of cache.guestRecordsJson(huge.id)) n++;
+        if (n !== 100_000) throw new Error(`guestRecordsJson gave ${n} guests`);
+        jsonReads.push(performance.now() - start);
       }
       figures = {
         apply10kWithConfigs,
         noChangePoll10k,
         noChangePoll10kWithConfigs,
         figuresPoll10k,
+        figuresDuePoll10k,
         apply100kListOnly,
         noChangePoll100k,
         readGuests100kMs: round(median(reads)),
+        readGuestsJson100kMs: round(median(jsonReads)),
       };
     } finally {
       cache.close();
     }
     const rssMb = round(process.memoryUsage().rss / 2 ** 20);
-    const start = performance.now();
-    openCache(path).close();
-    const openMs = round(performance.now() - start);
-    return { ...figures, openMs, fileMb: round(statSync(path).size / 2 ** 20), rssMb };
+    const opens: number[] = [];
+    const readOpens: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      let start = performance.now();
+      openCache(path).close();
+      opens.push(performance.now() - start);
+      start = performance.now();
+      openCache(path, { quickCheck: false }).close();
+      readOpens.push(performance.now() - start);
+    }
+    return { ...figures, openMs: round(median(opens)), openReadMs: round(median(readOpens)), fileMb: round(statSync(path).size / 2 ** 20), rssMb };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

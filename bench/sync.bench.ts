@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { ProxmoxClient } from '../src/proxmox/client.js';
 import { startSimulator } from '../src/simulator/index.js';
 import { startSyncWorker, type StartSyncWorkerOptions, type SyncWorkerHandle } from '../src/sync/host.js';
 import type { PollSummary } from '../src/sync/types.js';
@@ -18,9 +19,17 @@ export interface SyncBenchFigures {
   listOnly100k: PollFigures & { wallMs: number };
   /** The next list-only poll at 100,000 with nothing changed. */
   listOnlyNoChange100k: PollFigures;
-  /** Heap of the worker thread (its V8 isolate), sampled at progress steps and after polls. */
+  /** GET /cluster/resources at 10,000 guests from the client (request, transfer, JSON.parse),
+   * median of 7 after a warm-up: without compression (the default) and with gzip. */
+  resourcesGet10k: { plainMs: number; gzipMs: number; plainMb: number };
+  /** Heap of the worker thread (its V8 isolate), sampled at progress steps and after polls:
+   * at most in use, and at most reserved. */
   workerPeakHeapMb100k: number;
+  workerPeakHeapTotalMb100k: number;
   workerPeakHeapMb10k: number;
+  /** Peak resident size of this whole process during the 100k run (the worker, but also the
+   * simulator serving 100,000 guests on the main thread: an upper bound). */
+  processPeakRssMb100k: number;
 }
 
 interface PollFigures {
@@ -53,7 +62,24 @@ function median(values: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-async function withSyncWorker<T>(guests: number, collect: StartSyncWorkerOptions['collect'], fn: (h: SyncWorkerHandle, cachePath: string) => Promise<T>): Promise<T> {
+async function getTimes(client: ProxmoxClient, runs: number): Promise<{ ms: number; bytes: number }> {
+  await client.get('/cluster/resources');
+  const times: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    const data = await client.get('/cluster/resources');
+    times.push(performance.now() - start);
+    if (i === 0) bytes = JSON.stringify(data).length;
+  }
+  return { ms: round(median(times)), bytes };
+}
+
+async function withSyncWorker<T>(
+  guests: number,
+  collect: StartSyncWorkerOptions['collect'],
+  fn: (h: SyncWorkerHandle, cachePath: string, sim: Awaited<ReturnType<typeof startSimulator>>) => Promise<T>,
+): Promise<T> {
   const sim = await startSimulator({ scenario: 'generated', guests, timeScale: 0.01 });
   const dir = mkdtempSync(join(tmpdir(), 'pmc-bench-sync-'));
   const cachePath = join(dir, 'bench.db');
@@ -66,7 +92,7 @@ async function withSyncWorker<T>(guests: number, collect: StartSyncWorkerOptions
   });
   try {
     await handle.ready;
-    return await fn(handle, cachePath);
+    return await fn(handle, cachePath, sim);
   } finally {
     await handle.stop();
     await sim.close();
@@ -76,7 +102,20 @@ async function withSyncWorker<T>(guests: number, collect: StartSyncWorkerOptions
 
 export async function syncBenchmarks(log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<SyncBenchFigures> {
   log('bench: sync 10,000 guests (first sync with configs, then polls with nothing changed)...');
-  const tenK = await withSyncWorker(10_000, undefined, async (h, cachePath) => {
+  const tenK = await withSyncWorker(10_000, undefined, async (h, cachePath, sim) => {
+    const connect = (compression: boolean) =>
+      new ProxmoxClient({ endpoint: sim.url, auth: { tokenId: sim.root.tokenId, tokenSecret: sim.root.tokenSecret }, fingerprint: sim.fingerprint, compression });
+    const plainClient = connect(false);
+    const gzipClient = connect(true);
+    let plain: { ms: number; bytes: number };
+    let gzip: { ms: number; bytes: number };
+    try {
+      plain = await getTimes(plainClient, 7);
+      gzip = await getTimes(gzipClient, 7);
+    } finally {
+      plainClient.close();
+      gzipClient.close();
+    }
     const t0 = performance.now();
     const first = await h.syncNow();
     const wallMs = performance.now() - t0;
@@ -84,7 +123,7 @@ export async function syncBenchmarks(log: (line: string) => void = (line) => pro
     const polls: PollSummary[] = [];
     for (let i = 0; i < 5; i++) polls.push(await h.syncNow());
     const stats = await h.stats();
-    return { first, wallMs, cacheFileMb, polls, peak: stats.peakHeapUsedBytes };
+    return { first, wallMs, cacheFileMb, polls, peak: stats.peakHeapUsedBytes, plain, gzip };
   });
 
   log('bench: sync 100,000 guests, list only...');
@@ -94,7 +133,7 @@ export async function syncBenchmarks(log: (line: string) => void = (line) => pro
     const wallMs = performance.now() - t0;
     const again = await h.syncNow();
     const stats = await h.stats();
-    return { first, wallMs, again, peak: stats.peakHeapUsedBytes };
+    return { first, wallMs, again, peak: stats.peakHeapUsedBytes, peakTotal: stats.peakHeapTotalBytes, peakRss: stats.peakRssBytes };
   });
 
   return {
@@ -110,8 +149,11 @@ export async function syncBenchmarks(log: (line: string) => void = (line) => pro
     },
     listOnly100k: { ...figures(hundredK.first), wallMs: round(hundredK.wallMs) },
     listOnlyNoChange100k: figures(hundredK.again),
+    resourcesGet10k: { plainMs: tenK.plain.ms, gzipMs: tenK.gzip.ms, plainMb: mb(tenK.plain.bytes) },
     workerPeakHeapMb10k: mb(tenK.peak),
     workerPeakHeapMb100k: mb(hundredK.peak),
+    workerPeakHeapTotalMb100k: mb(hundredK.peakTotal),
+    processPeakRssMb100k: mb(hundredK.peakRss),
   };
 }
 

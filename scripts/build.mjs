@@ -9,7 +9,7 @@ const external = ['better-sqlite3', 'node-pty'];
 
 rmSync('dist', { recursive: true, force: true });
 await build({
-  entryPoints: { cli: 'src/app/cli.ts', 'sync-worker': 'src/sync/worker.ts' },
+  entryPoints: { cli: 'src/app/cli.ts', 'sync-worker': 'src/sync/worker.ts', 'get-worker': 'src/app/read/guestJsonWorker.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

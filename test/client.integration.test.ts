@@ -106,6 +106,16 @@ describe('parsing what the simulator serves', () => {
   });
 });
 
+describe('compression', () => {
+  it('compression: true reads the gzip the simulator sends for large answers; the default reads the same, plain', async () => {
+    const plain = tokenClient();
+    const gz = tokenClient({ compression: true });
+    const resources = await gz.clusterResources();
+    expect(resources.length).toBeGreaterThan(10);
+    expect(resources).toEqual(await plain.clusterResources());
+  });
+});
+
 describe('authentication', () => {
   it('API token: reads and writes without a CSRF token', async () => {
     const c = tokenClient();

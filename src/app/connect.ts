@@ -1,16 +1,9 @@
 // From flags, environment and config file to a connected API client.
 import { ProxmoxClient } from '../proxmox/client.js';
 import type { Credentials } from '../proxmox/auth.js';
-import { configPath, loadConfigFile } from '../workspace/configFile.js';
-import { resolveConnection, type ConnectionAuth, type ConnectionSettings } from '../workspace/connection.js';
-import type { GlobalOptions } from './cli.js';
+import type { ConnectionAuth, ConnectionSettings } from '../workspace/connection.js';
 
-export function loadConnectionSettings(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env): ConnectionSettings {
-  const loaded = loadConfigFile(configPath(env));
-  for (const warning of loaded.warnings) process.stderr.write(`proxmox-mpc: warning: ${warning}\n`);
-  const { timeout, ...flags } = opts;
-  return resolveConnection(loaded.config, env, { ...flags, timeoutMs: timeout });
-}
+export { loadConnectionSettings } from './settings.js';
 
 export function toCredentials(auth: ConnectionAuth): Credentials {
   if (auth.kind === 'token') return { tokenId: auth.tokenId, tokenSecret: auth.secret };

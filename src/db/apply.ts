@@ -1,12 +1,30 @@
-// Applies one ClusterObservation to the cache in ONE transaction: compares it with what is
-// stored (the profile's rows loaded once, compared field by field in memory), then writes only
-// what changed, records history, and a sync run row. When nothing changed nothing is written.
+// Applies one ClusterObservation to the cache in ONE transaction: compares it with the last
+// applied state, then writes only what changed, records history, and a sync run row. When
+// nothing changed nothing is written.
+//
+// Live figures (cpu, mem, uptime... of guests and nodes, storage usage) drift on every poll and
+// are no change: a row whose only differences are figures is written at most once per
+// `figuresEveryMs` (all such rows together), and never announced; a row with a real change is
+// written whole at once. The sync posts the fresh figures to the main thread on every poll.
+//
+// The last applied guests and pools are kept in memory (the state this connection wrote or
+// read), so that a poll compares 10,000 guests without reading 10,000 rows. `PRAGMA
+// data_version` tells when another connection committed in between: the copy is then reloaded.
 import type Database from 'better-sqlite3';
 import type { ApplyResult } from './cacheApi.js';
 import { type ApplyStatements, prepareApplyStatements } from './applyStatements.js';
-import { type Config, configChanges, diffSection, differingKeys, parseConfig, type SectionDiff, sameConfig } from './diff.js';
-import { G, type GuestTuple, guestTuple, plainGuestChanges } from './guestTuple.js';
-import type { ChangeEvent, ClusterObservation, GuestKey, GuestType, HistoryEntry, PoolRow } from './model.js';
+import { type Config, configChanges, diffSection, differingKeys, type FigurePolicy, parseConfig, type SectionDiff, sameConfig, splitDifferences } from './diff.js';
+import { FIGURE_INDEX, G, guestFigureValues, guestFiguresDiffer, type GuestTuple, guestTuple, plainGuestChanges } from './guestTuple.js';
+import {
+  type ChangeEvent,
+  type ClusterObservation,
+  type GuestKey,
+  type GuestType,
+  type HistoryEntry,
+  NODE_FIGURE_FIELDS,
+  type PoolRow,
+  STORAGE_FIGURE_FIELDS,
+} from './model.js';
 import {
   type NetworkRecord,
   networkRecord,
@@ -40,12 +58,33 @@ interface PoolRecord {
   members: string;
 }
 
+/** The last applied state of one profile (what its rows hold), the next observation's baseline. */
+interface ProfileState {
+  /** By guestId. */
+  guests: Map<number, StoredGuest>;
+  /** Loaded when an observation first carries pools. */
+  pools?: Map<string, PoolRecord>;
+}
+
+interface GuestUpsert {
+  tuple: GuestTuple;
+  old?: StoredGuest;
+}
+
+interface FigureUpdate {
+  old: StoredGuest;
+  /** In GUEST_FIGURE_FIELDS order. */
+  values: (number | null)[];
+}
+
 /** Everything one observation changes, computed before anything is written. */
 interface WritePlan {
   profile?: { cluster_name: string | null; pve_version: string | null };
   nodes: SectionDiff<NodeRecord>;
-  /** Tuples to upsert (new guests and changed ones). */
-  guestUpserts: GuestTuple[];
+  /** New guests and changed ones (written whole). */
+  guestUpserts: GuestUpsert[];
+  /** Guests whose only differences are live figures (only when figures are due). */
+  guestFigures: FigureUpdate[];
   guestDeletes: StoredGuest[];
   snapshotUpserts: SnapshotRecord[];
   snapshotDeletes: SnapshotRecord[];
@@ -58,6 +97,25 @@ interface WritePlan {
   changes: ChangeEvent[];
 }
 
+export const DEFAULT_FIGURES_EVERY_MS = 60_000;
+
+export interface ApplierOptions {
+  /** The clock for the sync run's finish time (default Date.now). */
+  now?: () => number;
+  /** Rows whose only differences are live figures are written at most this often, measured
+   * in observation time (`ClusterObservation.at`); default 60 s. 0 writes them every time. */
+  figuresEveryMs?: number;
+}
+
+export interface Applier {
+  apply(profileId: number, obs: ClusterObservation, run: ApplyRun): ApplyOutcome;
+  /** Forgets the in-memory state: the next apply reads the rows again. */
+  invalidate(): void;
+}
+
+const NODE_FIGURES: ReadonlySet<string> = new Set(NODE_FIGURE_FIELDS);
+const STORAGE_FIGURES: ReadonlySet<string> = new Set(STORAGE_FIGURE_FIELDS);
+
 /** Node field names as the model spells them, for ChangeEvent.fields. */
 const MODEL_FIELD: Record<string, string> = { ssl_fingerprint: 'sslFingerprint' };
 const modelField = (column: string): string => MODEL_FIELD[column] ?? column;
@@ -67,18 +125,85 @@ const guestKeyOf = (type: string, vmid: number): GuestKey => `${type as GuestTyp
 const guestId = (type: string, vmid: number): number => vmid * 2 + (type === 'lxc' ? 1 : 0);
 const SNAPSHOT_CURRENT = 'current';
 
-export function createApplier(
-  db: Database.Database,
-  now: () => number = Date.now,
-): (profileId: number, obs: ClusterObservation, run: ApplyRun) => ApplyOutcome {
+export function createApplier(db: Database.Database, options: ApplierOptions = {}): Applier {
+  const now = options.now ?? Date.now;
+  const figuresEveryMs = Math.max(0, options.figuresEveryMs ?? DEFAULT_FIGURES_EVERY_MS);
   const st = prepareApplyStatements(db);
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  const states = new Map<number, ProfileState>();
+  let seenVersion: number | undefined;
+  /** Per profile: the observation time of the last apply that wrote every moved figure. */
+  const figuresAt = new Map<number, number>();
+  let figuresWritten = false;
+
   const apply = db.transaction((profileId: number, obs: ClusterObservation, run: ApplyRun): ApplyOutcome => {
-    const plan = planChanges(st, profileId, obs);
+    // Inside the write lock: a commit by another connection before it shows here.
+    const version = dataVersion.get() as number;
+    if (version !== seenVersion) {
+      states.clear();
+      seenVersion = version;
+    }
+    let state = states.get(profileId);
+    if (state === undefined) {
+      state = loadState(st, profileId);
+      states.set(profileId, state);
+    }
+    const last = figuresAt.get(profileId);
+    const due = last === undefined || obs.at < last || obs.at - last >= figuresEveryMs;
+    const plan = planChanges(st, profileId, obs, state, due);
     if (isEmpty(plan)) return { changes: [], historyEntries: 0, rowsWritten: 0 };
-    return writePlan(st, profileId, obs, run, plan, now);
+    const outcome = writePlan(st, profileId, obs, run, plan, now);
+    updateState(state, plan);
+    figuresWritten = due;
+    return outcome;
   });
-  // IMMEDIATE: take the write lock before reading, so the compare and the writes see the same data.
-  return (profileId, obs, run) => apply.immediate(profileId, obs, run);
+
+  return {
+    apply(profileId, obs, run) {
+      figuresWritten = false;
+      try {
+        // IMMEDIATE: take the write lock before comparing, so the compare and the writes see the same data.
+        const outcome = apply.immediate(profileId, obs, run);
+        if (figuresWritten) figuresAt.set(profileId, obs.at);
+        return outcome;
+      } catch (error) {
+        // Rolled back: the in-memory state may hold what was not committed.
+        states.clear();
+        throw error;
+      }
+    },
+    invalidate() {
+      states.clear();
+    },
+  };
+}
+
+function loadState(st: ApplyStatements, profileId: number): ProfileState {
+  const guests = new Map<number, StoredGuest>();
+  for (const row of st.selectGuests.all(profileId) as StoredGuest[]) guests.set(guestId(row[G.type] as string, row[G.vmid] as number), row);
+  return { guests };
+}
+
+/** After the writes: the state now holds what the rows hold. */
+function updateState(state: ProfileState, plan: WritePlan): void {
+  const { guests } = state;
+  for (const { tuple, old } of plan.guestUpserts) {
+    // The upsert keeps the stored config, digest and fingerprint where the tuple has NULL.
+    tuple[G.config] = tuple[G.config] !== null ? 1 : (old?.[G.config] ?? 0);
+    if (old !== undefined) {
+      if (tuple[G.config_digest] === null) tuple[G.config_digest] = old[G.config_digest] ?? null;
+      if (tuple[G.config_fingerprint] === null) tuple[G.config_fingerprint] = old[G.config_fingerprint] ?? null;
+    }
+    guests.set(guestId(tuple[G.type] as string, tuple[G.vmid] as number), tuple);
+  }
+  for (const { old, values } of plan.guestFigures) {
+    for (let i = 0; i < FIGURE_INDEX.length; i++) old[FIGURE_INDEX[i]!] = values[i] ?? null;
+  }
+  for (const old of plan.guestDeletes) guests.delete(guestId(old[G.type] as string, old[G.vmid] as number));
+  if (plan.pools && state.pools) {
+    for (const r of plan.pools.upserts) state.pools.set(r.poolid, r);
+    for (const poolid of plan.pools.removed) state.pools.delete(poolid);
+  }
 }
 
 function isEmpty(plan: WritePlan): boolean {
@@ -87,16 +212,21 @@ function isEmpty(plan: WritePlan): boolean {
     plan.changes.length === 0 &&
     plan.history.length === 0 &&
     plan.guestUpserts.length === 0 &&
-    plan.guestDeletes.length === 0
+    plan.guestFigures.length === 0 &&
+    plan.guestDeletes.length === 0 &&
+    plan.nodes.upserts.length === 0 &&
+    plan.nodes.removed.length === 0 &&
+    (plan.storage?.upserts.length ?? 0) === 0
   );
 }
 
 // ---------------------------------------------------------------- compare
 
-function planChanges(st: ApplyStatements, profileId: number, obs: ClusterObservation): WritePlan {
+function planChanges(st: ApplyStatements, profileId: number, obs: ClusterObservation, state: ProfileState, figuresDue: boolean): WritePlan {
   const plan: WritePlan = {
     nodes: { upserts: [], added: [], changed: [], removed: [], removedRows: [] },
     guestUpserts: [],
+    guestFigures: [],
     guestDeletes: [],
     snapshotUpserts: [],
     snapshotDeletes: [],
@@ -105,11 +235,12 @@ function planChanges(st: ApplyStatements, profileId: number, obs: ClusterObserva
     changes: [],
   };
   planProfile(st, profileId, obs, plan);
-  planNodes(st, profileId, obs, plan);
-  const present = planGuests(st, profileId, obs, plan);
+  planNodes(st, profileId, obs, plan, figuresDue);
+  const present = planGuests(st, profileId, obs, state.guests, plan, figuresDue);
   planSnapshots(st, profileId, obs, present, plan);
   if (obs.storage) {
-    plan.storage = diffSection<StorageRecord>(loadMap<StorageRecord>(st.selectStorage, profileId, storageKey), obs.storage.map(storageRecord), storageKey);
+    const figures: FigurePolicy = { keys: STORAGE_FIGURES, due: figuresDue };
+    plan.storage = diffSection<StorageRecord>(loadMap<StorageRecord>(st.selectStorage, profileId, storageKey), obs.storage.map(storageRecord), storageKey, figures);
     pushSectionEvents(plan, 'storage', plan.storage);
   }
   if (obs.storageContent) {
@@ -121,7 +252,8 @@ function planChanges(st: ApplyStatements, profileId: number, obs: ClusterObserva
     pushSectionEvents(plan, 'network', plan.networks);
   }
   if (obs.pools) {
-    plan.pools = diffSection<PoolRecord>(loadMap(st.selectPools, profileId, (p: PoolRecord) => p.poolid), obs.pools.map(poolRecord), (p) => p.poolid);
+    state.pools ??= loadMap(st.selectPools, profileId, (p: PoolRecord) => p.poolid);
+    plan.pools = diffSection<PoolRecord>(state.pools, obs.pools.map(poolRecord), (p) => p.poolid);
     pushSectionEvents(plan, 'pool', plan.pools);
   }
   planTasks(st, profileId, obs, plan);
@@ -138,7 +270,7 @@ function planProfile(st: ApplyStatements, profileId: number, obs: ClusterObserva
   if (next.cluster_name !== stored.cluster_name || next.pve_version !== stored.pve_version) plan.profile = next;
 }
 
-function planNodes(st: ApplyStatements, profileId: number, obs: ClusterObservation, plan: WritePlan): void {
+function planNodes(st: ApplyStatements, profileId: number, obs: ClusterObservation, plan: WritePlan, figuresDue: boolean): void {
   const stored = loadMap(st.selectNodes, profileId, (n: NodeRecord) => n.node);
   const seen = new Set<string>();
   for (const row of obs.nodes) {
@@ -151,8 +283,11 @@ function planNodes(st: ApplyStatements, profileId: number, obs: ClusterObservati
       plan.changes.push({ kind: 'node', op: 'added', node: row.node });
       continue;
     }
-    const fields = differingKeys(old, next);
-    if (fields.length === 0) continue;
+    const { fields, figures } = splitDifferences(old, next, NODE_FIGURES);
+    if (fields.length === 0) {
+      if (figures && figuresDue) plan.nodes.upserts.push(next);
+      continue;
+    }
     plan.nodes.upserts.push(next);
     plan.changes.push({ kind: 'node', op: 'changed', node: row.node, fields: fields.map(modelField) });
   }
@@ -164,9 +299,14 @@ function planNodes(st: ApplyStatements, profileId: number, obs: ClusterObservati
 }
 
 /** Returns the guests present after this observation (by guestId). */
-function planGuests(st: ApplyStatements, profileId: number, obs: ClusterObservation, plan: WritePlan): Set<number> {
-  const stored = new Map<number, StoredGuest>();
-  for (const row of st.selectGuests.all(profileId) as StoredGuest[]) stored.set(guestId(row[G.type] as string, row[G.vmid] as number), row);
+function planGuests(
+  st: ApplyStatements,
+  profileId: number,
+  obs: ClusterObservation,
+  stored: ReadonlyMap<number, StoredGuest>,
+  plan: WritePlan,
+  figuresDue: boolean,
+): Set<number> {
   // The first sync of a profile imports what exists: its guests were not "created" then.
   const initialImport = stored.size === 0 && st.hasSyncedOk.get(profileId) === undefined;
   const at = obs.at;
@@ -178,12 +318,12 @@ function planGuests(st: ApplyStatements, profileId: number, obs: ClusterObservat
     const old = stored.get(id);
     if (old === undefined) {
       const key = guestKeyOf(guest.type, guest.vmid);
-      plan.guestUpserts.push(guestTuple(guest, guest.config === undefined ? null : JSON.stringify(guest.config)));
+      plan.guestUpserts.push({ tuple: guestTuple(guest, guest.config === undefined ? null : JSON.stringify(guest.config)) });
       if (!initialImport) plan.history.push({ at, type: guest.type, vmid: guest.vmid, event: 'created', new: guest.name });
       plan.changes.push({ kind: 'guest', op: 'added', key });
       continue;
     }
-    const fields = plainGuestChanges(old, guest) ?? [];
+    let fields = plainGuestChanges(old, guest);
     // Config: NULL keeps what is stored. Compared only when the observation carries one and
     // its digest differs from the stored one (the digest is PVE's hash of the config file).
     let configText: string | null = null;
@@ -201,12 +341,16 @@ function planGuests(st: ApplyStatements, profileId: number, obs: ClusterObservat
           configDiff = configChanges(storedConfig, guest.config as Config);
         }
       }
-      if (configText !== null) fields.push('config');
+      if (configText !== null) (fields ??= []).push('config');
     }
-    if (guest.configDigest !== undefined && guest.configDigest !== old[G.config_digest]) fields.push('configDigest');
-    if (guest.configFingerprint !== undefined && guest.configFingerprint !== old[G.config_fingerprint]) fields.push('configFingerprint');
-    if (fields.length === 0) continue;
-    plan.guestUpserts.push(guestTuple(guest, configText));
+    if (guest.configDigest !== undefined && guest.configDigest !== old[G.config_digest]) (fields ??= []).push('configDigest');
+    if (guest.configFingerprint !== undefined && guest.configFingerprint !== old[G.config_fingerprint]) (fields ??= []).push('configFingerprint');
+    if (fields === undefined) {
+      // Only live figures may differ: written when they are due, never announced.
+      if (figuresDue && guestFiguresDiffer(old, guest)) plan.guestFigures.push({ old, values: guestFigureValues(guest) });
+      continue;
+    }
+    plan.guestUpserts.push({ tuple: guestTuple(guest, configText), old });
     plan.changes.push({ kind: 'guest', op: 'changed', key: guestKeyOf(guest.type, guest.vmid), fields });
     const oldNode = old[G.node] as string;
     const oldStatus = old[G.status] as string;
@@ -321,7 +465,8 @@ function writePlan(st: ApplyStatements, profileId: number, obs: ClusterObservati
   for (const r of plan.nodes.upserts) rows += st.upsertNode.run(profileId, r).changes;
   for (const node of plan.nodes.removed) rows += st.deleteNode.run(profileId, node).changes;
 
-  for (const t of plan.guestUpserts) rows += st.upsertGuest.run(profileId, ...t).changes;
+  for (const { tuple } of plan.guestUpserts) rows += st.upsertGuest.run(profileId, ...tuple).changes;
+  for (const { old, values } of plan.guestFigures) rows += st.updateGuestFigures.run(...values, profileId, old[G.type], old[G.vmid]).changes;
   for (const t of plan.guestDeletes) rows += st.deleteGuest.run(profileId, t[G.type], t[G.vmid]).changes;
 
   for (const r of plan.snapshotUpserts) rows += st.upsertSnapshot.run(profileId, r).changes;

@@ -2,6 +2,7 @@
 // connection, bound with the records of rowCodec.ts; `?` is always the profile id).
 import type Database from 'better-sqlite3';
 import { GUEST_COLUMNS } from './guestTuple.js';
+import { GUEST_FIGURE_FIELDS } from './model.js';
 
 const GUEST_DATA_COLUMNS = GUEST_COLUMNS.filter((c) => c !== 'type' && c !== 'vmid');
 const KEEP_WHEN_NULL = new Set(['config', 'config_digest', 'config_fingerprint']);
@@ -35,6 +36,8 @@ export function prepareApplyStatements(db: Database.Database) {
          KEEP_WHEN_NULL.has(c) ? `${c} = coalesce(excluded.${c}, guests.${c})` : `${c} = excluded.${c}`,
        ).join(', ')}`,
     ),
+    /** (...figures in GUEST_FIGURE_FIELDS order, profile_id, type, vmid). */
+    updateGuestFigures: p(`UPDATE guests SET ${GUEST_FIGURE_FIELDS.map((f) => `${f} = ?`).join(', ')} WHERE profile_id = ? AND type = ? AND vmid = ?`),
     deleteGuest: p('DELETE FROM guests WHERE profile_id = ? AND type = ? AND vmid = ?'),
 
     selectGuestSnapshots: p(

@@ -106,8 +106,8 @@ describe('applyObservation: nothing changed', () => {
     expect(g?.config).toEqual(config100);
     expect(g?.configDigest).toBe('d1');
     expect(g?.configFingerprint).toBe('f1');
-    // and a figure change on such a guest still keeps it
-    cache.applyObservation(p.id, obs(3000, [vm(100, { cpu: 0.9 }), ct(200)]), run(3000));
+    // and a figure change on such a guest, once figures are due, still keeps it
+    cache.applyObservation(p.id, obs(61_000, [vm(100, { cpu: 0.9 }), ct(200)]), run(61_000));
     expect(cache.guest(p.id, 'qemu/100')).toMatchObject({ cpu: 0.9, config: config100, configDigest: 'd1' });
   });
 
@@ -117,6 +117,102 @@ describe('applyObservation: nothing changed', () => {
     const r = cache.applyObservation(p.id, obs(2000, [vm(100, { config: reordered, configDigest: 'd2' }), ct(200)]), run(2000));
     expect(r.historyEntries).toBe(0);
     expect(r.changes).toEqual([{ kind: 'guest', op: 'changed', key: 'qemu/100', fields: ['configDigest'] }]);
+  });
+});
+
+describe('applyObservation: live figures', () => {
+  /** The seeded observation again with moved figures (guest, node and storage usage). */
+  const moved = (at: number, extra: Partial<GuestRow> = {}) =>
+    obs(at, [vm(100, { cpu: 0.75, mem: 55, netin: 7, uptime: 99, ...extra }), ct(200)], {
+      nodes: [node('pve1', { cpu: 0.9, uptime: 51 }), node('pve2')],
+    });
+
+  it('a poll whose only differences are figures writes nothing and announces nothing', () => {
+    const { cache, path, p } = seeded();
+    const watcher = new Database(path, { readonly: true });
+    opened.push(watcher);
+    const before = watcher.pragma('data_version', { simple: true });
+    expect(cache.applyObservation(p.id, moved(6000), run(6000))).toEqual({ changes: [], historyEntries: 0, rowsWritten: 0 });
+    expect(watcher.pragma('data_version', { simple: true })).toBe(before);
+    expect(cache.guest(p.id, 'qemu/100')).toMatchObject({ cpu: 0.5, mem: 10 });
+    expect(cache.syncRuns(p.id)).toHaveLength(1);
+  });
+
+  it('once figuresEveryMs has passed (observation time), every moved figure is written, still unannounced', () => {
+    const { cache, p } = seeded();
+    expect(cache.applyObservation(p.id, moved(30_000), run(30_000)).rowsWritten).toBe(0);
+    const r = cache.applyObservation(p.id, moved(61_000), run(61_000));
+    expect(r).toMatchObject({ changes: [], historyEntries: 0, rowsWritten: 2, syncRunId: expect.any(Number) });
+    expect(cache.guest(p.id, 'qemu/100')).toMatchObject({ cpu: 0.75, mem: 55, netin: 7, uptime: 99, config: config100, configDigest: 'd1' });
+    expect(cache.nodes(p.id)[0]).toMatchObject({ node: 'pve1', cpu: 0.9, uptime: 51 });
+    expect(cache.history(p.id)).toEqual([]);
+    // the interval starts again from that write
+    expect(cache.applyObservation(p.id, moved(100_000, { cpu: 0.2 }), run(100_000)).rowsWritten).toBe(0);
+    expect(cache.applyObservation(p.id, moved(121_000, { cpu: 0.2 }), run(121_000)).rowsWritten).toBe(1);
+    expect(cache.guest(p.id, 'qemu/100')?.cpu).toBe(0.2);
+  });
+
+  it('a real change is written at once, whole (its figures too), and announced without the figures', () => {
+    const { cache, p } = seeded();
+    const r = cache.applyObservation(p.id, moved(6000, { status: 'paused', lock: 'suspending' }), run(6000));
+    expect(r.rowsWritten).toBe(2); // the guest, and its history entry; the node's figures wait
+    expect(r.changes).toEqual([{ kind: 'guest', op: 'changed', key: 'qemu/100', fields: ['status', 'lock'] }]);
+    expect(cache.guest(p.id, 'qemu/100')).toMatchObject({ status: 'paused', lock: 'suspending', cpu: 0.75, mem: 55, config: config100 });
+    expect(cache.nodes(p.id)[0]).toMatchObject({ node: 'pve1', cpu: 0.1, uptime: 50 });
+    // the same again: nothing
+    expect(cache.applyObservation(p.id, moved(7000, { status: 'paused', lock: 'suspending' }), run(7000)).rowsWritten).toBe(0);
+  });
+
+  it('storage usage is a figure; its status is not', () => {
+    const { cache, p } = seeded();
+    const local = { node: 'pve1', storage: 'local', type: 'dir', content: ['iso'], shared: false, enabled: true, active: true, total: 100, used: 10, avail: 90 };
+    cache.applyObservation(p.id, obs(61_000, [vm(100), ct(200)], { storage: [local] }), run(61_000));
+    const usage = cache.applyObservation(p.id, obs(62_000, [vm(100), ct(200)], { storage: [{ ...local, used: 20, avail: 80 }] }), run(62_000));
+    expect(usage.rowsWritten).toBe(0);
+    const status = cache.applyObservation(p.id, obs(63_000, [vm(100), ct(200)], { storage: [{ ...local, used: 20, avail: 80, active: false }] }), run(63_000));
+    expect(status.changes).toEqual([{ kind: 'storage', op: 'changed', id: 'pve1/local' }]);
+    expect(cache.storage(p.id)[0]).toMatchObject({ active: false, used: 20, avail: 80 });
+  });
+
+  it('figuresEveryMs 0 writes figures with every observation', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'pmc-cache-')), 'cache.db');
+    const cache = openCache(path, { now: () => clock, figuresEveryMs: 0 });
+    opened.push(cache);
+    const p = cache.profile('lab', 'https://pve.lab:8006');
+    cache.applyObservation(p.id, obs(1000, [vm(100), ct(200)]), run());
+    expect(cache.applyObservation(p.id, obs(1001, [vm(100, { cpu: 0.6 }), ct(200)]), run(1001))).toMatchObject({ rowsWritten: 1, changes: [] });
+    expect(cache.guest(p.id, 'qemu/100')?.cpu).toBe(0.6);
+  });
+
+  it('the in-memory state follows writes by another connection (PRAGMA data_version)', () => {
+    const { cache, path, p } = seeded();
+    const other = openCache(path, { now: () => clock });
+    opened.push(other);
+    // Another writer changes a guest, adds one and removes one behind this cache's back...
+    other.applyObservation(p.id, obs(2000, [vm(100, { name: 'renamed' }), vm(300)]), run(2000));
+    expect(cache.guests(p.id).map((g) => `${g.vmid}:${g.name}`)).toEqual(['100:renamed', '300:vm300']);
+    // ...so observing the original cluster again is a change for this one, not "nothing changed".
+    const r = cache.applyObservation(p.id, obs(3000, [vm(100, { config: config100, configDigest: 'd1', configFingerprint: 'f1' }), ct(200)]), run(3000));
+    expect(r.changes).toEqual(
+      expect.arrayContaining([
+        { kind: 'guest', op: 'changed', key: 'qemu/100', fields: ['name'] },
+        { kind: 'guest', op: 'added', key: 'lxc/200' },
+        { kind: 'guest', op: 'removed', key: 'qemu/300' },
+      ]),
+    );
+    expect(cache.guests(p.id).map((g) => `${g.type}/${g.vmid}:${g.name}`)).toEqual(['qemu/100:vm100', 'lxc/200:ct200']);
+    // and its own writes do not make it reload: the next identical poll is still free
+    expect(cache.applyObservation(p.id, obs(4000, [vm(100), ct(200)]), run(4000)).rowsWritten).toBe(0);
+  });
+
+  it('a raw write on another connection is seen too', () => {
+    const { cache, path, p } = seeded();
+    const raw = new Database(path);
+    opened.push(raw);
+    raw.prepare("UPDATE guests SET status = 'stopped' WHERE vmid = 100").run();
+    const r = cache.applyObservation(p.id, obs(2000, [vm(100), ct(200)]), run(2000));
+    expect(r.changes).toEqual([{ kind: 'guest', op: 'changed', key: 'qemu/100', fields: ['status'] }]);
+    expect(cache.history(p.id, { key: 'qemu/100' })[0]).toMatchObject({ event: 'status', old: 'stopped', new: 'running' });
   });
 });
 
@@ -159,20 +255,15 @@ describe('applyObservation: history', () => {
     expect(cache.guest(p.id, 'qemu/100')?.config).toEqual(config);
   });
 
-  it('live figures are written and announced, never recorded in history', () => {
+  it('live figures are never recorded in history', () => {
     const { cache, p } = seeded();
     const r = cache.applyObservation(
       p.id,
-      obs(2000, [vm(100, { cpu: 0.75, mem: 55, netin: 7, uptime: 99 }), ct(200)], { nodes: [node('pve1', { cpu: 0.9, uptime: 51 }), node('pve2')] }),
-      run(2000),
+      obs(61_000, [vm(100, { cpu: 0.75, mem: 55, netin: 7, uptime: 99 }), ct(200)], { nodes: [node('pve1', { cpu: 0.9, uptime: 51 }), node('pve2')] }),
+      run(61_000),
     );
     expect(r.historyEntries).toBe(0);
     expect(r.rowsWritten).toBe(2);
-    expect(r.changes).toEqual([
-      { kind: 'node', op: 'changed', node: 'pve1', fields: ['cpu', 'uptime'] },
-      { kind: 'guest', op: 'changed', key: 'qemu/100', fields: ['cpu', 'mem', 'uptime', 'netin'] },
-    ]);
-    expect(cache.guest(p.id, 'qemu/100')).toMatchObject({ cpu: 0.75, mem: 55, netin: 7, uptime: 99 });
     expect(cache.history(p.id)).toEqual([]);
   });
 
@@ -236,7 +327,7 @@ describe('applyObservation: sections', () => {
     const r4 = cache.applyObservation(
       p.id,
       obs(4000, guests, {
-        storage: [{ ...storage[0]!, used: 20, avail: 80 }],
+        storage: [{ ...storage[0]!, content: ['iso'] }],
         storageContent: [content[0]!],
         networks: [networks[0]!],
         pools: [{ poolid: 'prod', members: ['qemu/100'] }, { poolid: 'dev', members: [] }],
@@ -252,7 +343,7 @@ describe('applyObservation: sections', () => {
         { kind: 'pool', op: 'added', id: 'dev' },
       ]),
     );
-    expect(cache.storage(p.id)).toEqual([{ ...storage[0], used: 20, avail: 80 }]);
+    expect(cache.storage(p.id)).toEqual([{ ...storage[0], content: ['iso'] }]);
     expect(cache.storageContent(p.id)).toEqual([content[0]]);
     expect(cache.networks(p.id)).toEqual([networks[0]]);
     expect(cache.pools(p.id)).toEqual([{ poolid: 'dev', members: [] }, { poolid: 'prod', members: ['qemu/100'] }]);

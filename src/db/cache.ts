@@ -4,17 +4,28 @@
 import type Database from 'better-sqlite3';
 import { eq, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { createApplier } from './apply.js';
+import { type Applier, createApplier } from './apply.js';
 import type { Cache, ProfileRef } from './cacheApi.js';
 import type { GuestKey, GuestType } from './model.js';
 import { createReader, profileRef } from './reader.js';
 import * as schema from './schema.js';
 import { withCacheErrors } from './sqliteErrors.js';
 
-export function createCache(sqlite: Database.Database, path: string, now: () => number = Date.now): Cache {
+export interface CacheOptions {
+  /** The clock for sync-run and profile timestamps (default Date.now). */
+  now?: () => number;
+  /** Live figures alone are written at most this often (observation time; default 60 s). */
+  figuresEveryMs?: number;
+}
+
+export function createCache(sqlite: Database.Database, path: string, options: CacheOptions = {}): Cache {
+  const now = options.now ?? Date.now;
   const db = drizzle(sqlite, { schema });
   const reader = createReader(sqlite, db);
-  const apply = createApplier(sqlite, now);
+  // Prepared on the first apply: a read command never writes, and needs none of its statements.
+  let applier: Applier | undefined;
+  const apply = (): Applier =>
+    (applier ??= createApplier(sqlite, { now, ...(options.figuresEveryMs !== undefined ? { figuresEveryMs: options.figuresEveryMs } : {}) }));
   const selectConfigState = sqlite.prepare('SELECT type, vmid, config_digest, config_fingerprint FROM guests WHERE profile_id = ?');
   const { profiles, syncRuns } = schema;
 
@@ -53,7 +64,7 @@ export function createCache(sqlite: Database.Database, path: string, now: () => 
       return out;
     },
 
-    applyObservation: (profileId, observation, run) => apply(profileId, observation, run),
+    applyObservation: (profileId, observation, run) => apply().apply(profileId, observation, run),
 
     recordFailure(profileId, run) {
       db.insert(syncRuns)

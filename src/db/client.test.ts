@@ -113,6 +113,24 @@ describe('a file that is not a usable cache', () => {
     expect(error.message).toContain(path);
   });
 
+  it('without the quick check (read-only opens), reading the damaged pages is still a CacheError', () => {
+    const path = join(dir(), 'c.db');
+    const cache = openCache(path);
+    const p = cache.profile('lab', 'https://pve.lab:8006');
+    cache.applyObservation(p.id, syntheticObservation({ guests: 2000, withConfigs: true }), { startedAt: 1, counts: {} });
+    cache.close();
+    const size = statSync(path).size;
+    const fd = openSync(path, 'r+');
+    const junk = Buffer.alloc(4096 * 8, 0xa5);
+    writeSync(fd, junk, 0, junk.length, Math.floor(size / 2 / 4096) * 4096);
+    closeSync(fd);
+    const reader = track(openCache(path, { quickCheck: false }));
+    const error = caught(() => reader.guests(p.id));
+    expect(error.reason).toBe('corrupt');
+    expect(error.message).toContain(path);
+    expect(error.message).toContain('--reset-cache');
+  });
+
   it('a foreign SQLite database is refused and left untouched', () => {
     const path = join(dir(), 'other.db');
     const other = new Database(path);

@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
-import { createCache } from './cache.js';
+import { type CacheOptions, createCache } from './cache.js';
 import type { Cache } from './cacheApi.js';
 import { CacheError } from './errors.js';
 import { resolveMigrationsFolder } from './migrationsFolder.js';
@@ -21,19 +21,28 @@ export { CacheError, isCacheError } from './errors.js';
 export interface OpenCacheOptions {
   /** Run `PRAGMA quick_check` at open (default true; it reads the whole file). */
   quickCheck?: boolean;
+  /** Map up to this many bytes of the file into memory for reads (`PRAGMA mmap_size`; default
+   * 0, SQLite's own reads). A short-lived reader of a large cache saves a system call per page. */
+  mmapBytes?: number;
   /** How long a statement waits for another connection's lock (default 5000 ms). */
   busyTimeoutMs?: number;
   /** The drizzle migrations folder (default: found next to the code). */
   migrationsFolder?: string;
   /** The clock for sync-run and profile timestamps (default Date.now; tests pass a fake). */
   now?: () => number;
+  /** Live figures alone are written at most this often, in observation time (default 60 s,
+   * the cadence of the sync's `touch`; 0 writes them with every observation). */
+  figuresEveryMs?: number;
 }
 
 const MIGRATIONS_TABLE = '__drizzle_migrations';
 const MEMORY = ':memory:';
 
 export function openCache(path: string, options: OpenCacheOptions = {}): Cache {
-  return createCache(openDatabase(path, options), path, options.now);
+  const cacheOptions: CacheOptions = {};
+  if (options.now) cacheOptions.now = options.now;
+  if (options.figuresEveryMs !== undefined) cacheOptions.figuresEveryMs = options.figuresEveryMs;
+  return createCache(openDatabase(path, options), path, cacheOptions);
 }
 
 /** The checked, migrated better-sqlite3 connection under openCache (tests and tools). */
@@ -50,6 +59,7 @@ export function openDatabase(path: string, options: OpenCacheOptions = {}): Data
     sqlite.pragma('journal_mode = WAL'); // the first read of the file: fails on garbage
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');
+    if (options.mmapBytes !== undefined && options.mmapBytes > 0) sqlite.pragma(`mmap_size = ${Math.floor(options.mmapBytes)}`);
     if (path !== MEMORY && options.quickCheck !== false) quickCheck(sqlite, path);
     const known = readMigrationFiles({ migrationsFolder }).map((m) => m.folderMillis);
     checkOwnership(sqlite, path, known);

@@ -55,7 +55,28 @@ export function differingKeys<T extends object>(stored: T, next: T): (keyof T & 
   return out;
 }
 
+/** How a section treats its live figures: `keys` are figure columns; a row whose only
+ * differences are figures is written when `due`, and never announced as changed. */
+export interface FigurePolicy {
+  keys: ReadonlySet<string>;
+  due: boolean;
+}
+
+/** Keys of `next` whose value differs from `stored`, other than the figure keys; and whether a
+ * figure key differs. */
+export function splitDifferences<T extends object>(stored: T, next: T, figureKeys: ReadonlySet<string>): { fields: (keyof T & string)[]; figures: boolean } {
+  const fields: (keyof T & string)[] = [];
+  let figures = false;
+  for (const key of Object.keys(next) as (keyof T & string)[]) {
+    if (stored[key] === next[key]) continue;
+    if (figureKeys.has(key)) figures = true;
+    else fields.push(key);
+  }
+  return { fields, figures };
+}
+
 export interface SectionDiff<R> {
+  /** Rows to write: added, changed, and (when figures are due) those whose figures moved. */
   upserts: R[];
   added: string[];
   changed: string[];
@@ -64,8 +85,15 @@ export interface SectionDiff<R> {
   removedRows: R[];
 }
 
+const NO_FIGURES: FigurePolicy = { keys: new Set(), due: false };
+
 /** A keyed section (storage, networks...): what to insert/update and which keys vanished. */
-export function diffSection<R extends object>(stored: Map<string, R>, observed: readonly R[], keyOf: (row: R) => string): SectionDiff<R> {
+export function diffSection<R extends object>(
+  stored: Map<string, R>,
+  observed: readonly R[],
+  keyOf: (row: R) => string,
+  figures: FigurePolicy = NO_FIGURES,
+): SectionDiff<R> {
   const diff: SectionDiff<R> = { upserts: [], added: [], changed: [], removed: [], removedRows: [] };
   const seen = new Set<string>();
   for (const row of observed) {
@@ -76,9 +104,14 @@ export function diffSection<R extends object>(stored: Map<string, R>, observed: 
     if (old === undefined) {
       diff.upserts.push(row);
       diff.added.push(key);
-    } else if (differingKeys(old, row).length > 0) {
+      continue;
+    }
+    const differences = splitDifferences(old, row, figures.keys);
+    if (differences.fields.length > 0) {
       diff.upserts.push(row);
       diff.changed.push(key);
+    } else if (differences.figures && figures.due) {
+      diff.upserts.push(row);
     }
   }
   for (const [key, row] of stored) {

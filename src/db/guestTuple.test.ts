@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { guestFromTuple, guestTuple, plainGuestChanges } from './guestTuple.js';
+import { guestFiguresDiffer, guestFromTuple, guestTuple, plainGuestChanges } from './guestTuple.js';
 import type { GuestRow } from './model.js';
 
 describe('guest tuples', () => {
@@ -36,9 +36,13 @@ describe('guest tuples', () => {
     expect(guestFromTuple(guestTuple(bare, null))).toEqual(bare);
   });
 
-  it('name the fields that differ, and none when equal', () => {
+  it('name the fields that differ, and none when equal; live figures apart', () => {
     const stored = guestTuple(full, null);
     expect(plainGuestChanges(stored, full)).toBeUndefined();
-    expect(plainGuestChanges(stored, { ...full, tags: ['a'], pool: undefined, cpu: 0.5, template: false })).toEqual(['template', 'tags', 'pool', 'cpu']);
+    expect(guestFiguresDiffer(stored, full)).toBe(false);
+    expect(plainGuestChanges(stored, { ...full, tags: ['a'], pool: undefined, cpu: 0.5, template: false, maxmem: 3 })).toEqual(['template', 'tags', 'pool', 'maxmem']);
+    expect(plainGuestChanges(stored, { ...full, cpu: 0.5, uptime: 6, netin: undefined })).toBeUndefined();
+    expect(guestFiguresDiffer(stored, { ...full, cpu: 0.5 })).toBe(true);
+    expect(guestFiguresDiffer(stored, { ...full, diskwrite: undefined })).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 // Guests travel to and from SQLite as positional tuples (GUEST_COLUMNS order): at 100,000 rows,
 // raw arrays and fixed-shape objects cost a third of what row objects do.
-import type { GuestRow, GuestType } from './model.js';
+import { GUEST_FIGURE_FIELDS, type GuestRow, type GuestType } from './model.js';
 
 export type SqlValue = string | number | null;
 export type GuestTuple = SqlValue[];
@@ -37,24 +37,11 @@ export type GuestColumn = (typeof GUEST_COLUMNS)[number];
 
 export const G = Object.fromEntries(GUEST_COLUMNS.map((c, i) => [c, i])) as { readonly [K in GuestColumn]: number };
 
-/** Optional GuestRow fields stored as they are (NULL when absent), with their column index. */
-const OPTIONAL_FIELDS = [
-  'pool',
-  'lock',
-  'hastate',
-  'cpu',
-  'maxcpu',
-  'mem',
-  'maxmem',
-  'disk',
-  'maxdisk',
-  'uptime',
-  'netin',
-  'netout',
-  'diskread',
-  'diskwrite',
-] as const satisfies readonly (keyof GuestRow & GuestColumn)[];
+/** Optional GuestRow fields stored as they are (NULL when absent) that are not live figures. */
+const OPTIONAL_FIELDS = ['pool', 'lock', 'hastate', 'maxcpu', 'maxmem', 'maxdisk'] as const satisfies readonly (keyof GuestRow & GuestColumn)[];
 const OPTIONAL_INDEX = OPTIONAL_FIELDS.map((f) => G[f]);
+/** Column indexes of the live figures, in GUEST_FIGURE_FIELDS order. */
+export const FIGURE_INDEX: readonly number[] = GUEST_FIGURE_FIELDS.map((f) => G[f]);
 
 const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
 
@@ -95,8 +82,9 @@ function tagsEqual(stored: SqlValue, tags: string[]): boolean {
   return stored === tags.join(';');
 }
 
-/** The fields (model names) other than the config columns in which the observed guest differs
- * from the stored tuple; undefined when none (no allocation on the no-change path). */
+/** The fields (model names) other than the config columns and the live figures in which the
+ * observed guest differs from the stored tuple; undefined when none (no allocation on the
+ * no-change path). */
 export function plainGuestChanges(stored: GuestTuple, g: GuestRow): string[] | undefined {
   let out: string[] | undefined;
   if (stored[G.node] !== g.node) (out ??= []).push('node');
@@ -110,6 +98,20 @@ export function plainGuestChanges(stored: GuestTuple, g: GuestRow): string[] | u
     if (stored[OPTIONAL_INDEX[i]!] !== (value === undefined ? null : value)) (out ??= []).push(field);
   }
   return out;
+}
+
+/** Whether the observed guest's live figures differ from the stored tuple's. */
+export function guestFiguresDiffer(stored: GuestTuple, g: GuestRow): boolean {
+  for (let i = 0; i < GUEST_FIGURE_FIELDS.length; i++) {
+    const value = g[GUEST_FIGURE_FIELDS[i]!];
+    if (stored[FIGURE_INDEX[i]!] !== (value === undefined ? null : value)) return true;
+  }
+  return false;
+}
+
+/** The observed guest's live figures, in GUEST_FIGURE_FIELDS order (NULL when absent). */
+export function guestFigureValues(g: GuestRow): (number | null)[] {
+  return GUEST_FIGURE_FIELDS.map((f) => orNull(g[f]));
 }
 
 const u = <T>(value: T | null): T | undefined => (value === null ? undefined : value);

@@ -26,7 +26,8 @@ export interface NodeRow {
   sslFingerprint?: string;
 }
 
-/** A guest's live figures (change every poll while it runs: never recorded in history). */
+/** A guest's resource figures: the live ones (GUEST_FIGURE_FIELDS) change every poll while it
+ * runs and are never recorded in history; maxcpu/maxmem/maxdisk come from its config. */
 export interface GuestFigures {
   cpu?: number;
   maxcpu?: number;
@@ -40,6 +41,17 @@ export interface GuestFigures {
   diskread?: number;
   diskwrite?: number;
 }
+
+/** The live figures of a guest, node or storage: they drift on every poll, so they are not a
+ * change. The cache writes them at most once per `figuresEveryMs` (a row with a real change is
+ * written whole at once); the sync posts the fresh ones to the main thread on every poll. */
+export const GUEST_FIGURE_FIELDS = ['cpu', 'mem', 'disk', 'uptime', 'netin', 'netout', 'diskread', 'diskwrite'] as const satisfies readonly (keyof GuestFigures)[];
+export type GuestFigureField = (typeof GUEST_FIGURE_FIELDS)[number];
+export const NODE_FIGURE_FIELDS = ['cpu', 'mem', 'disk', 'uptime'] as const satisfies readonly (keyof NodeRow)[];
+export type NodeFigureField = (typeof NODE_FIGURE_FIELDS)[number];
+/** Storage usage (total too: thin pools and shared file systems report it as it moves). */
+export const STORAGE_FIGURE_FIELDS = ['used', 'avail', 'total'] as const satisfies readonly (keyof StorageRow)[];
+export type StorageFigureField = (typeof STORAGE_FIGURE_FIELDS)[number];
 
 export interface GuestRow extends GuestFigures {
   type: GuestType;
@@ -154,7 +166,8 @@ export interface ClusterObservation {
 
 export type ChangeOp = 'added' | 'removed' | 'changed';
 
-/** A compact note of what changed, posted to the main thread (never whole tables). */
+/** A compact note of what changed, posted to the main thread (never whole tables). `fields`
+ * lists real changes only: live figures are no change (the sync posts them on every poll). */
 export type ChangeEvent =
   | { kind: 'guest'; op: ChangeOp; key: GuestKey; fields?: string[] }
   | { kind: 'node'; op: ChangeOp; node: string; fields?: string[] }

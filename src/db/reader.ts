@@ -5,6 +5,7 @@ import { and, desc, eq, gt, gte, type SQL } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { CacheReader, GuestQuery, ProfileRef } from './cacheApi.js';
 import type { GuestKey, GuestRow, GuestType, HistoryEntry, PoolRow, SyncOutcome, SyncRunRow } from './model.js';
+import { guestJsonRecords, guestJsonSplit } from './guestJson.js';
 import { GUEST_COLUMNS, guestFromTuple, type GuestTuple } from './guestTuple.js';
 import {
   type NetworkRecord,
@@ -154,6 +155,18 @@ export function createReader(sqlite: Database.Database, db: CacheDb): CacheReade
       const { type, vmid } = parseGuestKey(key);
       const row = rawPrepared(`${GUEST_SELECT} WHERE profile_id = ? AND type = ? AND vmid = ?`).get(profileId, type, vmid) as GuestTuple | undefined;
       return row === undefined ? undefined : guestFromTuple(row);
+    },
+
+    guestRecordsJson(profileId, query = {}) {
+      return guestJsonRecords(sqlite, profileId, query, rawPrepared);
+    },
+
+    guestVmidSplit(profileId, query, fraction) {
+      return guestJsonSplit(sqlite, profileId, query, fraction);
+    },
+
+    snapshot(fn) {
+      return sqlite.transaction(fn)();
     },
 
     storage(profileId) {

@@ -33,13 +33,13 @@ describe('at scale', () => {
     expect(cache.configState(p.id).size).toBe(10_000);
   });
 
-  it('100,000 guests list-only apply, and a second poll changing 1% writes 1%', () => {
+  it('100,000 guests list-only apply, and a second poll changing 1% writes 1% (moved figures wait)', () => {
     const cache = fresh();
     const p = cache.profile('huge', 'https://huge:8006');
     const obs = syntheticObservation({ guests: 100_000 });
     const first = cache.applyObservation(p.id, obs, { startedAt: 1, counts: {} });
     expect(first.rowsWritten).toBe(1 + obs.nodes.length + 100_000);
-    const next = { ...obs, at: obs.at + 5000, guests: obs.guests.map((g, i) => (i % 100 === 0 ? { ...g, cpu: 0.5 } : g)) };
+    const next = { ...obs, at: obs.at + 5000, guests: obs.guests.map((g, i) => (i % 100 === 0 ? { ...g, lock: 'backup' } : i % 7 === 0 ? { ...g, cpu: 0.5 } : g)) };
     const second = cache.applyObservation(p.id, next, { startedAt: 2, counts: {} });
     expect(second.rowsWritten).toBe(1000);
     expect(second.historyEntries).toBe(0);

@@ -27,18 +27,48 @@ export function toCacheError(error: unknown, path: string, atOpen = false): Erro
   return error instanceof Error ? error : new Error(String(error));
 }
 
-/** Wraps every method of `target` so that file-level SQLite failures throw a CacheError. */
+function isIterator(value: unknown): value is Iterator<unknown> & Iterable<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { next?: unknown }).next === 'function' &&
+    typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function'
+  );
+}
+
+/** The same iterator, its failures as CacheErrors (a query that reads rows lazily fails there). */
+function wrapIterator<V>(inner: Iterator<V>, path: string): IterableIterator<V> {
+  const guard = <R>(step: () => R): R => {
+    try {
+      return step();
+    } catch (error) {
+      throw toCacheError(error, path);
+    }
+  };
+  return {
+    next: (...args: [] | [unknown]) => guard(() => inner.next(...args)),
+    return: (value?: unknown) => guard(() => inner.return?.(value) ?? { done: true, value: undefined as V }),
+    [Symbol.iterator]() {
+      return this;
+    },
+  };
+}
+
+/** Wraps every method of `target` so that file-level SQLite failures throw a CacheError (also
+ * while iterating what a method returns lazily). */
 export function withCacheErrors<T extends object>(target: T, path: string): T {
   const out = { ...target };
   for (const [name, value] of Object.entries(target)) {
     if (typeof value !== 'function') continue;
     const method = value as (...args: unknown[]) => unknown;
     (out as Record<string, unknown>)[name] = (...args: unknown[]) => {
+      let result: unknown;
       try {
-        return method.apply(target, args);
+        result = method.apply(target, args);
       } catch (error) {
         throw toCacheError(error, path);
       }
+      return isIterator(result) ? wrapIterator(result, path) : result;
     };
   }
   return out;

@@ -50,6 +50,9 @@ export interface ProxmoxClientOptions extends TlsOptions {
   /** Injectable clock (ms since epoch) for ticket renewal. */
   now?: () => number;
   userAgent?: string;
+  /** Ask for gzip-compressed answers (default false: worth it only on a slow link; see
+   * TransportOptions.compression). */
+  compression?: boolean;
   /** Observability: each request (method and path only) and each retry. */
   onRequest?: TransportOptions['onRequest'];
   onRetry?: TransportOptions['onRetry'];
@@ -121,6 +124,7 @@ export class ProxmoxClient implements ApiCaller {
     if (options.timeouts) transportOptions.timeouts = options.timeouts;
     if (options.retry) transportOptions.retry = options.retry;
     if (options.userAgent) transportOptions.userAgent = options.userAgent;
+    if (options.compression !== undefined) transportOptions.compression = options.compression;
     if (options.onRetry) transportOptions.onRetry = options.onRetry;
     if (options.onRequest) transportOptions.onRequest = options.onRequest;
     this.transport = new HttpTransport(transportOptions);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endpointBase } from './http.js';
+import { endpointBase } from './endpoint.js';
 
 describe('endpointBase: what users type -> the address to save and show', () => {
   it.each([

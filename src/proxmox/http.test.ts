@@ -324,6 +324,19 @@ describe('success is a 2xx with a PVE envelope', () => {
   });
 });
 
+describe('compression', () => {
+  it('sends no Accept-Encoding by default (the server answers plain), and asks for gzip with compression: true', async () => {
+    const plain = await setup(() => ok({ version: '8.4.1', release: '8.4', repoid: 'x' }));
+    await plain.version();
+    expect(server!.requests[0]!.headers['accept-encoding']).toBeUndefined();
+    clients.splice(0).forEach((x) => x.close());
+    await server!.close();
+    const gz = await setup(() => ok({ version: '8.4.1', release: '8.4', repoid: 'x' }), { compression: true });
+    await gz.version();
+    expect(server!.requests[0]!.headers['accept-encoding']).toMatch(/gzip/);
+  });
+});
+
 describe('timeouts and cancellation', () => {
   it('response timeout -> kind timeout with the limit in the message', async () => {
     const c = await setup(() => ({ hang: true }), { retry: { limit: 0 }, timeouts: { responseMs: 100 } });

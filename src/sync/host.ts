@@ -3,6 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import { ProxmoxError, type ProxmoxErrorKind } from '../proxmox/errors.js';
 import type { ChangeEvent } from '../db/model.js';
+import type { FiguresFrame } from './figures.js';
 import { isWorkerMessage, type HostMessage, type SyncStartOptions, type WorkerMessage, type WorkerStats } from './protocol.js';
 import type { ConnectionStatus, PollSummary, SyncErrorInfo, SyncProgress } from './types.js';
 import { syncWorkerLocation, type WorkerLocation } from './workerUrl.js';
@@ -12,6 +13,8 @@ export interface SyncWorkerEvents {
   state: ConnectionStatus;
   progress: SyncProgress;
   changes: { changes: ChangeEvent[]; at: number; syncRunId?: number };
+  /** Every successful poll: the live figures it saw (see figures.ts to read them). */
+  figures: FiguresFrame;
   poll: PollSummary;
   /** A failed poll (fatal false: the worker retries by itself), or a failure that ended the
    * worker (fatal true: cache unusable, bad settings, a crash). */
@@ -122,6 +125,9 @@ export function startSyncWorker(options: StartSyncWorkerOptions): SyncWorkerHand
         emit('changes', payload);
         break;
       }
+      case 'figures':
+        emit('figures', message.frame);
+        break;
       case 'poll':
         emit('poll', message.summary);
         break;

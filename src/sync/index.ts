@@ -3,6 +3,7 @@
 //
 //   const sync = startSyncWorker({ connection, cachePath, profile: { name, endpoint } });
 //   sync.on('changes', ({ changes }) => store.merge(changes));
+//   sync.on('figures', (frame) => forEachGuestFigures(frame, (key, f) => bars.set(key, f)));
 //   sync.on('state', (status) => statusBar.show(status.state, syncAgeMs(status)));
 //   await sync.syncNow();   // after an operation: a targeted re-sync
 //   await sync.stop();
@@ -13,5 +14,7 @@ export type { Poller, PollerCache, PollerClock, PollerEvent, PollerOptions } fro
 export { collectObservation, DEFAULT_CONCURRENCY, DEFAULT_DETAILS_EVERY, DEFAULT_SWEEP_POLLS } from './collect.js';
 export type { CollectOptions, CollectResult, CollectorMemory, ConfigState, PreviousPoll, SyncClient } from './collect.js';
 export type { HostMessage, SyncStartOptions, WorkerConnection, WorkerMessage, WorkerStats } from './protocol.js';
+export { figuresFrame, forEachGuestFigures, guestFiguresMap, GUEST_FIGURES_STRIDE } from './figures.js';
+export type { FiguresFrame, NodeFigures, StorageFigures } from './figures.js';
 export { syncAgeMs } from './types.js';
 export type { ConnectionState, ConnectionStatus, PollCounts, PollSummary, SyncErrorInfo, SyncPhase, SyncProgress, SyncWarning } from './types.js';

@@ -4,6 +4,7 @@ import type { ClusterObservation } from '../db/model.js';
 import { ProxmoxError } from '../proxmox/errors.js';
 import { backoffDelayMs } from './backoff.js';
 import type { CollectResult, SyncClient } from './collect.js';
+import { guestFiguresMap } from './figures.js';
 import { createPoller, type PollerCache, type PollerClock, type PollerEvent } from './poller.js';
 import type { PollCounts, SyncWarning } from './types.js';
 
@@ -300,5 +301,35 @@ describe('createPoller', () => {
     await expect(pending).rejects.toMatchObject({ kind: 'cancelled' });
     expect(calls.failures).toEqual([]); // a stop is not a failed sync
     await expect(poller.syncNow()).rejects.toThrow(/stopped/);
+  });
+  it('posts the live figures of every successful poll, also when the cache wrote nothing', async () => {
+    const t = manualClock();
+    const { cache } = fakeCache(() => 0);
+    const events: PollerEvent[] = [];
+    let n = 0;
+    const poller = createPoller({
+      client,
+      cache,
+      profileId: 1,
+      clock: t.clock,
+      onEvent: (e) => events.push(e),
+      collectFn: async () => {
+        n++;
+        const r = result();
+        r.observation.at = n;
+        r.observation.guests = [{ type: 'lxc', vmid: 7, node: 'pve1', name: 'c', status: 'running', template: false, tags: [], cpu: n / 10, uptime: n }];
+        return r;
+      },
+    });
+    await poller.syncNow();
+    await poller.syncNow();
+    const frames = events.flatMap((e) => (e.type === 'figures' ? [e.frame] : []));
+    expect(frames.map((f) => f.at)).toEqual([1, 2]);
+    expect(guestFiguresMap(frames[1]!)).toEqual(new Map([['lxc/7', { cpu: 0.2, uptime: 2 }]]));
+    expect(frames[1]!.nodes).toEqual([['pve1', null, null, null, null]]);
+    // the figures event comes before the poll's summary
+    const types = events.map((e) => e.type).filter((e) => e === 'figures' || e === 'poll');
+    expect(types).toEqual(['figures', 'poll', 'figures', 'poll']);
+    await poller.stop();
   });
 });

@@ -2,12 +2,15 @@
 // each poll's start. A tick that comes while a poll still runs is dropped (never two polls at
 // once); a failed poll backs off exponentially (capped) and is recorded in the cache; a poll
 // that changed nothing writes nothing, except a `touch` at most once a minute so readers can
-// tell the cache is current. Everything observable goes out through onEvent.
+// tell the cache is current (live figures alone are no change: the cache writes them at most
+// once a minute too, and every poll posts them as a `figures` event). Everything observable
+// goes out through onEvent.
 import { setMaxListeners } from 'node:events';
 import type { CacheReader, CacheWriter } from '../db/cacheApi.js';
 import type { ChangeEvent, GuestKey } from '../db/model.js';
 import { backoffDelayMs, type BackoffPolicy } from './backoff.js';
 import { collectObservation, type CollectOptions, type CollectorMemory, type ConfigState, type SyncClient } from './collect.js';
+import { figuresFrame, type FiguresFrame } from './figures.js';
 import type { ConnectionStatus, PollSummary, SyncErrorInfo, SyncProgress } from './types.js';
 import { describeWarning, errorInfoOf } from './warnings.js';
 
@@ -30,6 +33,8 @@ export type PollerEvent =
   | { type: 'state'; status: ConnectionStatus }
   | { type: 'progress'; progress: SyncProgress }
   | { type: 'changes'; changes: ChangeEvent[]; at: number; syncRunId?: number }
+  /** Every successful poll: the live figures it saw (written to the cache only now and then). */
+  | { type: 'figures'; frame: FiguresFrame }
   | { type: 'poll'; summary: PollSummary }
   | { type: 'error'; error: SyncErrorInfo; consecutiveFailures: number; retryInMs?: number };
 
@@ -98,7 +103,7 @@ export function createPoller(options: PollerOptions): Poller {
 
   let successes = 0;
   let failures = 0;
-  let configState: Map<GuestKey, ConfigState> | undefined;
+  let configState: ReadonlyMap<GuestKey, ConfigState> | undefined;
   let memory: CollectorMemory | undefined;
   let lastTaskStart: number | undefined;
   let lastVerifiedAt: number | undefined;
@@ -237,6 +242,7 @@ export function createPoller(options: PollerOptions): Poller {
       if (applied.changes.length > 0) {
         emit({ type: 'changes', changes: applied.changes, at: result.observation.at, ...(applied.syncRunId !== undefined ? { syncRunId: applied.syncRunId } : {}) });
       }
+      if (options.onEvent) emit({ type: 'figures', frame: figuresFrame(result.observation) });
       emit({ type: 'poll', summary });
       emitState();
       return { summary };

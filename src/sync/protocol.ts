@@ -2,6 +2,7 @@
 // structured-clone data only). Secrets travel once, in `start`, and are never logged or echoed.
 import type { ChangeEvent } from '../db/model.js';
 import type { Credentials } from '../proxmox/auth.js';
+import type { FiguresFrame } from './figures.js';
 import type { PollerCollectOptions } from './poller.js';
 import type { ConnectionStatus, PollSummary, SyncErrorInfo, SyncProgress } from './types.js';
 
@@ -13,6 +14,8 @@ export interface WorkerConnection {
   /** PEM of a CA to trust. */
   ca?: string;
   timeoutMs?: number;
+  /** Ask for gzip-compressed answers (default false; see ProxmoxClientOptions.compression). */
+  compression?: boolean;
 }
 
 export interface SyncStartOptions {
@@ -41,22 +44,31 @@ export type WorkerMessage =
   | { type: 'state'; status: ConnectionStatus }
   | { type: 'progress'; progress: SyncProgress }
   | { type: 'changes'; changes: ChangeEvent[]; at: number; syncRunId?: number }
+  /** Every successful poll, before its `poll`: the live figures (typed arrays, transferred). */
+  | { type: 'figures'; frame: FiguresFrame }
   | { type: 'poll'; summary: PollSummary }
   | { type: 'error'; error: SyncErrorInfo; consecutiveFailures: number; retryInMs?: number; fatal: boolean }
   | { type: 'syncNowResult'; id: number; summary?: PollSummary; error?: SyncErrorInfo }
   | { type: 'statsResult'; id: number; stats: WorkerStats }
   | { type: 'stopped' };
 
-/** The worker's own memory (its V8 isolate), sampled on each progress step and poll. */
+/** The worker's memory, sampled on each progress step and poll: its own V8 isolate's heap, and
+ * the resident size of the whole process (every thread, SQLite's page cache included). */
 export interface WorkerStats {
   heapUsedBytes: number;
   /** The most heap in use seen at any sample since the worker started. */
   peakHeapUsedBytes: number;
+  /** Heap the isolate has reserved (used or not), now and at most. */
+  heapTotalBytes: number;
+  peakHeapTotalBytes: number;
   externalBytes: number;
+  /** The process's resident set now, and its peak since the process started (all threads). */
+  rssBytes: number;
+  peakRssBytes: number;
 }
 
 const HOST_TYPES = new Set(['start', 'pause', 'resume', 'syncNow', 'stats', 'stop']);
-const WORKER_TYPES = new Set(['ready', 'state', 'progress', 'changes', 'poll', 'error', 'syncNowResult', 'statsResult', 'stopped']);
+const WORKER_TYPES = new Set(['ready', 'state', 'progress', 'changes', 'figures', 'poll', 'error', 'syncNowResult', 'statsResult', 'stopped']);
 
 function typed(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;

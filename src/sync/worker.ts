@@ -5,6 +5,7 @@ import { getHeapStatistics } from 'node:v8';
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import type { Cache } from '../db/cacheApi.js';
 import { ProxmoxClient, type ProxmoxClientOptions } from '../proxmox/client.js';
+import { figuresTransferList } from './figures.js';
 import { createPoller, type Poller, type PollerEvent } from './poller.js';
 import { isHostMessage, type HostMessage, type SyncStartOptions, type WorkerMessage, type WorkerStats } from './protocol.js';
 import type { SyncPhase } from './types.js';
@@ -25,6 +26,7 @@ function clientOptions(options: SyncStartOptions): ProxmoxClientOptions {
   if (c.fingerprint !== undefined) out.fingerprint = c.fingerprint;
   if (c.ca !== undefined) out.ca = c.ca;
   if (c.timeoutMs !== undefined) out.timeouts = { responseMs: c.timeoutMs };
+  if (c.compression !== undefined) out.compression = c.compression;
   return out;
 }
 
@@ -36,17 +38,27 @@ function run(port: MessagePort): void {
   let lastPhase: SyncPhase | undefined;
   let lastProgressAt = 0;
   let peakHeap = 0;
+  let peakHeapTotal = 0;
 
   const post = (message: WorkerMessage): void => port.postMessage(message);
 
   const sample = (): WorkerStats => {
     const heap = getHeapStatistics();
     peakHeap = Math.max(peakHeap, heap.used_heap_size);
-    return { heapUsedBytes: heap.used_heap_size, peakHeapUsedBytes: peakHeap, externalBytes: heap.external_memory };
+    peakHeapTotal = Math.max(peakHeapTotal, heap.total_heap_size);
+    return {
+      heapUsedBytes: heap.used_heap_size,
+      peakHeapUsedBytes: peakHeap,
+      heapTotalBytes: heap.total_heap_size,
+      peakHeapTotalBytes: peakHeapTotal,
+      externalBytes: heap.external_memory,
+      rssBytes: process.memoryUsage.rss(),
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    };
   };
 
   const forward = (event: PollerEvent): void => {
-    if (event.type === 'poll') sample();
+    if (event.type === 'poll' || event.type === 'figures') sample();
     if (event.type === 'progress') {
       const { progress } = event;
       const now = Date.now();
@@ -57,6 +69,7 @@ function run(port: MessagePort): void {
       sample();
     }
     if (event.type === 'error') post({ ...event, fatal: false });
+    else if (event.type === 'figures') port.postMessage(event, figuresTransferList(event.frame));
     else post(event);
   };
 

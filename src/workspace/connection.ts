@@ -2,7 +2,7 @@
 // environment variables the bpg/proxmox Terraform provider reads, overridden by flags.
 import { UserError } from '../app/userError.js';
 import { parseApiToken as splitApiToken } from '../proxmox/auth.js';
-import { endpointBase } from '../proxmox/http.js';
+import { endpointBase } from '../proxmox/endpoint.js';
 import type { ConfigFile, ProfileConfig } from './configFile.js';
 
 export type ConnectionAuth =

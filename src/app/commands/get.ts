@@ -2,8 +2,9 @@
 // or as JSON/YAML records for scripts. Data on stdout, messages on stderr.
 import { openReadContext, type ReadContext, type ReadOptions } from '../read/context.js';
 import { findKind, type Kind, type ListOptions } from '../read/kinds.js';
+import { writeGuestsJsonParallel } from '../read/parallelJson.js';
 import { isDataFormat, readFormat, type ReadFormat } from '../output/format.js';
-import { serialize } from '../output/serialize.js';
+import { jsonElement, serialize, writeJsonArray } from '../output/serialize.js';
 import { renderTable, terminalWidth } from '../output/table.js';
 
 export interface GetOptions extends ReadOptions {
@@ -41,7 +42,20 @@ function listOptions(filter: string | undefined, opts: GetOptions, format: ReadF
 
 /** What `get` prints for a kind, given an open cache. */
 export function renderGet(kind: Kind, ctx: ReadContext, list: ListOptions, format: ReadFormat, io: Pick<GetIo, 'stdout' | 'stderr' | 'env'>, headers = true): void {
-  const listing = kind.list({ cache: ctx.cache, profileId: ctx.profile.id, now: ctx.now }, list);
+  const kctx = { cache: ctx.cache, profileId: ctx.profile.id, now: ctx.now };
+  if (format === 'json') {
+    // Streamed in chunks; a plain listing of guests comes as JSON text from the cache itself,
+    // printed on two threads when it is large.
+    const plain = kind.plainGuests?.(list);
+    if (plain && ctx.cachePath !== undefined) {
+      const target = { cache: ctx.cache, cachePath: ctx.cachePath, profileId: ctx.profile.id, ...plain };
+      if (writeGuestsJsonParallel(target, (chunk) => io.stdout.write(chunk)) !== 'not-used') return;
+    }
+    const elements = kind.jsonElements?.(kctx, list) ?? mapIterable(kind.list(kctx, list).records(), jsonElement);
+    writeJsonArray(elements, (chunk) => io.stdout.write(chunk));
+    return;
+  }
+  const listing = kind.list(kctx, list);
   if (isDataFormat(format)) {
     io.stdout.write(serialize(listing.records(), format));
     return;
@@ -53,6 +67,10 @@ export function renderGet(kind: Kind, ctx: ReadContext, list: ListOptions, forma
   }
   const { columns, cells } = listing.table();
   io.stdout.write(renderTable(columns, cells, { width: terminalWidth(io.stdout, io.env), headers }));
+}
+
+function* mapIterable<T, R>(items: Iterable<T>, fn: (item: T) => R): Generator<R> {
+  for (const item of items) yield fn(item);
 }
 
 export async function runGet(kindName: string, filter: string | undefined, opts: GetOptions, io: GetIo = defaultIo()): Promise<void> {

@@ -4,6 +4,7 @@
 import type { CacheReader } from '../../db/cacheApi.js';
 import type { GuestRow, GuestType, NodeRow, PoolRow, SnapshotRow, StorageRow, TaskRow } from '../../db/model.js';
 import { limitRows, listOption, oneOf, parseSort, sortRows, textMatcher, type SortKey, type SortValue } from '../output/query.js';
+import { jsonElement } from '../output/serialize.js';
 import type { TableColumn } from '../output/table.js';
 import { formatBytes, formatDuration, formatPercent, formatRatio, formatUsage, formatWhen } from '../output/units.js';
 import { ExitCode, UserError } from '../userError.js';
@@ -56,6 +57,9 @@ export interface ColumnDef<Row> extends TableColumn {
 type Filters = Partial<Record<FilterName, Set<string>>>;
 
 interface KindDef<Row> {
+  /** See Kind.jsonElements and Kind.plainGuests. */
+  jsonElements?(ctx: KindContext, options: ListOptions): Iterable<string> | undefined;
+  plainGuests?(options: ListOptions): { type?: GuestType } | undefined;
   id: KindId;
   /** `VM`, `container`... for messages. */
   noun: string;
@@ -92,6 +96,13 @@ export interface Kind {
   /** Throws the usage error list() would, without reading anything. */
   validate(options: ListOptions): void;
   list(ctx: KindContext, options: ListOptions): Listing;
+  /** The JSON records of list(ctx, options), each as the text of a two-space indented array's
+   * element (jsonElement), when this kind can produce them without building the rows (plain
+   * listings of many guests); undefined when not for these options. */
+  jsonElements?(ctx: KindContext, options: ListOptions): Iterable<string> | undefined;
+  /** For a plain listing of guests without a limit (what jsonElements prints whole): which
+   * type, for printing it on two threads (parallelJson.ts); undefined otherwise. */
+  plainGuests?(options: ListOptions): { type?: GuestType } | undefined;
 }
 
 const dash = (v: string | undefined): string => (v === undefined || v === '' ? '-' : v);
@@ -147,8 +158,22 @@ function guestColumns(withType: boolean): ColumnDef<GuestRow>[] {
   return cols.filter((c): c is ColumnDef<GuestRow> => c !== undefined);
 }
 
+/** A plain listing (no filter, the default order; a limit is fine) comes straight from the
+ * cache as JSON text, printed by SQLite (CacheReader.guestRecordsJson). */
+function* guestJsonElements(ctx: KindContext, type: GuestType | undefined, limit: number | undefined): Generator<string> {
+  const query = { ...(type ? { type } : {}), ...(limit !== undefined ? { limit } : {}) };
+  for (const item of ctx.cache.guestRecordsJson(ctx.profileId, query)) yield typeof item === 'string' ? item : jsonElement(guestRecord(item));
+}
+
+function plainListing(options: ListOptions): boolean {
+  if ((options.filter ?? '') !== '' || FILTER_NAMES.some((f) => options[f] !== undefined)) return false;
+  return options.sort === undefined || options.sort === 'vmid';
+}
+
 function guestKind(id: 'vms' | 'cts' | 'guests', noun: string, aliases: string[], type: GuestType | undefined): KindDef<GuestRow> {
   return {
+    jsonElements: (ctx, options) => (plainListing(options) ? guestJsonElements(ctx, type, options.limit) : undefined),
+    plainGuests: (options) => (plainListing(options) && options.limit === undefined ? (type ? { type } : {}) : undefined),
     id,
     noun,
     aliases,
@@ -422,6 +447,8 @@ function toKind<Row>(def: KindDef<Row>): Kind {
     aliases: def.aliases,
     filters: def.filters,
     sortKeys,
+    ...(def.jsonElements ? { jsonElements: def.jsonElements } : {}),
+    ...(def.plainGuests ? { plainGuests: def.plainGuests } : {}),
     validate(options) {
       parseFilters(def, options);
       if (options.sort !== undefined) parseSort(options.sort, sortKeys);
