@@ -79,8 +79,9 @@ export async function cacheBenchmarks(): Promise<CacheBenchFigures> {
       const full = syntheticObservation({ guests: 10_000, withConfigs: true });
       const apply10kWithConfigs = applyTimed(cache, small.id, full);
       const listOnly = withoutConfigs(full);
-      const noChangePoll10k = medianApply(cache, small.id, () => listOnly, 7);
-      const noChangePoll10kWithConfigs = medianApply(cache, small.id, () => full, 7);
+      // Each poll is a later observation (an equal or older one is discarded as stale).
+      const noChangePoll10k = medianApply(cache, small.id, (i) => ({ ...listOnly, at: listOnly.at + 100 * (i + 1) }), 7);
+      const noChangePoll10kWithConfigs = medianApply(cache, small.id, (i) => ({ ...full, at: full.at + 100 * (i + 8) }), 7);
       const moved = (i: number, at: number): ClusterObservation => ({
         ...listOnly,
         at,
@@ -92,7 +93,7 @@ export async function cacheBenchmarks(): Promise<CacheBenchFigures> {
       const huge = cache.profile('bench-100k', 'https://bench-100k:8006');
       const big = syntheticObservation({ guests: 100_000 });
       const apply100kListOnly = applyTimed(cache, huge.id, big);
-      const noChangePoll100k = medianApply(cache, huge.id, () => big, 3);
+      const noChangePoll100k = medianApply(cache, huge.id, (i) => ({ ...big, at: big.at + 100 * (i + 1) }), 3);
       const reads: number[] = [];
       const jsonReads: number[] = [];
       for (let i = 0; i < 3; i++) {

@@ -5,6 +5,9 @@ import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
 import { ProxmoxClient } from '../src/proxmox/client.js';
 import { startSimulator } from '../src/simulator/index.js';
+import { cacheBenchmarks } from './cache.bench.js';
+import { getVmsJson100kMs } from './get.bench.js';
+import { syncBenchmarks } from './sync.bench.js';
 
 const CLI = resolve(import.meta.dirname, '../dist/cli.js');
 
@@ -67,4 +70,10 @@ for (const [scenario, guests] of [['homelab'], ['generated', 10_000], ['generate
   process.stderr.write(`bench: simulator ${scenario}${guests ? ` ${guests}` : ''}...\n`);
   figures[`simulator_${guests ?? scenario}`] = await simulatorFigures(scenario, guests);
 }
+process.stderr.write('bench: cache...\n');
+figures.cache = await cacheBenchmarks();
+process.stderr.write('bench: sync (10k with configs, no-change poll, 100k list-only)...\n');
+figures.sync = await syncBenchmarks();
+process.stderr.write('bench: get vms -o json at 100k...\n');
+figures.getVmsJson100kMedianMs = await getVmsJson100kMs();
 process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);

@@ -47,7 +47,7 @@ describe('before the first sync', () => {
     const r = await runCli(['get', 'vms'], env);
     expect(r.code).toBe(4);
     expect(r.stdout).toBe('');
-    oneLine(r.stderr, /the cache of profile env is empty: run proxmox-mpc sync first$/);
+    oneLine(r.stderr, /the cache of profile env-127\.0\.0\.1-\d+ is empty: run proxmox-mpc sync first$/);
     const json = await runCli(['get', 'vms', '-o', 'json'], env);
     expect(json.code).toBe(4);
     expect(json.stdout).toBe('');
@@ -58,7 +58,7 @@ describe('get', () => {
   it('--refresh syncs first, then prints the table fitted to the width', async () => {
     const r = await runCli(['get', 'vms', '--refresh'], env);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^synced env: 3 nodes, \d+ guests/m);
+    expect(r.stderr).toMatch(/^synced env-127\.0\.0\.1-\d+: 3 nodes, \d+ guests/m);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^VMID\s+NAME\s+NODE\s+STATUS\s+CPU\s+MEM\s+DISK\s+UPTIME\s+TAGS$/);
     expect(r.stdout).toMatch(/^ 100 {2}web-01 +pve1 +running /m);
@@ -117,7 +117,7 @@ describe('get', () => {
     const table = await runCli(['get', 'vms', 'no-such-thing'], env);
     expect(table.code).toBe(0);
     expect(table.stdout).toBe('');
-    oneLine(table.stderr, /no vms match in the cache of profile env \(synced .* ago\)/);
+    oneLine(table.stderr, /no vms match in the cache of profile env-127\.0\.0\.1-\d+ \(synced .* ago\)/);
   });
 
   it.each([
@@ -148,7 +148,7 @@ describe('get', () => {
     const r = await runCli(['get', 'nodes'], { ...env, PMC_STALE_AFTER: '1ms' });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^pve1 /m);
-    oneLine(r.stderr, /warning: the cache of profile env is \d+ s old \(last sync \d\d:\d\d:\d\d\); run with --refresh or proxmox-mpc sync$/);
+    oneLine(r.stderr, /warning: the cache of profile env-127\.0\.0\.1-\d+ is \d+ s old \(last sync \d\d:\d\d:\d\d\); run with --refresh or proxmox-mpc sync$/);
   });
 });
 
@@ -180,7 +180,7 @@ describe('describe', () => {
     const byName = await runCli(['describe', 'vm', 'no-such-vm'], env);
     expect(byName.code).toBe(4);
     expect(byName.stdout).toBe('');
-    oneLine(byName.stderr, /^proxmox-mpc: no VM named 'no-such-vm' in the cache of profile env \(synced .* ago\); try --refresh$/);
+    oneLine(byName.stderr, /^proxmox-mpc: no VM named 'no-such-vm' in the cache of profile env-127\.0\.0\.1-\d+ \(synced .* ago\); try --refresh$/);
     const other = await runCli(['describe', 'vm', '200'], env);
     expect(other.code).toBe(4);
     oneLine(other.stderr, /200 is a container: proxmox-mpc describe ct 200/);
@@ -219,24 +219,26 @@ describe('history', () => {
   it('a sync run that does not exist exits 4', async () => {
     const r = await runCli(['history', '--since', '99999'], env);
     expect(r.code).toBe(4);
-    oneLine(r.stderr, /no sync run 99999 in the cache of profile env \(the newest is \d+\)/);
+    oneLine(r.stderr, /no sync run 99999 in the cache of profile env-127\.0\.0\.1-\d+ \(the newest is \d+\)/);
   });
 });
 
 describe('--offline', () => {
   it('reads the cache with no network at all, even without an endpoint configured', async () => {
-    const unreachable = { ...env, PROXMOX_VE_ENDPOINT: 'https://127.0.0.1:9' };
-    const offline = await runCli(['get', 'vms', '--offline', '-o', 'json'], unreachable);
-    expect(offline.code).toBe(0);
-    expect((JSON.parse(offline.stdout) as unknown[]).length).toBe(sim.summary.qemu);
-
+    const envProfile = `env-127.0.0.1-${new URL(sim.url).port}`;
     const { PROXMOX_VE_ENDPOINT: _e, PROXMOX_VE_API_TOKEN: _t, ...bare } = env;
-    const byProfile = await runCli(['get', 'nodes', '--offline', '--profile', 'env'], bare);
+    const byProfile = await runCli(['get', 'nodes', '--offline', '--profile', envProfile], bare);
     expect(byProfile.code).toBe(0);
     expect(byProfile.stdout).toMatch(/^pve1 /m);
     const noProfile = await runCli(['get', 'nodes', '--offline'], bare);
     expect(noProfile.code).toBe(2);
-    oneLine(noProfile.stderr, /--offline needs to know which profile's cache to read: pass --profile NAME \(cached: env\)/);
+    oneLine(noProfile.stderr, new RegExp(`--offline needs to know which profile's cache to read: pass --profile NAME \\(cached: ${envProfile.replace(/\./g, '\\.')}\\)`));
+  });
+
+  it("another endpoint never reads this cluster's cache", async () => {
+    const elsewhere = await runCli(['get', 'vms', '--offline', '-o', 'json'], { ...env, PROXMOX_VE_ENDPOINT: 'https://127.0.0.1:9' });
+    expect(elsewhere.code).not.toBe(0);
+    expect(elsewhere.stdout).toBe('');
   });
 
   it('--refresh against an unreachable cluster exits 3 and leaves the cache as it was', async () => {

@@ -23,7 +23,7 @@ beforeAll(async () => {
     PROXMOX_VE_API_TOKEN: `${sim.root.tokenId}=${sim.root.tokenSecret}`,
     PMC_FINGERPRINT: sim.fingerprint,
   });
-  cacheFile = join(env.XDG_CACHE_HOME!, 'proxmox-mpc', 'env.db');
+  cacheFile = join(env.XDG_CACHE_HOME!, 'proxmox-mpc', `env-127.0.0.1-${new URL(sim.url).port}.db`);
 });
 afterAll(async () => {
   client?.close();

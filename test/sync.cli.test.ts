@@ -58,12 +58,12 @@ describe('proxmox-mpc sync', () => {
     const env = envFor();
     const r = await run(['sync'], env);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^synced env: 3 nodes, 38 guests \(38 configs fetched\), \d+ changes, \d+ ms\n$/);
+    expect(r.stdout).toMatch(/^synced env-127\.0\.0\.1-\d+: 3 nodes, 38 guests \(38 configs fetched\), \d+ changes, \d+ ms\n$/);
     expect(r.stderr).toContain('sync: reading guest configs');
-    expect(existsSync(join(env.XDG_CACHE_HOME!, 'proxmox-mpc', 'env.db'))).toBe(true);
+    expect(existsSync(join(env.XDG_CACHE_HOME!, 'proxmox-mpc', `env-127.0.0.1-${new URL(sim.url).port}.db`))).toBe(true);
     const json = await run(['-o', 'json', 'sync'], env);
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout)).toMatchObject({ profile: 'env', nodes: 3, guests: 38, historyEntries: 0, warnings: [] });
+    expect(JSON.parse(json.stdout)).toMatchObject({ profile: `env-127.0.0.1-${new URL(sim.url).port}`, nodes: 3, guests: 38, historyEntries: 0, warnings: [] });
   });
 
   it('a rejected token: one line, exit 3, no secret', async () => {
@@ -80,7 +80,7 @@ describe('proxmox-mpc sync', () => {
     const env = envFor();
     const dir = join(env.XDG_CACHE_HOME!, 'proxmox-mpc');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'env.db'), 'this is not a database, just some text that is long enough to not be empty '.repeat(100));
+    writeFileSync(join(dir, `env-127.0.0.1-${new URL(sim.url).port}.db`), 'this is not a database, just some text that is long enough to not be empty '.repeat(100));
     const broken = await run(['sync'], env);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/--reset-cache/);

@@ -10,6 +10,8 @@
 // The last applied guests and pools are kept in memory (the state this connection wrote or
 // read), so that a poll compares 10,000 guests without reading 10,000 rows. `PRAGMA
 // data_version` tells when another connection committed in between: the copy is then reloaded.
+//
+// An observation older than the last one applied (profiles.observed_at) is discarded whole.
 import type Database from 'better-sqlite3';
 import type { ApplyResult } from './cacheApi.js';
 import { type ApplyStatements, prepareApplyStatements } from './applyStatements.js';
@@ -142,6 +144,19 @@ export function createApplier(db: Database.Database, options: ApplierOptions = {
     if (version !== seenVersion) {
       states.clear();
       seenVersion = version;
+    }
+    // An observation taken no later than the last one applied (another process's poll that
+    // was slower and commits last) is discarded whole: applying it would put older state over
+    // newer and record bogus history. Nothing is written, so the in-memory state (reloaded
+    // above when another connection committed) still matches the rows.
+    //
+    // observed_at moves only when an apply writes: a poll that changed nothing writes nothing
+    // (not even observed_at). An older poll can then still pass the check against the older
+    // observed_at, but it sees the state the newer no-change poll confirmed (unless the cluster
+    // changed and changed back in between, which the next poll corrects): no harm either way.
+    const observedAt = st.observedAt.get(profileId) as number | null | undefined;
+    if (observedAt !== undefined && observedAt !== null && obs.at <= observedAt) {
+      return { changes: [], historyEntries: 0, rowsWritten: 0, stale: true };
     }
     let state = states.get(profileId);
     if (state === undefined) {
@@ -459,7 +474,7 @@ function writePlan(st: ApplyStatements, profileId: number, obs: ClusterObservati
   );
 
   const storedProfile = plan.profile ?? (st.profile.get(profileId) as { cluster_name: string | null; pve_version: string | null });
-  st.updateProfile.run(profileId, { ...storedProfile, verified_at: obs.at });
+  st.updateProfile.run(profileId, { ...storedProfile, verified_at: obs.at, observed_at: obs.at });
   if (plan.profile) rows += 1;
 
   for (const r of plan.nodes.upserts) rows += st.upsertNode.run(profileId, r).changes;

@@ -11,7 +11,12 @@ export function prepareApplyStatements(db: Database.Database) {
   const p = (source: string) => db.prepare(source);
   return {
     profile: p('SELECT cluster_name, pve_version FROM profiles WHERE id = ?'),
-    updateProfile: p('UPDATE profiles SET cluster_name = @cluster_name, pve_version = @pve_version, verified_at = max(coalesce(verified_at, 0), @verified_at) WHERE id = ?'),
+    /** The observation time of the last applied observation (undefined: no such profile). */
+    observedAt: p('SELECT observed_at FROM profiles WHERE id = ?').pluck(),
+    updateProfile: p(
+      `UPDATE profiles SET cluster_name = @cluster_name, pve_version = @pve_version, verified_at = max(coalesce(verified_at, 0), @verified_at),
+         observed_at = max(coalesce(observed_at, 0), @observed_at) WHERE id = ?`,
+    ),
 
     selectNodes: p('SELECT node, status, cpu, maxcpu, mem, maxmem, disk, maxdisk, uptime, level, ssl_fingerprint FROM nodes WHERE profile_id = ?'),
     upsertNode: p(

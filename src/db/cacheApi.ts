@@ -33,6 +33,9 @@ export interface ApplyResult {
   historyEntries: number;
   /** Rows inserted, updated or deleted (0 when nothing changed: nothing is written). */
   rowsWritten: number;
+  /** true: the observation was taken no later than the last one applied to this profile
+   * (another process's newer poll committed first); it was discarded, nothing was written. */
+  stale?: boolean;
 }
 
 export interface CacheWriter {

@@ -51,7 +51,7 @@ describe('readers during a write', () => {
     writer.exec('CREATE TEMP TRIGGER probe_delete AFTER DELETE ON main.guests WHEN OLD.vmid % 97 = 0 BEGIN SELECT probe(); END');
 
     // The next sync: 300 guests gone, 500 new, every running guest stopped, one node more.
-    const second = syntheticObservation({ guests: 1500, nodes: 5 });
+    const second = syntheticObservation({ guests: 1500, nodes: 5, at: first.at + 5000 });
     second.guests = second.guests.slice(300).map((g) => ({ ...g, status: 'stopped' }));
     const result = cache.applyObservation(p.id, second, { startedAt: 2, counts: {} });
     expect(result.rowsWritten).toBeGreaterThan(1000);
@@ -63,10 +63,11 @@ describe('readers during a write', () => {
   it('a reader in a long read transaction keeps its snapshot across a whole sync', () => {
     const { cache, reader, counts } = setup();
     const p = cache.profile('lab', 'https://pve.lab:8006');
-    cache.applyObservation(p.id, syntheticObservation({ guests: 200 }), { startedAt: 1, counts: {} });
+    const first = syntheticObservation({ guests: 200 });
+    cache.applyObservation(p.id, first, { startedAt: 1, counts: {} });
     reader.exec('BEGIN');
     const before = counts();
-    cache.applyObservation(p.id, syntheticObservation({ guests: 400 }), { startedAt: 2, counts: {} });
+    cache.applyObservation(p.id, syntheticObservation({ guests: 400, at: first.at + 5000 }), { startedAt: 2, counts: {} });
     expect(counts()).toEqual(before);
     reader.exec('COMMIT');
     expect(counts().guests).toBe(400);
@@ -75,13 +76,14 @@ describe('readers during a write', () => {
   it('a failing sync leaves nothing of itself behind', () => {
     const { writer, cache, counts } = setup();
     const p = cache.profile('lab', 'https://pve.lab:8006');
-    cache.applyObservation(p.id, syntheticObservation({ guests: 100 }), { startedAt: 1, counts: {} });
+    const first = syntheticObservation({ guests: 100 });
+    cache.applyObservation(p.id, first, { startedAt: 1, counts: {} });
     const before = counts();
     writer.function('boom', () => {
       throw new Error('disk on fire');
     });
     writer.exec('CREATE TEMP TRIGGER boom AFTER INSERT ON main.history BEGIN SELECT boom(); END');
-    const next = syntheticObservation({ guests: 150 });
+    const next = syntheticObservation({ guests: 150, at: first.at + 5000 });
     expect(() => cache.applyObservation(p.id, next, { startedAt: 2, counts: {} })).toThrow(/disk on fire/);
     expect(counts()).toEqual(before);
     writer.exec('DROP TRIGGER boom');

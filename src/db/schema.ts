@@ -20,6 +20,9 @@ export const profiles = sqliteTable('profiles', {
   pveVersion: text('pve_version'),
   /** Epoch ms when a sync last confirmed the cache current (written or touched). */
   verifiedAt: integer('verified_at'),
+  /** `ClusterObservation.at` (epoch ms) of the last observation applied with writes: an older
+   * one (a slow poll of another process finishing late) is discarded. NULL: none yet. */
+  observedAt: integer('observed_at'),
   createdAt: integer('created_at').notNull(),
 });
 

@@ -208,10 +208,14 @@ export function createPoller(options: PollerOptions): Poller {
 
       successes++;
       failures = 0;
-      configState = result.next.configState;
+      // Stale: another process applied a newer observation first and ours was discarded. The
+      // cache holds that one's configs, so read them again; and no touch (ours proves nothing).
+      configState = applied.stale ? undefined : result.next.configState;
       memory = result.next.memory;
       lastTaskStart = result.next.lastTaskStart;
-      if (applied.rowsWritten > 0) lastVerifiedAt = finishedAt;
+      if (applied.stale) {
+        // nothing written, nothing touched
+      } else if (applied.rowsWritten > 0) lastVerifiedAt = finishedAt;
       else if (lastFailed || lastVerifiedAt === undefined || finishedAt - lastVerifiedAt >= touchEveryMs) {
         cache.touch(profileId, finishedAt);
         lastVerifiedAt = finishedAt;

@@ -32,7 +32,7 @@ describe('resolveConnection', () => {
 
   it("never sends a profile's credentials or TLS settings to another endpoint", () => {
     const c = resolveConnection(config, { PROXMOX_VE_ENDPOINT: 'https://elsewhere:8006', PROXMOX_VE_API_TOKEN: 'x@pve!yy=z' }, {});
-    expect(c).toMatchObject({ profile: 'env', endpoint: 'https://elsewhere:8006', insecure: false });
+    expect(c).toMatchObject({ profile: 'env-elsewhere-8006', endpoint: 'https://elsewhere:8006', insecure: false });
     expect(() => resolveConnection(config, { PROXMOX_VE_ENDPOINT: 'https://pve.work:8006' }, { endpoint: 'other' })).toThrow(/no credentials/);
     expect(() => resolveConnection(config, {}, { profile: 'work', endpoint: 'other' })).toThrow(
       /profile 'work' is for https:\/\/pve\.work:8006, not https:\/\/other:8006/,
@@ -47,13 +47,13 @@ describe('resolveConnection', () => {
 
   it('works from the environment alone', () => {
     const c = resolveConnection({ profiles: {} }, { PROXMOX_VE_ENDPOINT: 'pve', PROXMOX_VE_USERNAME: 'root@pam', PROXMOX_VE_PASSWORD: 'x' }, {});
-    expect(c.profile).toBe('env');
+    expect(c.profile).toBe('env-pve-8006');
     expect(c.auth).toEqual({ kind: 'password', username: 'root@pam', password: 'x' });
   });
 
   it('a stale default profile does not stop a complete flag invocation', () => {
     const stale: ConfigFile = { defaultProfile: 'gone', profiles: {} };
-    expect(resolveConnection(stale, {}, { endpoint: 'pve', token: 'a@pam!bb=c' }).profile).toBe('env');
+    expect(resolveConnection(stale, {}, { endpoint: 'pve', token: 'a@pam!bb=c' }).profile).toBe('env-pve-8006');
     expect(() => resolveConnection(stale, {}, {})).toThrow(/default profile 'gone' does not exist/);
   });
 

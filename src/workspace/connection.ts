@@ -63,11 +63,23 @@ export function resolveConnection(config: ConfigFile, env: NodeJS.ProcessEnv, fl
   const auth = resolveAuth(profile, env, flags);
   const insecure = flags.insecure ?? envBool(env.PROXMOX_VE_INSECURE, 'PROXMOX_VE_INSECURE') ?? profile?.insecure ?? false;
   const fingerprint = flags.fingerprint ?? env.PMC_FINGERPRINT ?? profile?.fingerprint;
-  const settings: ConnectionSettings = { profile: selected?.name ?? 'env', endpoint, auth, insecure };
+  const settings: ConnectionSettings = { profile: selected?.name ?? envProfileName(endpoint), endpoint, auth, insecure };
   if (fingerprint) settings.fingerprint = fingerprint;
   const timeoutMs = flags.timeoutMs ?? profile?.timeoutMs;
   if (timeoutMs !== undefined) settings.timeoutMs = timeoutMs;
   return settings;
+}
+
+/** Settings from the environment and flags alone belong to a profile named after the
+ * endpoint (`env-pve.lan-8006`), so that pointing PROXMOX_VE_ENDPOINT at another cluster
+ * never reads or writes the first cluster's cache. */
+export function envProfileName(endpoint: string): string {
+  const url = new URL(endpointBase(endpoint));
+  return `env-${url.hostname}-${url.port || '443'}`.replace(/[^A-Za-z0-9.-]+/g, '_');
+}
+
+export function isEnvProfileName(name: string): boolean {
+  return name.startsWith('env-');
 }
 
 /** The normalised endpoint; PVE serves its API over https only, and anything else would send

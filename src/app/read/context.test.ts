@@ -85,7 +85,7 @@ describe('resolveReadProfile', () => {
   });
   it('needs no credentials to read', () => {
     const env = { ...home(), PROXMOX_VE_ENDPOINT: 'https://pve.example:8006' };
-    expect(resolveReadProfile(opts(), env)).toEqual({ name: 'env' });
+    expect(resolveReadProfile(opts(), env)).toEqual({ name: 'env-pve.example-8006' });
   });
   it('--refresh needs the full connection settings', () => {
     const env = { ...home(), PROXMOX_VE_ENDPOINT: 'https://pve.example:8006' };

@@ -7,7 +7,7 @@ import type { CacheReader, ProfileRef } from '../../db/cacheApi.js';
 import { defaultCachePath } from '../../db/paths.js';
 import { endpointBase } from '../../proxmox/endpoint.js';
 import { configPath, loadConfigFile } from '../../workspace/configFile.js';
-import type { ConnectionSettings } from '../../workspace/connection.js';
+import { envProfileName, isEnvProfileName, type ConnectionSettings } from '../../workspace/connection.js';
 import type { GlobalOptions } from '../cli.js';
 import { loadConnectionSettings } from '../settings.js';
 import { formatAge, formatClock, parseDuration } from '../output/units.js';
@@ -94,7 +94,7 @@ function profileNameOnly(opts: ReadOptions, env: NodeJS.ProcessEnv): string | un
   if (endpoint !== undefined) {
     try {
       const base = endpointBase(endpoint);
-      return names.find((n) => endpointBase(config.profiles[n]!.endpoint) === base) ?? 'env';
+      return names.find((n) => endpointBase(config.profiles[n]!.endpoint) === base) ?? envProfileName(base);
     } catch {
       return undefined;
     }
@@ -130,7 +130,7 @@ export function emptyCacheError(profileName: string, lastError?: string): UserEr
 }
 
 function profileArg(name: string): string {
-  return name === 'env' ? '' : ` --profile ${/^[\w.@-]+$/.test(name) ? name : `'${name.replace(/'/g, `'\\''`)}'`}`;
+  return isEnvProfileName(name) ? '' : ` --profile ${/^[\w.@-]+$/.test(name) ? name : `'${name.replace(/'/g, `'\\''`)}'`}`;
 }
 
 /** The stale-cache line, or undefined when the cache is fresh enough. */

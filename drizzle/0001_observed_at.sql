@@ -1,0 +1,1 @@
+ALTER TABLE `profiles` ADD `observed_at` integer;
