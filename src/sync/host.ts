@@ -81,6 +81,7 @@ export function startSyncWorker(options: StartSyncWorkerOptions): SyncWorkerHand
   let nextId = 1;
   let lastStatus: ConnectionStatus | undefined;
   let exited = false;
+  let stopRequested = false;
 
   let resolveReady!: (value: { profileId: number }) => void;
   let rejectReady!: (error: Error) => void;
@@ -172,6 +173,17 @@ export function startSyncWorker(options: StartSyncWorkerOptions): SyncWorkerHand
     for (const waiter of statsWaiters.values()) waiter.reject(gone);
     pending.clear();
     statsWaiters.clear();
+    if (!stopRequested) {
+      // Died on its own (a crash, out of memory): whoever shows the state must not keep
+      // showing the last good one.
+      const offline: ConnectionStatus = {
+        ...(lastStatus ?? { paused: false, consecutiveFailures: 0, warnings: 0, droppedPolls: 0 }),
+        state: 'offline',
+        lastError: `the sync worker stopped unexpectedly (exit code ${code})`,
+      };
+      lastStatus = offline;
+      emit('state', offline);
+    }
     emit('exit', { code });
     resolveExit();
   });
@@ -206,6 +218,7 @@ export function startSyncWorker(options: StartSyncWorkerOptions): SyncWorkerHand
     pause: () => send({ type: 'pause' }),
     resume: () => send({ type: 'resume' }),
     async stop() {
+      stopRequested = true;
       if (!exited) {
         send({ type: 'stop' });
         const timer = setTimeout(() => void worker.terminate(), stopTimeoutMs);
