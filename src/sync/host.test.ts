@@ -26,3 +26,19 @@ describe('startSyncWorker', () => {
     await expect(handle.ready).rejects.toThrow(/stopped/);
   });
 });
+
+describe('stopping a worker that is still starting', () => {
+  it('exits by itself instead of going on to poll', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pmc-host-'));
+    const handle = startSyncWorker({
+      connection: { endpoint: 'https://127.0.0.1:9', auth: { tokenId: 'root@pam!mpc', tokenSecret: 'x' } },
+      cachePath: join(dir, 'cache.db'),
+      profile: { name: 'test', endpoint: 'https://127.0.0.1:9' },
+      intervalMs: 60_000,
+      stopTimeoutMs: 120_000, // were it left polling, only this terminate would end it
+    });
+    const exit = new Promise<{ code: number }>((resolve) => handle.on('exit', resolve));
+    await handle.stop();
+    expect((await exit).code).toBe(0);
+  });
+});

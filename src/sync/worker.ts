@@ -99,6 +99,11 @@ function run(port: MessagePort): void {
     try {
       client = new ProxmoxClient(clientOptions(options));
       cache = await openCacheFor(options);
+      if (stopping) {
+        // Stopped while the cache was opening: close what was opened, start nothing.
+        release();
+        return;
+      }
       const profile = cache.profile(options.profile.name, options.profile.endpoint);
       poller = createPoller({
         client,
