@@ -307,7 +307,7 @@ function planNodes(st: ApplyStatements, profileId: number, obs: ClusterObservati
     plan.changes.push({ kind: 'node', op: 'changed', node: row.node, fields: fields.map(modelField) });
   }
   for (const node of stored.keys()) {
-    if (seen.has(node)) continue;
+    if (seen.has(node) || obs.incomplete) continue;
     plan.nodes.removed.push(node);
     plan.changes.push({ kind: 'node', op: 'removed', node });
   }
@@ -383,7 +383,7 @@ function planGuests(
     }
   }
   for (const [id, old] of stored) {
-    if (seen.has(id)) continue;
+    if (seen.has(id) || obs.incomplete) continue;
     plan.guestDeletes.push(old);
     const type = old[G.type] as GuestType;
     const vmid = old[G.vmid] as number;

@@ -162,6 +162,9 @@ export interface ClusterObservation {
   snapshots?: Map<GuestKey, SnapshotRow[]>;
   /** Tasks started or finished since the previous sync. */
   tasks?: TaskRow[];
+  /** Some entries of the resource list could not be read: what is missing from `nodes` and
+   * `guests` may still exist, so nothing is deleted on the strength of this observation. */
+  incomplete?: boolean;
 }
 
 export type ChangeOp = 'added' | 'removed' | 'changed';

@@ -342,6 +342,7 @@ export async function collectObservation(client: SyncClient, previous: PreviousP
   if (pveVersion !== undefined) observation.pveVersion = pveVersion;
   if (snapshots.size > 0) observation.snapshots = snapshots;
   if (delta) observation.tasks = delta.changed;
+  if (resources.skipped > 0) observation.incomplete = true;
   if (details?.storageContentComplete) observation.storageContent = details.storageContent;
   if (details?.networksComplete) observation.networks = details.networks;
 
