@@ -111,10 +111,13 @@ describe('collectObservation', () => {
 
   it('the rolling sweep re-reads a share of the cached configs on details polls only', async () => {
     const guests = first.observation.guests.length;
-    const between = await collectObservation(client, after(first, 5), { sweepPolls: 120 });
+    const between = await collectObservation(client, after(first, 5), { sweepPolls: 120, sweepBudget: 0 });
     expect(between.counts.configsFetched).toBe(0);
-    const result = await collectObservation(client, after(first, 24), { sweepPolls: 120 });
+    const result = await collectObservation(client, after(first, 24), { sweepPolls: 120, sweepBudget: 0 });
     expect(result.counts.configsFetched).toBe(Math.ceil((guests * 12) / 120));
+    // With a budget, a small cluster is re-read whole on one sweep.
+    const budgeted = await collectObservation(client, after(first, 36), { sweepPolls: 120 });
+    expect(budgeted.counts.configsFetched).toBe(guests);
     // Same digests: the snapshots are not read again.
     expect(result.counts.snapshotsFetched).toBe(0);
     expect(result.observation.snapshots).toBeUndefined();

@@ -75,6 +75,8 @@ export interface CollectOptions {
    * poll, to catch edits that no task and no listed field shows (default 720: an hour at 5 s;
    * 0 turns it off). */
   sweepPolls?: number;
+  /** Minimum configs re-read per sweep (default DEFAULT_SWEEP_BUDGET; 0 for the share only). */
+  sweepBudget?: number;
   /** The cache's copy of storage content and networks, kept for parts that cannot be read. */
   cached?: CachedDetails;
   signal?: AbortSignal;
@@ -101,6 +103,10 @@ interface FetchPlan {
 export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_DETAILS_EVERY = 12;
 export const DEFAULT_SWEEP_POLLS = 720;
+/** At least this many cached configs are re-read per sweep (budget per details poll), so a
+ * small cluster notices edits that leave no task (a synchronous PUT of `description`,
+ * `onboot`...) within a minute or two, not only once per full sweep period. */
+export const DEFAULT_SWEEP_BUDGET = 200;
 
 function emptyMemory(): CollectorMemory {
   return { pendingConfigs: new Set(), nodeStatus: new Map(), sslFingerprints: new Map(), pools: new Map(), sweepCursor: 0 };
@@ -216,11 +222,14 @@ export async function collectObservation(client: SyncClient, previous: PreviousP
       plans.push({ guest, fingerprint, key, forceSnapshots: snapshotTaskKeys.has(key) });
     }
     // The sweep rides along with the details (every Nth poll), so that the polls in between
-    // stay as light as they can be: each cached config is re-read once per `sweepPolls` polls.
+    // stay as light as they can be: each cached config is re-read at least once per
+    // `sweepPolls` polls, and at least `sweepBudget` of them on each sweep.
     const sweepDue = !first && sweepPolls > 0 && present.size > 0 && (detailsDue || options.details === false);
     if (sweepDue) {
-      const keys = [...present.keys()];
-      const quota = Math.ceil((keys.length * (options.details === false ? 1 : detailsEvery)) / sweepPolls);
+      // Sorted: the cursor must not depend on the order /cluster/resources happens to list.
+      const keys = [...present.keys()].sort();
+      const share = Math.ceil((keys.length * (options.details === false ? 1 : detailsEvery)) / sweepPolls);
+      const quota = Math.max(share, Math.min(keys.length, options.sweepBudget ?? DEFAULT_SWEEP_BUDGET));
       let added = 0;
       for (let i = 0; i < keys.length && added < quota; i++) {
         const key = keys[(sweepCursor + i) % keys.length]!;
