@@ -24,7 +24,7 @@ export function configChanges(stored: Config, next: Config): ConfigKeyChange[] {
     if (CONFIG_KEYS_WITHOUT_HISTORY.has(key)) continue;
     const value = next[key];
     const old = Object.hasOwn(stored, key) ? stored[key] : undefined;
-    if (old === value) continue;
+    if (sameValue(old, value)) continue;
     const change: ConfigKeyChange = { key };
     if (old !== undefined) change.old = String(old);
     if (value !== undefined) change.new = String(value);
@@ -44,8 +44,14 @@ export function configChanges(stored: Config, next: Config): ConfigKeyChange[] {
 export function sameConfig(a: Config, b: Config): boolean {
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(b).length) return false;
-  for (const key of keys) if (!Object.hasOwn(b, key) || a[key] !== b[key]) return false;
+  for (const key of keys) if (!Object.hasOwn(b, key) || !sameValue(a[key], b[key])) return false;
   return true;
+}
+
+/** PVE sends some config numbers as strings on one version and numbers on another: `2` and
+ * `"2"` are the same setting. */
+function sameValue(a: string | number | undefined, b: string | number | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && String(a) === String(b));
 }
 
 /** Keys of `next` whose value differs from `stored` (records of primitives). */

@@ -31,7 +31,7 @@ export class CacheError extends UserError {
     readonly file: string,
     detail: string,
   ) {
-    super(`cache ${file} ${detail}; ${WAY_OUT[reason]}`, ExitCode.failure);
+    super(`cache ${file} ${detail.replace(/\s+/g, ' ').trim()}; ${WAY_OUT[reason]}`, ExitCode.failure);
   }
 }
 
