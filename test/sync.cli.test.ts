@@ -90,6 +90,17 @@ describe('proxmox-mpc sync', () => {
     expect(readdirSync(dir).some((f) => f.includes('.broken-'))).toBe(true);
   });
 
+  it('--watch first prints what changed while nothing was watching', async () => {
+    const env = envFor();
+    expect((await run(['sync'], env)).code).toBe(0);
+    await client.waitForTaskOk(await client.qemu.start('pve2', 114), { pollIntervalMs: 5 });
+    const w = start(['sync', '--watch', '--interval', '0.2'], env);
+    await waitFor(() => w.stdout().includes('qemu/114 test-vm: status stopped -> running'), 15_000, 'the offline change');
+    w.signal('SIGINT');
+    expect(await w.exit).toBe(0);
+    await client.waitForTaskOk(await client.qemu.stop('pve2', 114), { pollIntervalMs: 5 });
+  });
+
   it('--watch prints changes as they happen and stops on Ctrl-C with exit 0', async () => {
     const w = start(['sync', '--watch', '--interval', '0.2'], envFor());
     await waitFor(() => /watching for changes/.test(w.stderr()), 15_000, 'the first sync');

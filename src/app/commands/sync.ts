@@ -148,8 +148,9 @@ async function watch(settings: ConnectionSettings, cachePath: string, opts: Sync
     }
   });
   handle.on('changes', ({ changes, syncRunId }) => {
-    // The first sync's changes are the whole cluster: the summary says enough.
-    if (firstDone) printChanges(changes, syncRunId);
+    // The first sync's change events are the whole cluster (the summary says enough), but its
+    // history is what changed while nothing was watching: print that.
+    printChanges(firstDone ? changes : [], syncRunId);
   });
   handle.on('state', (status) => {
     const line = stateLine(status, previous);
