@@ -102,25 +102,9 @@ interface FetchPlan {
 
 export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_DETAILS_EVERY = 12;
-export const DEFAULT_SWEEP_POLLS = 720;
-/** At least this many cached configs are re-read per sweep (budget per details poll), so a
- * small cluster notices edits that leave no task (a synchronous PUT of `description`,
- * `onboot`...) within a minute or two, not only once per full sweep period. */
-export const DEFAULT_SWEEP_BUDGET = 200;
-
-function emptyMemory(): CollectorMemory {
-  return { pendingConfigs: new Set(), nodeStatus: new Map(), sslFingerprints: new Map(), pools: new Map(), sweepCursor: 0 };
-}
-
-export async function collectObservation(client: SyncClient, previous: PreviousPoll, options: CollectOptions = {}): Promise<CollectResult> {
-  const now = options.now ?? Date.now;
-  const startedAt = now();
-  const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
-  const first = previous.pollNumber === 0;
-  const memory = previous.memory ?? emptyMemory();
-  const call = options.signal ? { signal: options.signal } : {};
-  const warnings: SyncWarning[] = [];
-  const counts: PollCounts = {
+/** Counts of a poll before it has done anything (the two list requests always happen). */
+export function emptyPollCounts(): PollCounts {
+  return {
     nodes: 0,
     guests: 0,
     storage: 0,
@@ -139,6 +123,27 @@ export async function collectObservation(client: SyncClient, previous: PreviousP
     detailsMs: 0,
     writeMs: 0,
   };
+}
+
+export const DEFAULT_SWEEP_POLLS = 720;
+/** At least this many cached configs are re-read per sweep (budget per details poll), so a
+ * small cluster notices edits that leave no task (a synchronous PUT of `description`,
+ * `onboot`...) within a minute or two, not only once per full sweep period. */
+export const DEFAULT_SWEEP_BUDGET = 200;
+
+function emptyMemory(): CollectorMemory {
+  return { pendingConfigs: new Set(), nodeStatus: new Map(), sslFingerprints: new Map(), pools: new Map(), sweepCursor: 0 };
+}
+
+export async function collectObservation(client: SyncClient, previous: PreviousPoll, options: CollectOptions = {}): Promise<CollectResult> {
+  const now = options.now ?? Date.now;
+  const startedAt = now();
+  const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+  const first = previous.pollNumber === 0;
+  const memory = previous.memory ?? emptyMemory();
+  const call = options.signal ? { signal: options.signal } : {};
+  const warnings: SyncWarning[] = [];
+  const counts = emptyPollCounts();
   let phaseStart = now();
   const endPhase = (key: 'resourcesMs' | 'configsMs' | 'detailsMs'): void => {
     const t = now();

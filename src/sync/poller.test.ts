@@ -3,7 +3,7 @@ import type { ApplyResult } from '../db/cacheApi.js';
 import type { ClusterObservation } from '../db/model.js';
 import { ProxmoxError } from '../proxmox/errors.js';
 import { backoffDelayMs } from './backoff.js';
-import type { CollectResult, SyncClient } from './collect.js';
+import { emptyPollCounts, type CollectResult, type SyncClient } from './collect.js';
 import { guestFiguresMap } from './figures.js';
 import { createPoller, type PollerCache, type PollerClock, type PollerEvent } from './poller.js';
 import type { PollCounts, SyncWarning } from './types.js';
@@ -48,25 +48,7 @@ const flush = async () => {
   for (let i = 0; i < 10; i++) await Promise.resolve();
 };
 
-const counts = (): PollCounts => ({
-  nodes: 1,
-  guests: 0,
-  storage: 0,
-  configsFetched: 0,
-  configsFailed: 0,
-  configsSkipped: 0,
-  snapshotsFetched: 0,
-  tasks: 0,
-  storageContentFetched: 0,
-  networksFetched: 0,
-  warnings: 0,
-  requests: 2,
-  durationMs: 0,
-  resourcesMs: 0,
-  configsMs: 0,
-  detailsMs: 0,
-  writeMs: 0,
-});
+const counts = (): PollCounts => ({ ...emptyPollCounts(), nodes: 1 });
 
 function result(warnings: SyncWarning[] = []): CollectResult {
   const observation: ClusterObservation = { at: 0, nodes: [{ node: 'pve1', status: 'online' }], guests: [] };
