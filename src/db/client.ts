@@ -15,7 +15,7 @@ import { resolveMigrationsFolder } from './migrationsFolder.js';
 import { toCacheError } from './sqliteErrors.js';
 import { CACHE_TABLES } from './schema.js';
 
-export { defaultCachePath, workspaceCachePath } from './paths.js';
+export { cachePathFor, defaultCachePath, findWorkspaceDir, workspaceCachePath } from './paths.js';
 export { CacheError, isCacheError } from './errors.js';
 
 export interface OpenCacheOptions {

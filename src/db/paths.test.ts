@@ -1,5 +1,8 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cacheFileStem, defaultCachePath, workspaceCachePath } from './paths.js';
+import { cacheFileStem, cachePathFor, defaultCachePath, findWorkspaceDir, workspaceCachePath } from './paths.js';
 
 describe('cache paths', () => {
   it('default: $XDG_CACHE_HOME/proxmox-mpc/<profile>.db, ~/.cache without it (or when relative)', () => {
@@ -20,5 +23,23 @@ describe('cache paths', () => {
 
   it('workspace: <dir>/.proxmox-mpc/cache.db', () => {
     expect(workspaceCachePath('/w/infra')).toBe('/w/infra/.proxmox-mpc/cache.db');
+  });
+});
+
+describe('inside a workspace', () => {
+  it("uses the workspace's own database, found by walking up like git", () => {
+    const root = mkdtempSync(join(tmpdir(), 'pmc-ws-'));
+    mkdirSync(join(root, '.proxmox-mpc'));
+    writeFileSync(join(root, '.proxmox-mpc', 'config.yml'), 'profile: home\n');
+    const deep = join(root, 'terraform', 'modules');
+    mkdirSync(deep, { recursive: true });
+    expect(findWorkspaceDir(deep)).toBe(root);
+    expect(cachePathFor('home', { XDG_CACHE_HOME: '/x' }, deep)).toBe(join(root, '.proxmox-mpc', 'cache.db'));
+  });
+
+  it('elsewhere, the profile cache under XDG_CACHE_HOME', () => {
+    const outside = mkdtempSync(join(tmpdir(), 'pmc-nows-'));
+    expect(findWorkspaceDir(outside)).toBeUndefined();
+    expect(cachePathFor('home', { XDG_CACHE_HOME: '/x' }, outside)).toBe('/x/proxmox-mpc/home.db');
   });
 });

@@ -1,6 +1,7 @@
 // Where cache files live: per profile under $XDG_CACHE_HOME, or inside a workspace.
 import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 
 /** A profile name made safe as a file name (letters, digits, `.`, `_`, `-`; never empty or dot-only). */
 export function cacheFileStem(profileName: string): string {
@@ -29,4 +30,22 @@ export function defaultCachePath(profileName: string, env: NodeJS.ProcessEnv = p
 /** A workspace's own cache: `<dir>/.proxmox-mpc/cache.db`. */
 export function workspaceCachePath(workspaceDir: string): string {
   return join(workspaceDir, '.proxmox-mpc', 'cache.db');
+}
+
+/** The workspace `cwd` is in: the nearest directory, walking up like git, that holds
+ * `.proxmox-mpc/config.yml`. */
+export function findWorkspaceDir(cwd: string): string | undefined {
+  let dir = resolve(cwd);
+  for (;;) {
+    if (existsSync(join(dir, '.proxmox-mpc', 'config.yml'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** Inside a workspace, the workspace's own database; elsewhere the profile's cache. */
+export function cachePathFor(profileName: string, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
+  const workspace = findWorkspaceDir(cwd);
+  return workspace !== undefined ? workspaceCachePath(workspace) : defaultCachePath(profileName, env);
 }

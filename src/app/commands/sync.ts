@@ -191,8 +191,8 @@ async function watch(settings: ConnectionSettings, cachePath: string, opts: Sync
 
 export async function runSync(opts: SyncOptions): Promise<void> {
   const settings = loadConnectionSettings(opts);
-  const { defaultCachePath, resetCache } = await import('../../db/client.js');
-  const cachePath = defaultCachePath(settings.profile);
+  const { cachePathFor, resetCache } = await import('../../db/client.js');
+  const cachePath = cachePathFor(settings.profile);
   if (opts.resetCache) {
     const moved = resetCache(cachePath);
     if (moved !== undefined) process.stderr.write(`proxmox-mpc: moved the old cache aside to ${moved}\n`);

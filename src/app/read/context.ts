@@ -4,7 +4,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CacheReader, ProfileRef } from '../../db/cacheApi.js';
-import { defaultCachePath } from '../../db/paths.js';
+import { cachePathFor, defaultCachePath } from '../../db/paths.js';
 import { endpointBase } from '../../proxmox/endpoint.js';
 import { configPath, loadConfigFile } from '../../workspace/configFile.js';
 import { envProfileName, isEnvProfileName, type ConnectionSettings } from '../../workspace/connection.js';
@@ -88,7 +88,7 @@ function profileNameOnly(opts: ReadOptions, env: NodeJS.ProcessEnv): string | un
   const explicit = opts.profile ?? env.PMC_PROFILE;
   if (explicit !== undefined) {
     // A profile the config no longer has still has its cache: read it if it is there.
-    return config.profiles[explicit] || existsSync(defaultCachePath(explicit, env)) ? explicit : undefined;
+    return config.profiles[explicit] || existsSync(cachePathFor(explicit, env)) ? explicit : undefined;
   }
   const endpoint = opts.endpoint ?? env.PROXMOX_VE_ENDPOINT;
   if (endpoint !== undefined) {
@@ -156,7 +156,7 @@ export async function openReadContext(opts: ReadOptions, options: OpenReadOption
   const clock = options.now ?? Date.now;
   const staleAfter = staleAfterMs(env);
   const target = resolveReadProfile(opts, env);
-  const path = defaultCachePath(target.name, env);
+  const path = cachePathFor(target.name, env);
 
   if (opts.refresh) {
     const { refreshCache } = await import('./refresh.js');
