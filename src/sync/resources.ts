@@ -18,6 +18,10 @@ export interface ResourceSnapshot {
 
 type Rec = Record<string, unknown>;
 
+// The numeric fields /cluster/resources gives guests and nodes (numbers or numeric strings).
+const NODE_NUMBERS = ['cpu', 'maxcpu', 'mem', 'maxmem', 'disk', 'maxdisk', 'uptime'] as const satisfies readonly (keyof NodeRow)[];
+const GUEST_NUMBERS = [...NODE_NUMBERS, 'netin', 'netout', 'diskread', 'diskwrite'] as const satisfies readonly (keyof GuestRow)[];
+
 function setNum<T extends object>(target: T, key: keyof T & string, value: unknown): void {
   const n = toNum(value);
   if (n !== undefined) (target as Rec)[key] = n;
@@ -43,17 +47,7 @@ function guestOf(r: Rec, type: GuestType): GuestRow | undefined {
   if (lock !== undefined) row.lock = lock;
   const hastate = toStr(r.hastate);
   if (hastate !== undefined) row.hastate = hastate;
-  setNum(row, 'cpu', r.cpu);
-  setNum(row, 'maxcpu', r.maxcpu);
-  setNum(row, 'mem', r.mem);
-  setNum(row, 'maxmem', r.maxmem);
-  setNum(row, 'disk', r.disk);
-  setNum(row, 'maxdisk', r.maxdisk);
-  setNum(row, 'uptime', r.uptime);
-  setNum(row, 'netin', r.netin);
-  setNum(row, 'netout', r.netout);
-  setNum(row, 'diskread', r.diskread);
-  setNum(row, 'diskwrite', r.diskwrite);
+  for (const key of GUEST_NUMBERS) setNum(row, key, r[key]);
   return row;
 }
 
@@ -61,13 +55,7 @@ function nodeOf(r: Rec): NodeRow | undefined {
   const node = toStr(r.node);
   if (node === undefined) return undefined;
   const row: NodeRow = { node, status: toStr(r.status) ?? 'unknown' };
-  setNum(row, 'cpu', r.cpu);
-  setNum(row, 'maxcpu', r.maxcpu);
-  setNum(row, 'mem', r.mem);
-  setNum(row, 'maxmem', r.maxmem);
-  setNum(row, 'disk', r.disk);
-  setNum(row, 'maxdisk', r.maxdisk);
-  setNum(row, 'uptime', r.uptime);
+  for (const key of NODE_NUMBERS) setNum(row, key, r[key]);
   const level = toStr(r.level);
   if (level !== undefined) row.level = level;
   return row;
