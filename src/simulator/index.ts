@@ -1,5 +1,5 @@
 // startSimulator: the cluster model behind the HTTP layer, on 127.0.0.1.
-import { createCluster, createClusterRoutes } from './cluster/index.js';
+import { createCluster, createClusterRoutes, type Cluster } from './cluster/index.js';
 import { createFaultController } from './faults.js';
 import { hasPrivilege } from './permissions.js';
 import { createApiServer } from './server.js';
@@ -11,7 +11,16 @@ export type { SimulatorHandle, SimulatorOptions, SimFaults } from './types.js';
  * like task durations so that fast test runs stay fast. */
 const UNAUTHORIZED_DELAY_MS = 3000;
 
-export async function startSimulator(options: SimulatorOptions = {}): Promise<SimulatorHandle & { summary: SimulatorSummary }> {
+export async function startSimulator(
+  options: SimulatorOptions = {},
+): Promise<
+  SimulatorHandle & {
+    summary: SimulatorSummary;
+    /** The model behind the API, for benches and tests that change guests directly rather than
+     * through the HTTP API (e.g. many status changes between two polls). */
+    cluster: Cluster;
+  }
+> {
   const timeScale = options.timeScale ?? 1;
   const faults = createFaultController(options.faults);
   const cluster = createCluster({
@@ -37,6 +46,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     return {
       ...server,
       summary: summarize(cluster),
+      cluster,
       close: async () => {
         cluster.dispose();
         await server.close();
