@@ -37,6 +37,8 @@ export interface SyncWorkerHandle {
   stats(): Promise<WorkerStats>;
   pause(): void;
   resume(): void;
+  /** A new poll interval, from the next scheduled poll on. */
+  setInterval(ms: number): void;
   /** Stops polling, closes the worker's cache and client; resolves when the worker has exited. */
   stop(): Promise<void>;
 }
@@ -217,6 +219,7 @@ export function startSyncWorker(options: StartSyncWorkerOptions): SyncWorkerHand
     },
     pause: () => send({ type: 'pause' }),
     resume: () => send({ type: 'resume' }),
+    setInterval: (intervalMs) => send({ type: 'setInterval', intervalMs }),
     async stop() {
       stopRequested = true;
       if (!exited) {

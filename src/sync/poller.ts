@@ -67,6 +67,8 @@ export interface Poller {
   /** A poll that starts after this call (right away, or once the running one ended). Resolves
    * with its summary, rejects with its error. Works without start() (one-shot syncs). */
   syncNow(): Promise<PollSummary>;
+  /** A new interval between poll starts, from the next scheduled poll on. */
+  setInterval(ms: number): void;
   /** Cancels the running poll and stops; resolves once nothing runs any more. */
   stop(): Promise<void>;
   status(): ConnectionStatus;
@@ -83,7 +85,7 @@ interface Waiter {
 
 export function createPoller(options: PollerOptions): Poller {
   const clock = options.clock ?? systemClock;
-  const intervalMs = Math.max(1, options.intervalMs ?? DEFAULT_INTERVAL_MS);
+  let intervalMs = Math.max(1, options.intervalMs ?? DEFAULT_INTERVAL_MS);
   const backoff: BackoffPolicy = {
     initialMs: options.backoff?.initialMs ?? intervalMs,
     maxMs: options.backoff?.maxMs ?? Math.max(DEFAULT_BACKOFF_MAX_MS, intervalMs),
@@ -298,6 +300,10 @@ export function createPoller(options: PollerOptions): Poller {
       if (!running) schedule(0);
       else schedule(intervalMs);
       emitState();
+    },
+    setInterval(ms) {
+      intervalMs = Math.max(1, ms);
+      if (started && !paused && !stopped && !running) schedule(intervalMs);
     },
     syncNow() {
       if (stopped) return Promise.reject(new Error('the sync was stopped'));

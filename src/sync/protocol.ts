@@ -35,6 +35,7 @@ export type HostMessage =
   | { type: 'start'; options: SyncStartOptions }
   | { type: 'pause' }
   | { type: 'resume' }
+  | { type: 'setInterval'; intervalMs: number }
   | { type: 'syncNow'; id: number }
   | { type: 'stats'; id: number }
   | { type: 'stop' };
@@ -67,7 +68,7 @@ export interface WorkerStats {
   peakRssBytes: number;
 }
 
-const HOST_TYPES = new Set(['start', 'pause', 'resume', 'syncNow', 'stats', 'stop']);
+const HOST_TYPES = new Set(['start', 'pause', 'resume', 'setInterval', 'syncNow', 'stats', 'stop']);
 const WORKER_TYPES = new Set(['ready', 'state', 'progress', 'changes', 'figures', 'poll', 'error', 'syncNowResult', 'statsResult', 'stopped']);
 
 function typed(value: unknown): string | undefined {
@@ -81,6 +82,7 @@ export function isHostMessage(value: unknown): value is HostMessage {
   if (type === undefined || !HOST_TYPES.has(type)) return false;
   if (type === 'syncNow' || type === 'stats') return typeof (value as { id?: unknown }).id === 'number';
   if (type === 'start') return typeof (value as { options?: unknown }).options === 'object';
+  if (type === 'setInterval') return typeof (value as { intervalMs?: unknown }).intervalMs === 'number';
   return true;
 }
 

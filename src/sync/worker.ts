@@ -135,6 +135,9 @@ function run(port: MessagePort): void {
       case 'resume':
         poller?.resume();
         break;
+      case 'setInterval':
+        poller?.setInterval(message.intervalMs);
+        break;
       case 'syncNow': {
         const { id } = message;
         if (!poller) {

@@ -123,14 +123,29 @@ function guestTasks(ctx: ReadContext, guest: GuestRow, at: number | undefined): 
 export function describeGuest(ctx: ReadContext, guest: GuestRow): DescribeView {
   const pid = ctx.profile.id;
   const key = guestKey(guest.type, guest.vmid);
+  const recent = ctx.cache.history(pid, { key, limit: DESCRIBE_HISTORY }).filter((h) => h.type === guest.type && h.vmid === guest.vmid);
+  const tasks = guestTasks(ctx, guest, createdAt(ctx, guest, recent));
+  return describeView(guest, { snapshots: ctx.cache.snapshots(pid, key), tasks, history: recent }, ctx.now);
+}
+
+/** The description of a guest from what the cache holds about it: its snapshots, its tasks
+ * (already selected, newest first) and its recorded history (any order; the newest
+ * `historyLimit` are kept). */
+export function describeView(
+  guest: GuestRow,
+  raw: { snapshots: readonly SnapshotRow[]; tasks: readonly TaskRow[]; history: readonly HistoryEntry[] },
+  now: number,
+  historyLimit = DESCRIBE_HISTORY,
+): DescribeView {
   const parsed = parseGuestConfig(guest);
-  const snapshots = ctx.cache
-    .snapshots(pid, key)
+  const snapshots = raw.snapshots
     .filter((s) => s.name !== 'current')
     .sort((a, b) => (a.snaptime ?? 0) - (b.snaptime ?? 0) || a.name.localeCompare(b.name));
-  const recent = ctx.cache.history(pid, { key, limit: DESCRIBE_HISTORY }).filter((h) => h.type === guest.type && h.vmid === guest.vmid);
-  const history = [...recent].sort((a, b) => b.at - a.at).slice(0, DESCRIBE_HISTORY);
-  const tasks = guestTasks(ctx, guest, createdAt(ctx, guest, recent));
+  const history = raw.history
+    .filter((h) => h.type === guest.type && h.vmid === guest.vmid)
+    .sort((a, b) => b.at - a.at)
+    .slice(0, historyLimit);
+  const tasks = [...raw.tasks];
   const config = guest.config;
   const parent = config?.parent;
   const description = config?.description;
@@ -152,7 +167,7 @@ export function describeGuest(ctx: ReadContext, guest: GuestRow): DescribeView {
       vmstate: s.vmstate,
     })),
     currentSnapshot: typeof parent === 'string' && parent !== '' ? parent : null,
-    tasks: tasks.map((t) => taskRecord(t, ctx.now)),
+    tasks: tasks.map((t) => taskRecord(t, now)),
     history: history.map((h) => historyRecord(h, guest.name)),
   };
   return { doc, guest, other: parsed.other, snapshots, tasks, history };
@@ -261,10 +276,21 @@ export function historyChange(e: Pick<HistoryEntry, 'event' | 'old' | 'new'>): s
   return `${e.old ?? '(unset)'} -> ${e.new ?? '(unset)'}`;
 }
 
-export function formatGuestDescription(view: DescribeView, ctx: Pick<ReadContext, 'now'>, width: number): string {
+/** The description's text in sections, as the console's detail tabs show them. */
+export interface DescriptionSections {
+  summary: string[];
+  /** General config options (boot order and every key not shown as a disk or NIC). */
+  config: string[];
+  /** Disks, unused volumes, NICs and config entries that could not be read. */
+  hardware: string[];
+  snapshots: string[];
+  tasks: string[];
+  history: string[];
+}
+
+export function describeSections(view: DescribeView, now: number, width: number): DescriptionSections {
   const { guest: g, doc } = view;
-  const out: string[] = [];
-  out.push(
+  const summary = [
     ...fields([
       ['Name', g.name || '-'],
       ['VMID', String(g.vmid)],
@@ -277,17 +303,18 @@ export function formatGuestDescription(view: DescribeView, ctx: Pick<ReadContext
       ['Tags', g.tags.join(', ')],
       ['Description', doc.description ?? undefined],
     ]),
-  );
+    ...section('Resources', resourceLines(g)),
+  ];
 
-  out.push(...section('Resources', resourceLines(g)));
-
+  const config: string[] = [];
+  const hardware: string[] = [];
   if (!g.config) {
-    out.push('', 'Config:', '  not in the cache yet (the next sync fetches it)');
+    config.push('', 'Config:', '  not in the cache yet (the next sync fetches it)');
   } else {
     const general: Array<[string, string | undefined]> = [];
     if (doc.boot) general.push(['boot', doc.boot.length ? doc.boot.join(', ') : '(nothing)']);
     for (const { key, value } of view.other) general.push([key, value]);
-    out.push(...section('Config', fields(general, '  ')));
+    config.push(...section('Config', fields(general, '  ')));
 
     const diskRows = doc.disks.map((d) => [
       d.key,
@@ -307,8 +334,8 @@ export function formatGuestDescription(view: DescribeView, ctx: Pick<ReadContext
       ...(g.type === 'lxc' ? [{ header: 'MOUNT', flex: true }] : []),
       { header: 'OPTIONS', flex: true },
     ];
-    if (diskRows.length) out.push(...section('Disks', indentTable(diskCols, diskRows, width)));
-    if (doc.unused.length) out.push(...section('Unused volumes', fields(doc.unused.map((u) => [u.key, u.volume]), '  ')));
+    if (diskRows.length) hardware.push(...section('Disks', indentTable(diskCols, diskRows, width)));
+    if (doc.unused.length) hardware.push(...section('Unused volumes', fields(doc.unused.map((u) => [u.key, u.volume]), '  ')));
 
     const nicRows = doc.nics.map((n) => [
       n.key,
@@ -330,26 +357,27 @@ export function formatGuestDescription(view: DescribeView, ctx: Pick<ReadContext
       { header: 'IP', flex: true },
       { header: 'OPTIONS', flex: true },
     ];
-    if (nicRows.length) out.push(...section('Network', indentTable(nicCols, nicRows, width)));
-    if (doc.configErrors.length) out.push(...section('Unreadable config', doc.configErrors.map((e) => `  ${safeText(e)}`)));
+    if (nicRows.length) hardware.push(...section('Network', indentTable(nicCols, nicRows, width)));
+    if (doc.configErrors.length) hardware.push(...section('Unreadable config', doc.configErrors.map((e) => `  ${safeText(e)}`)));
   }
 
-  out.push(...section('Snapshots', view.snapshots.length ? snapshotTree(view.snapshots, doc.currentSnapshot, ctx.now) : ['  none']));
+  const snapshots = section('Snapshots', view.snapshots.length ? snapshotTree(view.snapshots, doc.currentSnapshot, now) : ['  none']);
 
-  const taskRows = view.tasks.map((t) => [formatWhen(t.starttime * 1000, ctx.now), t.type, t.user, formatDuration(taskDuration(t, ctx.now)), t.status ?? 'running']);
-  out.push(
-    ...section(
-      'Recent tasks',
-      taskRows.length ? indentTable([{ header: 'STARTED' }, { header: 'TYPE' }, { header: 'USER', flex: true }, { header: 'DURATION', align: 'right' }, { header: 'STATUS', flex: true }], taskRows, width) : ['  none in the cache'],
-    ),
+  const taskRows = view.tasks.map((t) => [formatWhen(t.starttime * 1000, now), t.type, t.user, formatDuration(taskDuration(t, now)), t.status ?? 'running']);
+  const tasks = section(
+    'Recent tasks',
+    taskRows.length ? indentTable([{ header: 'STARTED' }, { header: 'TYPE' }, { header: 'USER', flex: true }, { header: 'DURATION', align: 'right' }, { header: 'STATUS', flex: true }], taskRows, width) : ['  none in the cache'],
   );
 
   const historyRows = view.history.map((h) => [formatDateTime(h.at), h.event, h.field ?? '-', historyChange(h)]);
-  out.push(
-    ...section(
-      'History',
-      historyRows.length ? indentTable([{ header: 'TIME' }, { header: 'EVENT' }, { header: 'FIELD' }, { header: 'CHANGE', flex: true, minWidth: 12 }], historyRows, width) : ['  no recorded changes'],
-    ),
+  const history = section(
+    'History',
+    historyRows.length ? indentTable([{ header: 'TIME' }, { header: 'EVENT' }, { header: 'FIELD' }, { header: 'CHANGE', flex: true, minWidth: 12 }], historyRows, width) : ['  no recorded changes'],
   );
-  return `${out.join('\n')}\n`;
+  return { summary, config, hardware, snapshots, tasks, history };
+}
+
+export function formatGuestDescription(view: DescribeView, ctx: Pick<ReadContext, 'now'>, width: number): string {
+  const s = describeSections(view, ctx.now, width);
+  return `${[...s.summary, ...s.config, ...s.hardware, ...s.snapshots, ...s.tasks, ...s.history].join('\n')}\n`;
 }
