@@ -5,7 +5,24 @@ import { chmodSync, readFileSync, rmSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
-const external = ['better-sqlite3', 'node-pty'];
+// react-devtools-core: Ink loads it only when DEV=true (a development tool, not shipped).
+const external = ['better-sqlite3', 'node-pty', 'react-devtools-core'];
+
+// Ink 6.8's incremental renderer moves the cursor up one line too few when the previous frame
+// ended with a newline (every frame that is shorter than the terminal), so each frame after the
+// first is drawn one line lower. Patched at bundling; the build fails if the code changed.
+const INK_CURSOR_FIX = {
+  name: 'ink-incremental-cursor-fix',
+  setup(b) {
+    b.onLoad({ filter: /ink[\\/]build[\\/]log-update\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const broken = 'buffer.push(ansiEscapes.cursorUp(previousVisible - 1));';
+      if (!source.includes(broken)) throw new Error(`${args.path}: the incremental cursor fix no longer applies (Ink changed): check it is still needed`);
+      const fixed = "buffer.push(ansiEscapes.cursorUp(previousVisible - (previousOutput.endsWith('\\n') ? 0 : 1)));";
+      return { contents: source.replace(broken, fixed), loader: 'js' };
+    });
+  },
+};
 
 rmSync('dist', { recursive: true, force: true });
 await build({
@@ -21,11 +38,12 @@ await build({
   legalComments: 'none',
   external,
   logLevel: 'warning',
+  plugins: [INK_CURSOR_FIX],
   chunkNames: 'chunks/[name]-[hash]',
   // Some dependencies are CommonJS and call require(); give the ESM bundle one.
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __pmcCreateRequire } from 'node:module';\nconst require = __pmcCreateRequire(import.meta.url);",
   },
-  define: { 'process.env.PMC_BUNDLED': '"1"', __PMC_VERSION__: JSON.stringify(version) },
+  define: { 'process.env.PMC_BUNDLED': '"1"', 'process.env.NODE_ENV': '"production"', __PMC_VERSION__: JSON.stringify(version) },
 });
 chmodSync('dist/cli.js', 0o755);

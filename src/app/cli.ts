@@ -41,6 +41,15 @@ function positiveNumber(value: string): number {
   return n;
 }
 
+/** The console's display options, on the program (no command), `console` and `demo`. */
+function addConsoleOptions(command: Command): Command {
+  return command
+    .option('--read-only', 'refuse every change to the cluster (shown in the header)')
+    .option('--no-color', 'no colours (NO_COLOR does the same)')
+    .option('--no-icons', 'plain ASCII instead of symbols')
+    .option('--screen-reader', "Ink's screen-reader mode (INK_SCREEN_READER=true does the same)");
+}
+
 export function buildProgram(): Command {
   const program = new Command('proxmox-mpc')
     .description('A keyboard-driven console for Proxmox VE that treats a cluster as Infrastructure-as-Code.')
@@ -72,6 +81,22 @@ Examples:
   PROXMOX_VE_ENDPOINT=https://pve:8006 PROXMOX_VE_API_TOKEN='root@pam!mpc=...' proxmox-mpc ping`,
   );
 
+  addConsoleOptions(program).action(async (_opts, cmd: Command) => {
+    // No command: the console on the default profile.
+    const { runConsoleCommand } = await import('./commands/console.js');
+    return runConsoleCommand(cmd.optsWithGlobals());
+  });
+
+  addConsoleOptions(
+    program
+      .command('console')
+      .description('the full-screen console (the default without a command); --plain: a line-based console with the same commands')
+      .option('--plain', 'a line-based console (for dumb terminals, screen readers and pipes)'),
+  ).action(async (_opts, cmd: Command) => {
+    const { runConsoleCommand } = await import('./commands/console.js');
+    return runConsoleCommand(cmd.optsWithGlobals());
+  });
+
   program
     .command('ping')
     .description('test the connection: PVE version, cluster, nodes and round-trip latency (exit 0 when healthy)')
@@ -101,11 +126,13 @@ Examples:
       return runSimulator({ ...cmd.optsWithGlobals<GlobalOptions>(), ...opts });
     });
 
-  program
-    .command('demo')
-    .description('start the built-in demo cluster (homelab simulator) in-process and connect to it')
-    .option('--time-scale <factor>', 'multiply task durations (0.1 = ten times faster)', positiveNumber, 1)
-    .action(async (opts, cmd: Command) => {
+  addConsoleOptions(
+    program
+      .command('demo')
+      .description('start the built-in demo cluster (homelab simulator) in-process and open the console on it')
+      .option('--time-scale <factor>', 'multiply task durations (0.1 = ten times faster)', positiveNumber, 1)
+      .option('--plain', 'the line-based console instead of the full-screen one'),
+  ).action(async (opts, cmd: Command) => {
       const { runDemo } = await import('./commands/demo.js');
       return runDemo({ ...cmd.optsWithGlobals<GlobalOptions>(), ...opts });
     });

@@ -23,10 +23,24 @@ export const profileSchema = z.strictObject({
   timeoutMs: z.optional(z.number().check(z.int(), z.positive())),
 });
 
+/** The console's settings and key overrides (`console:` in the config file). */
+export const consoleConfigSchema = z.strictObject({
+  theme: z.optional(z.enum(['dark', 'light', 'mono'])),
+  icons: z.optional(z.boolean()),
+  refreshMs: z.optional(z.number().check(z.int(), z.gte(1000))),
+  readOnly: z.optional(z.boolean()),
+  startScreen: z.optional(z.enum(['overview', 'guests', 'nodes', 'storage', 'tasks', 'snapshots'])),
+  /** Action id -> key name(s), e.g. `cursor.down: [j, down]`. */
+  keys: z.optional(z.record(z.string(), z.union([z.string(), z.array(z.string())]))),
+});
+
 export const configFileSchema = z.strictObject({
   defaultProfile: z.optional(z.string()),
   profiles: z._default(z.record(z.string(), profileSchema), {}),
+  console: z.optional(consoleConfigSchema),
 });
+
+export type ConsoleConfig = z.infer<typeof consoleConfigSchema>;
 
 export type ProfileConfig = z.infer<typeof profileSchema>;
 export type ConfigFile = z.infer<typeof configFileSchema>;

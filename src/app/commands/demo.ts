@@ -1,30 +1,47 @@
-// `proxmox-mpc demo`: the built-in homelab cluster, in-process, and a first look at it.
-// (The full-screen console takes over here once it exists; until then: ping.)
+// `proxmox-mpc demo`: the built-in homelab cluster (the simulator, in-process) and the console
+// on it. Without a terminal (and without --plain): a first look at the cluster (ping) and how
+// to go on.
 import type { GlobalOptions } from '../cli.js';
 import { createClient } from '../connect.js';
+import { cachePathFor } from '../../db/paths.js';
+import type { ConnectionSettings } from '../../workspace/connection.js';
+import { isInteractive, runConsoleCommand, type ConsoleOptions } from './console.js';
 import { collectPingReport, formatPingReport } from './ping.js';
 
-export interface DemoOptions extends GlobalOptions {
+export interface DemoOptions extends GlobalOptions, ConsoleOptions {
   timeScale: number;
 }
 
+/** The demo's cache is kept under this profile name, so its first frame comes from the cache
+ * too (and `proxmox-mpc get vms --profile demo --offline` reads it afterwards). */
+export const DEMO_PROFILE = 'demo';
+
 export async function runDemo(opts: DemoOptions): Promise<void> {
   const { startSimulator } = await import('../../simulator/index.js');
-  process.stderr.write('Starting the built-in demo cluster (simulated Proxmox VE on 127.0.0.1)...\n');
+  const consoleWanted = opts.plain === true || (isInteractive() && opts.output === 'text');
+  if (!consoleWanted) process.stderr.write('Starting the built-in demo cluster (simulated Proxmox VE on 127.0.0.1)...\n');
   const sim = await startSimulator({ scenario: 'homelab', timeScale: opts.timeScale });
-  const client = createClient({
-    profile: 'demo',
+  const connection: ConnectionSettings = {
+    profile: DEMO_PROFILE,
     endpoint: sim.url,
     auth: { kind: 'token', tokenId: sim.root.tokenId, secret: sim.root.tokenSecret },
     insecure: false,
     fingerprint: sim.fingerprint,
-  });
+  };
   try {
-    const report = await collectPingReport(client, sim.url, sim.root.tokenId, 'token');
-    process.stdout.write(opts.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatPingReport(report));
-    process.stderr.write('Run `proxmox-mpc simulator` to keep a simulated cluster running for other commands.\n');
+    if (consoleWanted) {
+      await runConsoleCommand(opts, { profile: DEMO_PROFILE, connection, cachePath: cachePathFor(DEMO_PROFILE) });
+      return;
+    }
+    const client = createClient(connection);
+    try {
+      const report = await collectPingReport(client, sim.url, sim.root.tokenId, 'token');
+      process.stdout.write(opts.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatPingReport(report));
+      process.stderr.write('In a terminal, `proxmox-mpc demo` opens the console on this cluster (`proxmox-mpc demo --plain`: the line-based console).\n');
+    } finally {
+      client.close();
+    }
   } finally {
-    client.close();
     await sim.close();
   }
 }

@@ -1,0 +1,170 @@
+// The palette's commands as data (k9s-style aliases), their completion, and what they do.
+// `:vm web-01` opens a guest; `/sync` and `/help` (the seed's slash forms) work as well.
+import type { GuestRow } from '../db/model.js';
+import type { ConsoleState, Route } from '../store/types.js';
+import { fuzzyFilter } from './fuzzy.js';
+
+export type CommandId = 'overview' | 'guests' | 'vm' | 'ct' | 'node' | 'storage' | 'task' | 'snap' | 'sync' | 'help' | 'settings' | 'quit';
+
+export type ArgumentKind = 'guest' | 'vm' | 'ct' | 'node' | 'storage';
+
+export interface PaletteCommand {
+  id: CommandId;
+  /** The name shown and completed first; aliases are accepted too. */
+  name: string;
+  aliases: readonly string[];
+  description: string;
+  argument?: ArgumentKind;
+}
+
+export const PALETTE_COMMANDS: readonly PaletteCommand[] = [
+  { id: 'vm', name: 'vm', aliases: ['vms', 'qemu'], description: 'virtual machines (:vm NAME|VMID opens one)', argument: 'vm' },
+  { id: 'ct', name: 'ct', aliases: ['cts', 'lxc', 'container', 'containers'], description: 'containers (:ct NAME|VMID opens one)', argument: 'ct' },
+  { id: 'guests', name: 'guests', aliases: ['guest', 'all', 'g'], description: 'VMs and containers (:guests NAME|VMID opens one)', argument: 'guest' },
+  { id: 'node', name: 'node', aliases: ['nodes', 'no'], description: 'nodes (:node NAME lists its guests)', argument: 'node' },
+  { id: 'storage', name: 'storage', aliases: ['sto', 'st', 'storages'], description: 'storage (:storage NAME opens its content)', argument: 'storage' },
+  { id: 'task', name: 'task', aliases: ['tasks', 't'], description: 'recent and running tasks' },
+  { id: 'snap', name: 'snap', aliases: ['snapshot', 'snapshots', 'sn'], description: 'snapshots of every guest' },
+  { id: 'overview', name: 'overview', aliases: ['cluster', 'ov', 'home'], description: 'cluster overview' },
+  { id: 'sync', name: 'sync', aliases: ['refresh', 'r'], description: 'sync with the cluster now' },
+  { id: 'settings', name: 'settings', aliases: ['set', 'prefs'], description: 'theme, refresh interval, icons' },
+  { id: 'help', name: 'help', aliases: ['h', '?'], description: 'keys and commands' },
+  { id: 'quit', name: 'quit', aliases: ['q', 'q!', 'exit'], description: 'leave the console' },
+];
+
+/** `vm web`, `:vm web`, `/sync` -> the command and its argument; undefined when unknown. */
+export function parseCommandLine(line: string): { command: PaletteCommand; arg: string } | { error: string } | undefined {
+  const text = line.trim().replace(/^[:/]/, '').trim();
+  if (text === '') return undefined;
+  const [word = '', ...rest] = text.split(/\s+/);
+  const lower = word.toLowerCase();
+  const command = PALETTE_COMMANDS.find((c) => c.name === lower || c.aliases.includes(lower));
+  if (command === undefined) return { error: `unknown command '${word}': try :help` };
+  return { command, arg: rest.join(' ') };
+}
+
+export interface Completion {
+  /** What Tab puts in the input. */
+  value: string;
+  label: string;
+  description: string;
+  positions: number[];
+}
+
+const COMPLETION_LIMIT = 20;
+
+function guestCandidates(state: ConsoleState, kind: ArgumentKind): readonly GuestRow[] {
+  const guests = state.data.guests;
+  if (kind === 'vm') return guests.filter((g) => g.type === 'qemu');
+  if (kind === 'ct') return guests.filter((g) => g.type === 'lxc');
+  return guests;
+}
+
+/** What the input could become: commands for the first word, then the argument's values
+ * (guest names and vmids, node names, storages), best match first. */
+export function completions(input: string, state: ConsoleState): Completion[] {
+  const text = input.replace(/^[:/]/, '');
+  const space = text.search(/\s/);
+  if (space < 0) {
+    const matches = fuzzyFilter(text, PALETTE_COMMANDS, (c) => c.name, { limit: COMPLETION_LIMIT });
+    const seen = new Set(matches.map((m) => m.item.id));
+    // An alias typed in full finds its command too.
+    const byAlias = PALETTE_COMMANDS.filter((c) => !seen.has(c.id) && c.aliases.some((a) => a.startsWith(text.toLowerCase()) && text !== ''));
+    return [
+      ...matches.map((m) => ({ value: `${m.item.name}${m.item.argument ? ' ' : ''}`, label: m.item.name, description: m.item.description, positions: m.positions })),
+      ...byAlias.map((c) => ({ value: `${c.name}${c.argument ? ' ' : ''}`, label: c.name, description: `${c.description} (alias ${c.aliases.find((a) => a.startsWith(text.toLowerCase()))})`, positions: [] })),
+    ].slice(0, COMPLETION_LIMIT);
+  }
+  const parsed = parseCommandLine(text);
+  if (parsed === undefined || 'error' in parsed || parsed.command.argument === undefined) return [];
+  const { command, arg } = parsed;
+  const prefix = `${command.name} `;
+  switch (command.argument) {
+    case 'guest':
+    case 'vm':
+    case 'ct':
+      return fuzzyFilter(arg, guestCandidates(state, command.argument!), (g) => `${g.vmid} ${g.name}`, { limit: COMPLETION_LIMIT }).map((m) => ({
+        value: `${prefix}${m.item.vmid}`,
+        label: `${m.item.vmid} ${m.item.name}`,
+        description: `${m.item.type === 'qemu' ? 'VM' : 'CT'} on ${m.item.node}, ${m.item.template ? 'template' : m.item.status}`,
+        positions: m.positions,
+      }));
+    case 'node':
+      return fuzzyFilter(arg, state.data.nodes, (n) => n.node, { limit: COMPLETION_LIMIT }).map((m) => ({
+        value: `${prefix}${m.item.node}`,
+        label: m.item.node,
+        description: m.item.status,
+        positions: m.positions,
+      }));
+    case 'storage':
+      return fuzzyFilter(arg, state.data.storage, (s) => `${s.node}/${s.storage}`, { limit: COMPLETION_LIMIT }).map((m) => ({
+        value: `${prefix}${m.item.node}/${m.item.storage}`,
+        label: `${m.item.node}/${m.item.storage}`,
+        description: `${m.item.type}, ${m.item.content.join(',')}`,
+        positions: m.positions,
+      }));
+    default:
+      return [];
+  }
+}
+
+/** The guest an argument names: a vmid, an exact name, or the best fuzzy match. */
+export function findGuest(state: ConsoleState, arg: string, kind: ArgumentKind = 'guest'): GuestRow | undefined {
+  const candidates = guestCandidates(state, kind);
+  const text = arg.trim();
+  if (/^\d+$/.test(text)) return candidates.find((g) => g.vmid === Number(text));
+  const lower = text.toLowerCase();
+  return candidates.find((g) => g.name.toLowerCase() === lower) ?? fuzzyFilter(text, candidates, (g) => g.name, { limit: 1 })[0]?.item;
+}
+
+export type CommandEffect =
+  | { kind: 'route'; route: Route; replace: boolean; filter?: { list: 'guests'; text: string } }
+  | { kind: 'sync' }
+  | { kind: 'quit' }
+  | { kind: 'error'; message: string };
+
+/** What running a palette line does, decided from the state alone (the router applies it). */
+export function commandEffect(line: string, state: ConsoleState): CommandEffect | undefined {
+  const parsed = parseCommandLine(line);
+  if (parsed === undefined) return undefined;
+  if ('error' in parsed) return { kind: 'error', message: parsed.error };
+  const { command, arg } = parsed;
+  switch (command.id) {
+    case 'vm':
+    case 'ct':
+    case 'guests': {
+      const type = command.id === 'vm' ? 'qemu' : command.id === 'ct' ? 'lxc' : undefined;
+      if (arg === '') return { kind: 'route', route: type ? { screen: 'guests', type } : { screen: 'guests' }, replace: true };
+      const guest = findGuest(state, arg, command.argument);
+      if (guest === undefined) return { kind: 'error', message: `no ${type === 'lxc' ? 'container' : type === 'qemu' ? 'VM' : 'guest'} matches '${arg}'` };
+      return { kind: 'route', route: { screen: 'detail', key: `${guest.type}/${guest.vmid}`, tab: 'summary' }, replace: false };
+    }
+    case 'node': {
+      if (arg === '') return { kind: 'route', route: { screen: 'nodes' }, replace: true };
+      const node = state.data.nodes.find((n) => n.node.toLowerCase() === arg.toLowerCase());
+      if (node === undefined) return { kind: 'error', message: `no node '${arg}'` };
+      return { kind: 'route', route: { screen: 'guests' }, replace: true, filter: { list: 'guests', text: `node:${node.node}` } };
+    }
+    case 'storage': {
+      if (arg === '') return { kind: 'route', route: { screen: 'storage' }, replace: true };
+      const [a, b] = arg.includes('/') ? arg.split('/', 2) : [undefined, arg];
+      const match = state.data.storage.find((s) => s.storage === b && (a === undefined || s.node === a));
+      if (match === undefined) return { kind: 'error', message: `no storage '${arg}'` };
+      return { kind: 'route', route: { screen: 'content', node: match.node, storage: match.storage }, replace: false };
+    }
+    case 'task':
+      return { kind: 'route', route: { screen: 'tasks' }, replace: true };
+    case 'snap':
+      return { kind: 'route', route: { screen: 'snapshots' }, replace: true };
+    case 'overview':
+      return { kind: 'route', route: { screen: 'overview' }, replace: true };
+    case 'settings':
+      return { kind: 'route', route: { screen: 'settings' }, replace: false };
+    case 'help':
+      return { kind: 'route', route: { screen: 'help' }, replace: false };
+    case 'sync':
+      return { kind: 'sync' };
+    case 'quit':
+      return { kind: 'quit' };
+  }
+}

@@ -1,0 +1,253 @@
+// The console's side effects in one place: the first load from the cache, the sync worker's
+// events merged into the store in ~100 ms batches, what a screen needs loaded when it opens,
+// and a running task's log followed while it is on screen.
+import type { GuestKey } from '../../db/model.js';
+import type { ConsoleStore } from '../../store/consoleStore.js';
+import { currentRoute } from '../../store/selectors.js';
+import type { Route } from '../../store/types.js';
+import type { SyncWorkerHandle } from '../../sync/host.js';
+import type { FiguresFrame } from '../../sync/figures.js';
+import { safeText } from '../../util/terminalText.js';
+import type { ConsoleDataSource, TaskLogSource } from './dataSource.js';
+
+export type SyncLink = Pick<SyncWorkerHandle, 'on' | 'syncNow'>;
+
+export interface ControllerOptions {
+  console: ConsoleStore;
+  source: ConsoleDataSource;
+  sync?: SyncLink;
+  taskLogs?: TaskLogSource;
+  /** How long change events are gathered before they reach the store (default 100 ms). */
+  batchMs?: number;
+  /** How often a followed task's log is read (default 1000 ms). */
+  logPollMs?: number;
+}
+
+export interface ConsoleController {
+  /** Sync now (the `r` key, `:sync`); reports the outcome as a message. */
+  refresh(): Promise<void>;
+  /** Reloads what the current screen shows from the cache. */
+  reloadScreen(): void;
+  dispose(): void;
+}
+
+interface Pending {
+  guests: Set<GuestKey>;
+  removed: Set<GuestKey>;
+  nodes: boolean;
+  storage: boolean;
+  tasks: boolean;
+  snapshots: boolean;
+  content: boolean;
+  figures?: FiguresFrame;
+}
+
+const emptyPending = (): Pending => ({ guests: new Set(), removed: new Set(), nodes: false, storage: false, tasks: false, snapshots: false, content: false });
+
+export function createController(options: ControllerOptions): ConsoleController {
+  const { console: consoleStore, source, sync, taskLogs, batchMs = 100, logPollMs = 1000 } = options;
+  const { store, actions } = consoleStore;
+  const unsubscribers: (() => void)[] = [];
+  let disposed = false;
+
+  // First frame: everything from the cache.
+  actions.load(source.all());
+  const profile = source.profile();
+  if (profile !== undefined) {
+    actions.setMeta({
+      ...(profile.clusterName !== undefined ? { clusterName: profile.clusterName } : {}),
+      ...(profile.pveVersion !== undefined ? { pveVersion: profile.pveVersion } : {}),
+    });
+  }
+  const synced = source.lastSyncAt();
+  if (synced !== undefined) actions.setLastSync(synced);
+
+  // --- change events, batched -----------------------------------------------------------
+  let pending = emptyPending();
+  let timer: NodeJS.Timeout | undefined;
+
+  const flush = (): void => {
+    timer = undefined;
+    if (disposed) return;
+    const p = pending;
+    pending = emptyPending();
+    const changed = [...p.guests].filter((k) => !p.removed.has(k));
+    if (changed.length > 0 || p.removed.size > 0) {
+      const rows = source.guests(changed);
+      const found = new Set(rows.map((g) => `${g.type}/${g.vmid}` as GuestKey));
+      // A changed key the cache no longer has is gone (deleted between the event and now).
+      const removed = [...p.removed, ...changed.filter((k) => !found.has(k))];
+      actions.mergeGuests(rows, removed);
+    }
+    if (p.figures) actions.applyFigures(p.figures);
+    if (p.nodes) actions.setNodes(source.nodes());
+    if (p.storage) actions.setStorage(source.storage());
+    if (p.tasks) actions.setTasks(source.tasks());
+    const route = currentRoute(store.getState());
+    if (route.screen === 'snapshots' && p.snapshots) actions.setSnapshots(source.snapshots());
+    if (route.screen === 'content' && p.content) actions.setContent(source.content(route.node, route.storage));
+    if (route.screen === 'detail' && (p.guests.has(route.key) || p.snapshots || p.tasks)) actions.setDetail(source.detail(route.key));
+  };
+
+  const schedule = (): void => {
+    if (timer === undefined && !disposed) timer = setTimeout(flush, batchMs);
+  };
+
+  if (sync) {
+    unsubscribers.push(
+      sync.on('changes', ({ changes }) => {
+        for (const c of changes) {
+          switch (c.kind) {
+            case 'guest':
+              if (c.op === 'removed') pending.removed.add(c.key);
+              else {
+                pending.removed.delete(c.key);
+                pending.guests.add(c.key);
+              }
+              break;
+            case 'node':
+              pending.nodes = true;
+              break;
+            case 'storage':
+              pending.storage = true;
+              pending.content = true;
+              break;
+            case 'task':
+              pending.tasks = true;
+              break;
+            case 'snapshot':
+              pending.snapshots = true;
+              break;
+            default:
+              break;
+          }
+        }
+        schedule();
+      }),
+      sync.on('figures', (frame) => {
+        pending.figures = frame;
+        schedule();
+      }),
+      sync.on('state', (status) => actions.setConnection(status)),
+      sync.on('progress', (progress) => actions.setProgress(progress)),
+      sync.on('poll', (summary) => {
+        actions.setProgress(undefined);
+        actions.setLastSync(summary.finishedAt);
+        const profileNow = source.profile();
+        if (profileNow?.pveVersion !== undefined || profileNow?.clusterName !== undefined) {
+          actions.setMeta({
+            ...(profileNow.clusterName !== undefined ? { clusterName: profileNow.clusterName } : {}),
+            ...(profileNow.pveVersion !== undefined ? { pveVersion: profileNow.pveVersion } : {}),
+          });
+        }
+      }),
+      sync.on('error', ({ error, fatal }) => {
+        if (fatal) actions.notify(`sync stopped: ${safeText(error.message)}`, 'error');
+      }),
+    );
+  }
+
+  // --- what a screen needs when it opens --------------------------------------------------
+  const loadFor = (route: Route): void => {
+    switch (route.screen) {
+      case 'detail':
+        actions.setDetail(source.detail(route.key));
+        break;
+      case 'content':
+        actions.setContent(source.content(route.node, route.storage));
+        break;
+      case 'snapshots':
+        actions.setSnapshots(source.snapshots());
+        break;
+      case 'taskLog':
+        followTask(route.upid, route.node);
+        break;
+      default:
+        break;
+    }
+  };
+
+  let lastRoute = currentRoute(store.getState());
+  loadFor(lastRoute);
+  unsubscribers.push(
+    store.subscribe((state) => {
+      const route = currentRoute(state);
+      if (route === lastRoute) return;
+      const before = lastRoute;
+      lastRoute = route;
+      // A tab change in the same detail keeps its data.
+      if (route.screen === 'detail' && before.screen === 'detail' && before.key === route.key) return;
+      loadFor(route);
+    }),
+  );
+
+  // --- a task's log, followed while on screen -------------------------------------------------
+  let logTimer: NodeJS.Timeout | undefined;
+  let logGeneration = 0;
+
+  function followTask(upid: string, node: string): void {
+    const generation = ++logGeneration;
+    if (logTimer) clearTimeout(logTimer);
+    actions.setTaskLog({ upid, node, lines: [], running: true, follow: true, top: 0 });
+    if (!taskLogs) {
+      actions.setTaskLog({ upid, node, lines: [], running: false, follow: true, top: 0, error: 'task logs need a connection' });
+      return;
+    }
+    const read = async (): Promise<void> => {
+      const onScreen = (): boolean => {
+        const route = currentRoute(store.getState());
+        return !disposed && generation === logGeneration && route.screen === 'taskLog' && route.upid === upid;
+      };
+      if (!onScreen()) return;
+      const current = store.getState().data.taskLog;
+      const start = current?.upid === upid ? current.lines.length : 0;
+      try {
+        const page = await taskLogs.read(upid, start);
+        if (!onScreen()) return;
+        const log = store.getState().data.taskLog;
+        const lines = [...(log?.upid === upid ? log.lines : []), ...page.lines.map(safeText)];
+        actions.setTaskLog({
+          upid,
+          node,
+          lines,
+          running: page.running,
+          follow: log?.follow ?? true,
+          top: log?.top ?? 0,
+          ...(page.exitStatus !== undefined ? { exitStatus: page.exitStatus } : {}),
+        });
+        if (page.running) logTimer = setTimeout(() => void read(), logPollMs);
+      } catch (error) {
+        if (!onScreen()) return;
+        const log = store.getState().data.taskLog;
+        actions.setTaskLog({ upid, node, lines: log?.lines ?? [], running: log?.running ?? false, follow: log?.follow ?? true, top: log?.top ?? 0, error: safeText((error as Error).message) });
+        logTimer = setTimeout(() => void read(), logPollMs * 5);
+      }
+    };
+    void read();
+  }
+
+  return {
+    async refresh() {
+      if (!sync) {
+        actions.notify('no connection: showing the cache', 'warn');
+        return;
+      }
+      actions.notify('syncing...');
+      try {
+        const summary = await sync.syncNow();
+        if (!disposed) actions.notify(`synced in ${Math.round(summary.durationMs)} ms: ${summary.changes} change${summary.changes === 1 ? '' : 's'}`);
+      } catch (error) {
+        if (!disposed) actions.notify(`sync failed: ${safeText((error as Error).message)}`, 'error');
+      }
+    },
+    reloadScreen() {
+      loadFor(currentRoute(store.getState()));
+    },
+    dispose() {
+      disposed = true;
+      if (timer) clearTimeout(timer);
+      if (logTimer) clearTimeout(logTimer);
+      for (const u of unsubscribers) u();
+    },
+  };
+}

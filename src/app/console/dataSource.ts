@@ -1,0 +1,94 @@
+// Where the console's data comes from: the SQLite cache (synchronous reads, a few rows at a
+// time after the first load) and, for a task's log, the API. The controller calls these; the
+// store and the components never do.
+import type { CacheReader, ProfileRef } from '../../db/cacheApi.js';
+import { selectGuestTasks } from '../read/describeGuest.js';
+import type { GuestKey, GuestRow, GuestType, NodeRow, StorageContentRow, StorageRow, TaskRow } from '../../db/model.js';
+import type { DetailData, SnapshotListRow } from '../../store/types.js';
+
+/** The newest tasks the console keeps (the tasks screen and the running-task count). */
+export const TASKS_SHOWN = 500;
+/** A guest's tasks its detail view shows. */
+export const DETAIL_TASKS = 50;
+
+export interface ConsoleDataSource {
+  profile(): ProfileRef | undefined;
+  /** Epoch ms of the newest successful sync or confirmation. */
+  lastSyncAt(): number | undefined;
+  all(): { guests: GuestRow[]; nodes: NodeRow[]; storage: StorageRow[]; tasks: TaskRow[] };
+  /** The guests (without config) that still exist among `keys`. */
+  guests(keys: readonly GuestKey[]): GuestRow[];
+  nodes(): NodeRow[];
+  storage(): StorageRow[];
+  tasks(): TaskRow[];
+  content(node: string, storage: string): StorageContentRow[];
+  snapshots(): SnapshotListRow[];
+  detail(key: GuestKey): DetailData;
+}
+
+export interface TaskLogPage {
+  /** Lines from `start` on, as text. */
+  lines: string[];
+  running: boolean;
+  exitStatus?: string;
+}
+
+export interface TaskLogSource {
+  /** The log from line `start` (0-based) and the task's state. */
+  read(upid: string, start: number): Promise<TaskLogPage>;
+}
+
+export function cacheDataSource(cache: CacheReader, profileId: number): ConsoleDataSource {
+  const lastSync = (): number | undefined => {
+    const f = cache.freshness(profileId);
+    const at = Math.max(f.lastSyncAt ?? 0, f.verifiedAt ?? 0);
+    return at > 0 ? at : undefined;
+  };
+  return {
+    profile: () => cache.profiles().find((p) => p.id === profileId),
+    lastSyncAt: lastSync,
+    all: () =>
+      cache.snapshot(() => ({
+        guests: cache.guests(profileId, { withConfig: false }),
+        nodes: cache.nodes(profileId),
+        storage: cache.storage(profileId),
+        tasks: cache.tasks(profileId, { limit: TASKS_SHOWN }),
+      })),
+    guests(keys) {
+      const out: GuestRow[] = [];
+      for (const key of keys) {
+        const row = cache.guest(profileId, key);
+        if (row === undefined) continue;
+        delete row.config;
+        out.push(row);
+      }
+      return out;
+    },
+    nodes: () => cache.nodes(profileId),
+    storage: () => cache.storage(profileId),
+    tasks: () => cache.tasks(profileId, { limit: TASKS_SHOWN }),
+    content: (node, storage) => cache.storageContent(profileId, { node, storage }),
+    snapshots() {
+      const names = new Map<string, string>();
+      return cache.snapshot(() => {
+        for (const g of cache.guests(profileId, { withConfig: false })) names.set(`${g.type}/${g.vmid}`, g.name);
+        return cache.snapshots(profileId).map((s) => ({ ...s, guestName: names.get(`${s.type}/${s.vmid}`) ?? '' }));
+      });
+    },
+    detail(key) {
+      return cache.snapshot(() => {
+        const guest = cache.guest(profileId, key);
+        const [type, vmid] = [key.split('/')[0] as GuestType, Number(key.split('/')[1])];
+        const detail: DetailData = {
+          key,
+          snapshots: cache.snapshots(profileId, key),
+          tasks: selectGuestTasks(cache.tasks(profileId, { vmid, limit: 500 }), { type, vmid }, undefined, DETAIL_TASKS),
+          history: cache.history(profileId, { key, limit: 500 }),
+          loadedAt: Date.now(),
+        };
+        if (guest !== undefined) detail.guest = guest;
+        return detail;
+      });
+    },
+  };
+}

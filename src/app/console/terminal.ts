@@ -1,0 +1,51 @@
+// The terminal's state while the console runs: the alternate screen (the shell's screen comes
+// back untouched on exit) and a hidden cursor. Restored exactly once, whatever ends the
+// process: a normal quit, an exception, SIGINT, SIGTERM, SIGHUP or process exit.
+import { writeSync } from 'node:fs';
+
+const ENTER = '\u001b[?1049h\u001b[H\u001b[2J\u001b[?25l';
+/** Show the cursor, reset attributes, leave the alternate screen. */
+export const RESTORE = '\u001b[?25h\u001b[0m\u001b[?1049l';
+
+export interface FullScreen {
+  restore(): void;
+}
+
+export interface FullScreenOptions {
+  /** A terminating signal arrived (after the terminal was restored). */
+  onSignal(signal: NodeJS.Signals): void;
+}
+
+export function enterFullScreen(stdout: NodeJS.WriteStream, options: FullScreenOptions): FullScreen {
+  let restored = false;
+  const fd = (stdout as { fd?: number }).fd ?? 1;
+  const restore = (): void => {
+    if (restored) return;
+    restored = true;
+    try {
+      // Synchronously: on exit and on a crash there is no later tick to flush a stream.
+      writeSync(fd, RESTORE);
+    } catch {
+      // the terminal is gone (SIGHUP): nothing to restore
+    }
+    process.off('exit', restore);
+    for (const signal of SIGNALS) process.off(signal, onSignal);
+    process.off('uncaughtException', onCrash);
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    restore();
+    options.onSignal(signal);
+  };
+  const onCrash = (error: Error): void => {
+    restore();
+    process.stderr.write(`proxmox-mpc: the console failed: ${error.stack ?? error.message}\n`);
+    process.exit(70);
+  };
+  process.on('exit', restore);
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+  process.on('uncaughtException', onCrash);
+  stdout.write(ENTER);
+  return { restore };
+}
+
+const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];

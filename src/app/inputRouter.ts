@@ -1,0 +1,443 @@
+// The one place that reads keys: modes (normal, palette, filter), counts (`5j`), sequences
+// (`gg`), and the keymap's actions applied to the store. Independent of Ink (App.tsx feeds it
+// Ink's key events), so tests drive it directly.
+import type { Key } from 'ink';
+import type { ConsoleStore } from '../store/consoleStore.js';
+import { currentRoute, listOf, selectListRows } from '../store/selectors.js';
+import type { ConsoleState, ListId, Route } from '../store/types.js';
+import { LIST_KINDS } from '../screens/listKinds.js';
+import { settingsActions } from '../screens/settingsModel.js';
+import { textLinesFor } from '../screens/textContent.js';
+import { commandEffect, completions, parseCommandLine } from './commands.js';
+import { bindingsFor, type ActionId, type Binding, type KeyContext } from './keymap.js';
+import { keyName, typedText } from './keys.js';
+import { bodyRows, tableRows } from './layout.js';
+import type { PaletteHistory } from './paletteHistory.js';
+
+export interface RouterDeps {
+  console: ConsoleStore;
+  keymap: readonly Binding[];
+  history?: PaletteHistory;
+  /** Sync now. */
+  refresh(): void;
+  /** Leave the console. */
+  exit(): void;
+  /** How long a lone digit waits for a motion before it switches screens (default 400 ms). */
+  countTimeoutMs?: number;
+}
+
+export interface InputRouter {
+  handle(input: string, key: Key): void;
+  dispose(): void;
+}
+
+const SCREEN_ACTIONS: Partial<Record<ActionId, Route>> = {
+  'screen.overview': { screen: 'overview' },
+  'screen.guests': { screen: 'guests' },
+  'screen.nodes': { screen: 'nodes' },
+  'screen.storage': { screen: 'storage' },
+  'screen.tasks': { screen: 'tasks' },
+  'screen.snapshots': { screen: 'snapshots' },
+};
+
+export function contextsFor(route: Route): KeyContext[] {
+  if (listOf(route) !== undefined) return ['list', 'global'];
+  switch (route.screen) {
+    case 'detail':
+      return ['detail', 'scroll', 'global'];
+    case 'taskLog':
+      return ['taskLog', 'scroll', 'global'];
+    case 'help':
+      return ['scroll', 'global'];
+    case 'settings':
+      return ['settings', 'list', 'global'];
+    default:
+      return ['global'];
+  }
+}
+
+export function createInputRouter(deps: RouterDeps): InputRouter {
+  const { console: c, keymap, history } = deps;
+  const { store, actions } = c;
+  const countTimeoutMs = deps.countTimeoutMs ?? 400;
+  let countTimer: NodeJS.Timeout | undefined;
+
+  const state = (): ConsoleState => store.getState();
+
+  const bindingFor = (name: string, contexts: readonly KeyContext[]): Binding | undefined =>
+    bindingsFor(keymap, contexts).find((b) => b.keys.includes(name));
+
+  // ------------------------------------------------------------------ actions
+  const textScrollMax = (s: ConsoleState): number => {
+    const lines = textLinesFor(s, keymap);
+    return lines === undefined ? 0 : Math.max(0, lines.length - bodyRows(s.size));
+  };
+
+  const moveBy = (delta: number): void => {
+    const s = state();
+    const route = currentRoute(s);
+    const list = listOf(route);
+    if (list !== undefined) actions.move(list, delta);
+    else if (route.screen === 'settings') settingsActions(c).move(delta);
+    else {
+      if (route.screen === 'taskLog' && s.data.taskLog?.follow && delta < 0) actions.setTaskLog({ ...s.data.taskLog, follow: false });
+      actions.scrollText(delta, textScrollMax(state()));
+    }
+  };
+
+  const pageSize = (): number => {
+    const s = state();
+    return listOf(currentRoute(s)) !== undefined ? tableRows(s.size) : bodyRows(s.size);
+  };
+
+  const openRow = (): void => {
+    const s = state();
+    const route = currentRoute(s);
+    const list = listOf(route);
+    if (list === undefined) return;
+    const { rows } = selectListRows(s, list);
+    const row = rows[s.views[list].cursor];
+    if (row === undefined) return;
+    const target = openTarget(list, row);
+    if (target) actions.navigate(target);
+  };
+
+  const run = (action: ActionId, count: number | undefined): void => {
+    const n = count ?? 1;
+    const s = state();
+    const route = currentRoute(s);
+    const list = listOf(route);
+    const screen = SCREEN_ACTIONS[action];
+    if (screen !== undefined) {
+      actions.switchTo(screen);
+      return;
+    }
+    switch (action) {
+      case 'cursor.down':
+        return moveBy(n);
+      case 'cursor.up':
+        return moveBy(-n);
+      case 'halfpage.down':
+        return moveBy(Math.max(1, Math.floor(pageSize() / 2)) * n);
+      case 'halfpage.up':
+        return moveBy(-Math.max(1, Math.floor(pageSize() / 2)) * n);
+      case 'page.down':
+        return moveBy(pageSize() * n);
+      case 'page.up':
+        return moveBy(-pageSize() * n);
+      case 'cursor.top':
+        if (list !== undefined) actions.moveTo(list, 0);
+        else moveBy(-Number.MAX_SAFE_INTEGER / 2);
+        return;
+      case 'cursor.bottom':
+        if (list !== undefined) actions.moveTo(list, count !== undefined ? count - 1 : Number.MAX_SAFE_INTEGER);
+        else {
+          moveBy(Number.MAX_SAFE_INTEGER / 2);
+          const log = state().data.taskLog;
+          if (route.screen === 'taskLog' && log) actions.setTaskLog({ ...log, follow: true });
+        }
+        return;
+      case 'tab.next':
+        return actions.nextTab(1);
+      case 'tab.prev':
+        return actions.nextTab(-1);
+      case 'open':
+        return openRow();
+      case 'back':
+        if (s.modal) return actions.showModal(undefined);
+        if (list !== undefined && s.views[list].filter !== '') {
+          actions.setFilter(list, '');
+          return;
+        }
+        if (!actions.back()) {
+          if (s.marks.size > 0) actions.clearMarks();
+        }
+        return;
+      case 'refresh':
+        return deps.refresh();
+      case 'mark': {
+        if (list !== 'guests') return;
+        const { rows } = selectListRows(s, list);
+        const row = rows[s.views[list].cursor] as { type: string; vmid: number } | undefined;
+        if (row === undefined) return;
+        actions.toggleMark(`${row.type as 'qemu' | 'lxc'}/${row.vmid}`);
+        actions.move(list, 1);
+        return;
+      }
+      case 'sort.next':
+      case 'sort.reverse': {
+        if (list === undefined) return;
+        const view = s.views[list];
+        if (action === 'sort.reverse') return actions.setSort(list, { ...view.sort, descending: !view.sort.descending });
+        const sortable = LIST_KINDS[list].columns.filter((col) => col.sort !== undefined).map((col) => col.id);
+        const next = sortable[(sortable.indexOf(view.sort.column) + 1) % sortable.length]!;
+        actions.setSort(list, { column: next, descending: false });
+        actions.notify(`sorted by ${next}`);
+        return;
+      }
+      case 'filter':
+        if (list !== undefined) actions.setMode('filter');
+        return;
+      case 'filter.clear':
+        if (list !== undefined) actions.setFilter(list, '');
+        return;
+      case 'palette':
+        history?.reset();
+        return actions.setMode('palette');
+      case 'help':
+        return actions.navigate({ screen: 'help' });
+      case 'screen.settings':
+        return actions.navigate({ screen: 'settings' });
+      case 'quit':
+        return deps.exit();
+      case 'follow': {
+        const log = s.data.taskLog;
+        if (log) actions.setTaskLog({ ...log, follow: !log.follow });
+        if (log && !log.follow) actions.scrollText(Number.MAX_SAFE_INTEGER / 2, textScrollMax(s));
+        return;
+      }
+      case 'setting.toggle':
+      case 'setting.next':
+        return settingsActions(c).change(1);
+      case 'setting.prev':
+        return settingsActions(c).change(-1);
+      default:
+        return;
+    }
+  };
+
+  // ------------------------------------------------------------------ palette
+  const runLine = (line: string): void => {
+    const effect = commandEffect(line, state());
+    if (effect === undefined) return;
+    switch (effect.kind) {
+      case 'error':
+        actions.notify(effect.message, 'error');
+        return;
+      case 'quit':
+        deps.exit();
+        return;
+      case 'sync':
+        deps.refresh();
+        return;
+      case 'route':
+        if (effect.replace) actions.switchTo(effect.route);
+        else actions.navigate(effect.route);
+        if (effect.filter) actions.setFilter(effect.filter.list, effect.filter.text);
+        return;
+    }
+  };
+
+  const handlePalette = (input: string, key: Key, name: string | undefined): void => {
+    const s = state();
+    const { input: text, selected } = s.palette;
+    switch (name) {
+      case 'escape':
+        actions.setMode('normal');
+        return;
+      case 'enter': {
+        const options = completions(text, s);
+        // A completion picked with Tab is already in the input; Enter runs what is there, or
+        // the best completion when the input alone is not a command.
+        let line = text;
+        if (selected >= 0 && options[selected]) line = options[selected].value;
+        else if (parseCommandLine(line) !== undefined && 'error' in parseCommandLine(line)! && options[0]) line = options[0].value;
+        actions.setMode('normal');
+        if (line.trim() !== '') history?.add(line.trim());
+        runLine(line);
+        return;
+      }
+      case 'tab':
+      case 'shift+tab': {
+        const options = completions(text, s);
+        if (options.length === 0) return;
+        const next = name === 'tab' ? (selected + 1) % options.length : (selected - 1 + options.length) % options.length;
+        actions.setPaletteInput(text, next);
+        if (options.length === 1) actions.setPaletteInput(options[0]!.value, -1);
+        return;
+      }
+      case 'up': {
+        const entry = history?.prev();
+        if (entry !== undefined) actions.setPaletteInput(entry);
+        return;
+      }
+      case 'down': {
+        const entry = history?.next();
+        if (entry !== undefined) actions.setPaletteInput(entry);
+        return;
+      }
+      case 'backspace':
+        if (text === '') actions.setMode('normal');
+        else actions.setPaletteInput(text.slice(0, -1));
+        return;
+      case 'ctrl+u':
+        actions.setPaletteInput('');
+        return;
+      case 'ctrl+c':
+        actions.setMode('normal');
+        return;
+      default: {
+        // Typing after picking a completion continues from it.
+        const base = selected >= 0 ? (completions(text, s)[selected]?.value ?? text) : text;
+        const typed = typedText(input, key);
+        if (typed !== '') actions.setPaletteInput(base + typed);
+      }
+    }
+  };
+
+  // ------------------------------------------------------------------ filter
+  const handleFilter = (input: string, key: Key, name: string | undefined): void => {
+    const s = state();
+    const list = listOf(currentRoute(s));
+    const text = s.filterInput;
+    switch (name) {
+      case 'escape':
+        actions.setMode('normal');
+        return;
+      case 'enter': {
+        // The seed's slash commands: `/sync`, `/help` (a regex needs its closing slash).
+        const slash = /^\/([a-z?!]+)(\s.*)?$/i.exec(text.trim());
+        if (slash && parseCommandLine(text) !== undefined && !('error' in parseCommandLine(text)!)) {
+          actions.setMode('normal');
+          runLine(text);
+          return;
+        }
+        const rows = list === undefined ? undefined : selectListRows(s, list);
+        if (rows?.filterError) {
+          actions.notify(rows.filterError, 'error');
+          return;
+        }
+        actions.setMode('normal');
+        if (list !== undefined) actions.setFilter(list, text.trim());
+        return;
+      }
+      case 'backspace':
+        if (text === '') actions.setMode('normal');
+        else actions.setFilterInput(text.slice(0, -1));
+        return;
+      case 'ctrl+u':
+        actions.setFilterInput('');
+        return;
+      case 'ctrl+c':
+        actions.setMode('normal');
+        return;
+      default: {
+        const typed = typedText(input, key);
+        if (typed !== '') actions.setFilterInput(text + typed);
+      }
+    }
+  };
+
+  // ------------------------------------------------------------------ normal mode
+  const clearCount = (): void => {
+    if (countTimer) clearTimeout(countTimer);
+    countTimer = undefined;
+    if (state().count !== '') actions.setCount('');
+  };
+
+  /** A lone digit that no motion followed: the screen key it also is. */
+  const flushCount = (): void => {
+    const count = state().count;
+    clearCount();
+    if (count.length !== 1) return;
+    const binding = bindingFor(count, contextsFor(currentRoute(state())));
+    if (binding) run(binding.action, undefined);
+  };
+
+  const handleNormal = (name: string): void => {
+    const s = state();
+    if (s.modal) {
+      if (name === 'escape' || name === 'enter' || name === 'q') actions.showModal(undefined);
+      return;
+    }
+    const contexts = contextsFor(currentRoute(s));
+
+    // Counts: digits (0 only after another digit) before a countable motion.
+    if (/^[0-9]$/.test(name) && (s.count !== '' || name !== '0')) {
+      const movable = contexts.includes('list') || contexts.includes('scroll');
+      if (!movable) {
+        // Nothing to count here: a digit is its screen key right away.
+        const binding = bindingFor(name, contexts);
+        if (binding) run(binding.action, undefined);
+        return;
+      }
+      actions.setCount(s.count + name);
+      if (countTimer) clearTimeout(countTimer);
+      countTimer = setTimeout(flushCount, countTimeoutMs);
+      return;
+    }
+
+    // Two-key sequences (`g g`).
+    const sequence = s.pendingKey !== undefined ? `${s.pendingKey} ${name}` : undefined;
+    if (s.pendingKey !== undefined) actions.setPendingKey(undefined);
+    const seqBinding = sequence !== undefined ? bindingFor(sequence, contexts) : undefined;
+    const binding = seqBinding ?? bindingFor(name, contexts);
+    if (binding === undefined) {
+      if (bindingsFor(keymap, contexts).some((b) => b.keys.some((k) => k.startsWith(`${name} `)))) {
+        actions.setPendingKey(name);
+        return;
+      }
+      if (s.count.length === 1) flushCount();
+      else clearCount();
+      return;
+    }
+    const count = s.count === '' ? undefined : Number(s.count);
+    if (count !== undefined && !binding.countable) {
+      // `2` then `q`: the digit was a screen key.
+      if (s.count.length === 1) flushCount();
+      else clearCount();
+      if (state().quitting) return;
+      run(binding.action, undefined);
+      return;
+    }
+    clearCount();
+    run(binding.action, count);
+  };
+
+  return {
+    handle(input, key) {
+      const name = keyName(input, key);
+      const mode = state().mode;
+      if (mode === 'palette') return handlePalette(input, key, name);
+      if (mode === 'filter') return handleFilter(input, key, name);
+      if (name === undefined) {
+        // Keys typed faster than the terminal is read arrive together (`jj`, `5j`, `gg`).
+        const typed = typedText(input, key);
+        if (typed.length > 1) for (const ch of typed) this.handle(ch, { ...key });
+        return;
+      }
+      if (state().message) actions.clearMessage();
+      handleNormal(name);
+    },
+    dispose() {
+      if (countTimer) clearTimeout(countTimer);
+    },
+  };
+}
+
+/** Where Enter on a row goes. */
+export function openTarget(list: ListId, row: unknown): Route | undefined {
+  switch (list) {
+    case 'guests': {
+      const g = row as { type: 'qemu' | 'lxc'; vmid: number };
+      return { screen: 'detail', key: `${g.type}/${g.vmid}`, tab: 'summary' };
+    }
+    case 'snapshots': {
+      const s = row as { type: 'qemu' | 'lxc'; vmid: number };
+      return { screen: 'detail', key: `${s.type}/${s.vmid}`, tab: 'snapshots' };
+    }
+    case 'storage': {
+      const r = row as { node: string; storage: string };
+      return { screen: 'content', node: r.node, storage: r.storage };
+    }
+    case 'tasks': {
+      const t = row as { upid: string; node: string };
+      return { screen: 'taskLog', upid: t.upid, node: t.node };
+    }
+    case 'nodes': {
+      return { screen: 'guests' };
+    }
+    default:
+      return undefined;
+  }
+}

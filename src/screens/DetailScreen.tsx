@@ -1,0 +1,40 @@
+// One guest: a title line, tabs (summary, config, disks/network, snapshots, tasks, history)
+// and the active tab's text.
+import { Box, Text } from 'ink';
+import { useConsole, useKeymap, useTheme } from '../app/ConsoleContext.js';
+import { Tabs } from '../components/Tabs.js';
+import { TextView } from '../components/TextView.js';
+import { statusColor } from '../app/theme.js';
+import { currentRoute } from '../store/selectors.js';
+import { DETAIL_TABS, type DetailTab } from '../store/types.js';
+import { safeText } from '../util/terminalText.js';
+import { guestStatus } from './listKinds.js';
+import { textLinesFor } from './textContent.js';
+
+const TAB_LABELS: Record<DetailTab, string> = { summary: 'Summary', config: 'Config', hardware: 'Disks/Network', snapshots: 'Snapshots', tasks: 'Tasks', history: 'History' };
+const TABS = DETAIL_TABS.map((id) => ({ id, label: TAB_LABELS[id] }));
+
+export function DetailScreen({ width, height }: { width: number; height: number }) {
+  const theme = useTheme();
+  const keymap = useKeymap();
+  const route = useConsole(currentRoute);
+  const key = route.screen === 'detail' ? route.key : undefined;
+  const guest = useConsole((s) => (key === undefined ? undefined : s.data.guests.find((g) => `${g.type}/${g.vmid}` === key)));
+  const lines = useConsole((s) => textLinesFor(s, keymap) ?? []);
+  const top = useConsole((s) => s.textScroll);
+  if (route.screen !== 'detail') return null;
+  const status = guest ? guestStatus(guest) : 'gone';
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Text wrap="truncate" bold>
+        <Text color={theme.heading}>{`${guest?.type === 'lxc' ? 'CT' : 'VM'} ${key?.split('/')[1]} ${safeText(guest?.name ?? '')}`}</Text>
+        {'  '}
+        <Text color={statusColor(theme, status)}>{status}</Text>
+        {guest ? `  on ${safeText(guest.node)}` : ''}
+        {guest?.lock ? <Text color={theme.warn}>{`  locked (${safeText(guest.lock)})`}</Text> : null}
+      </Text>
+      <Tabs tabs={TABS} active={route.tab} theme={theme} />
+      <TextView lines={lines} top={top} height={Math.max(1, height - 2)} width={width} theme={theme} />
+    </Box>
+  );
+}

@@ -1,0 +1,100 @@
+// Any list screen (guests, nodes, storage, content, tasks, snapshots): the visible window of
+// its filtered, sorted rows, drawn by the DataTable.
+import { useMemo } from 'react';
+import { useConsole, useTheme } from '../app/ConsoleContext.js';
+import { DataTable, type TableLine } from '../components/DataTable.js';
+import { columnWidths, joinCells } from '../components/fit.js';
+import { statusColor } from '../app/theme.js';
+import type { GuestRow, TaskRow } from '../db/model.js';
+import { currentRoute, effectiveFilter, selectListRows } from '../store/selectors.js';
+import type { ListId } from '../store/types.js';
+import { safeText } from '../util/terminalText.js';
+import { guestStatus, LIST_KINDS, type CellContext, type ListKind } from './listKinds.js';
+import { taskState } from '../app/read/records.js';
+
+export interface ListScreenProps {
+  list: ListId;
+  width: number;
+  height: number;
+}
+
+function rowTone(list: ListId, row: unknown, theme: ReturnType<typeof useTheme>): { dim?: boolean; color?: string } {
+  if (list === 'guests') {
+    const g = row as GuestRow;
+    const status = guestStatus(g);
+    if (status === 'running') return {};
+    const color = statusColor(theme, status);
+    return color && status !== 'stopped' ? { color } : { dim: true };
+  }
+  if (list === 'tasks') {
+    const state = taskState(row as TaskRow);
+    if (state === 'error') return theme.error ? { color: theme.error } : {};
+    if (state === 'warning') return theme.warn ? { color: theme.warn } : {};
+    if (state === 'running') return theme.accent ? { color: theme.accent } : {};
+  }
+  return {};
+}
+
+export function ListScreen({ list, width, height }: ListScreenProps) {
+  const theme = useTheme();
+  const kind = LIST_KINDS[list] as ListKind<unknown>;
+  const result = useConsole((s) => selectListRows(s, list));
+  const view = useConsole((s) => s.views[list]);
+  const marks = useConsole((s) => s.marks);
+  const icons = useConsole((s) => s.settings.icons);
+  const filter = useConsole((s) => effectiveFilter(s, list));
+  const typeFilter = useConsole((s) => {
+    const r = currentRoute(s);
+    return r.screen === 'guests' ? r.type : undefined;
+  });
+  const subtitle = useConsole((s) => {
+    const r = currentRoute(s);
+    return r.screen === 'content' ? ` ${r.node}/${r.storage}` : '';
+  });
+  // Live figures change the text of rows without changing the rows array.
+  useConsole((s) => s.data.figuresVersion);
+
+  const rowsHeight = Math.max(1, height - 2);
+  const widths = useMemo(() => columnWidths(kind.columns, width - 1), [kind, width]);
+  const aligns = useMemo(() => kind.columns.map((c) => c.align), [kind]);
+  const arrow = (descending: boolean): string => (icons ? (descending ? '▼' : '▲') : descending ? 'v' : '^');
+  const header = joinCells(
+    kind.columns.map((c) => (c.id === view.sort.column ? `${c.header}${arrow(view.sort.descending)}` : c.header)),
+    widths,
+    aligns,
+  );
+
+  const ctx: CellContext = { now: Date.now(), icons };
+  const top = Math.max(0, Math.min(view.top, Math.max(0, result.rows.length - rowsHeight)));
+  const cursor = Math.min(view.cursor, result.rows.length - 1);
+  const lines: TableLine[] = [];
+  for (let i = top; i < Math.min(result.rows.length, top + rowsHeight); i++) {
+    const row = result.rows[i];
+    const key = kind.rowKey(row);
+    const cells = kind.columns.map((c) => safeText(c.cell(row, ctx)));
+    lines.push({ key, text: joinCells(cells, widths, aligns), selected: i === cursor, marked: marks.has(key as never), ...rowTone(list, row, theme) });
+  }
+
+  const typeLabel = typeFilter === 'qemu' ? ' VMs' : typeFilter === 'lxc' ? ' Containers' : '';
+  const title = [
+    `${typeLabel ? typeLabel.trim() : kind.title}${safeText(subtitle)} (${result.rows.length === result.total ? result.total : `${result.rows.length}/${result.total}`})`,
+    filter ? `filter: ${safeText(filter)}` : '',
+    result.filterError ? `! ${result.filterError}` : '',
+    list === 'guests' && marks.size > 0 ? `${marks.size} marked` : '',
+    result.rows.length > 0 ? `${cursor + 1}/${result.rows.length}` : '',
+  ]
+    .filter(Boolean)
+    .join('  ');
+
+  return (
+    <DataTable
+      title={title}
+      header={header}
+      lines={lines}
+      height={rowsHeight}
+      width={width}
+      theme={theme}
+      empty={result.total === 0 ? (list === 'guests' ? 'No guests in the cache yet: the first sync fills it.' : 'Nothing here.') : 'No rows match the filter (Esc clears it).'}
+    />
+  );
+}

@@ -1,0 +1,358 @@
+// The console's zustand vanilla store and its actions. The sync bridge writes data in, the
+// input router writes navigation in, components read through narrow selectors. Actions are
+// plain state changes (no I/O): loading what a screen needs is the controller's job.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { GuestKey, GuestRow, NodeRow, StorageContentRow, StorageRow, TaskRow } from '../db/model.js';
+import { GUEST_FIGURES_STRIDE, type FiguresFrame } from '../sync/figures.js';
+import { GUEST_FIGURE_FIELDS } from '../db/model.js';
+import type { ConnectionStatus, SyncProgress } from '../sync/types.js';
+import { tableRows } from '../app/layout.js';
+import { LIST_KINDS } from '../screens/listKinds.js';
+import { currentRoute, listOf, visibleCount } from './selectors.js';
+import {
+  DETAIL_TABS,
+  type ConsoleMeta,
+  type ConsoleSettings,
+  type ConsoleState,
+  type DetailData,
+  type DetailTab,
+  type ListId,
+  type ListView,
+  type MessageLevel,
+  type Mode,
+  type ModalState,
+  type Route,
+  type SnapshotListRow,
+  type SortState,
+  type TaskLogData,
+} from './types.js';
+
+export interface ConsoleActions {
+  load(data: { guests: GuestRow[]; nodes: NodeRow[]; storage: StorageRow[]; tasks: TaskRow[] }): void;
+  /** Changed or new guests (without config) and removed keys, merged in place of the old rows. */
+  mergeGuests(changed: readonly GuestRow[], removed: readonly GuestKey[]): void;
+  /** The live figures of one poll, written into the rows they belong to. */
+  applyFigures(frame: FiguresFrame): void;
+  setNodes(rows: NodeRow[]): void;
+  setStorage(rows: StorageRow[]): void;
+  setTasks(rows: TaskRow[]): void;
+  setContent(rows: StorageContentRow[]): void;
+  setSnapshots(rows: SnapshotListRow[]): void;
+  setDetail(detail: DetailData | undefined): void;
+  setTaskLog(log: TaskLogData | undefined): void;
+  setConnection(status: ConnectionStatus): void;
+  setProgress(progress: SyncProgress | undefined): void;
+  setLastSync(at: number): void;
+  setMeta(meta: Partial<ConsoleMeta>): void;
+
+  /** Pushes a screen on the navigation stack (the same screen on top is replaced). */
+  navigate(route: Route): void;
+  /** A top-level screen: the stack starts again from it. */
+  switchTo(route: Route): void;
+  /** Pops the stack; false when already at the root. */
+  back(): boolean;
+  setTab(tab: DetailTab): void;
+  nextTab(delta: 1 | -1): void;
+
+  /** Moves the cursor of a list by `delta` rows (clamped), scrolling to keep it visible. */
+  move(list: ListId, delta: number): void;
+  moveTo(list: ListId, index: number): void;
+  /** Scrolls a text screen (detail tab, help, task log) by `delta` lines. */
+  scrollText(delta: number, max: number): void;
+  setFilter(list: ListId, text: string): void;
+  setSort(list: ListId, sort: SortState): void;
+  toggleMark(key: GuestKey): void;
+  clearMarks(): void;
+
+  setMode(mode: Mode): void;
+  setPaletteInput(input: string, selected?: number): void;
+  setFilterInput(input: string): void;
+  setCount(count: string): void;
+  setPendingKey(key: string | undefined): void;
+  notify(text: string, level?: MessageLevel): void;
+  clearMessage(): void;
+  showModal(modal: ModalState | undefined): void;
+  setSize(size: { columns: number; rows: number }): void;
+  updateSettings(settings: Partial<ConsoleSettings>): void;
+  setSettingsCursor(index: number): void;
+  quit(): void;
+}
+
+export interface ConsoleStore {
+  store: StoreApi<ConsoleState>;
+  actions: ConsoleActions;
+}
+
+export const DEFAULT_SETTINGS: ConsoleSettings = { theme: 'dark', icons: true, color: true, refreshMs: 10_000 };
+
+function defaultView(list: ListId): ListView {
+  const sort = LIST_KINDS[list].defaultSort;
+  return { cursor: 0, top: 0, filter: '', sort: { column: sort.column, descending: sort.descending } };
+}
+
+export interface InitialState {
+  meta: ConsoleMeta;
+  settings?: Partial<ConsoleSettings>;
+  size?: { columns: number; rows: number };
+  route?: Route;
+  lastSyncAt?: number;
+}
+
+export function initialState(init: InitialState): ConsoleState {
+  return {
+    meta: init.meta,
+    ...(init.lastSyncAt !== undefined ? { lastSyncAt: init.lastSyncAt } : {}),
+    data: { guests: [], guestsVersion: 0, figuresVersion: 0, nodes: [], storage: [], tasks: [], content: [], snapshots: [] },
+    stack: [init.route ?? { screen: 'guests' }],
+    views: {
+      guests: defaultView('guests'),
+      nodes: defaultView('nodes'),
+      storage: defaultView('storage'),
+      tasks: defaultView('tasks'),
+      snapshots: defaultView('snapshots'),
+      content: defaultView('content'),
+    },
+    textScroll: 0,
+    settingsCursor: 0,
+    mode: 'normal',
+    palette: { input: '', selected: -1 },
+    filterInput: '',
+    marks: new Set(),
+    count: '',
+    settings: { ...DEFAULT_SETTINGS, ...init.settings },
+    size: init.size ?? { columns: 120, rows: 40 },
+    quitting: false,
+  };
+}
+
+const keyOf = (g: Pick<GuestRow, 'type' | 'vmid'>): GuestKey => `${g.type}/${g.vmid}`;
+
+function byVmid(a: GuestRow, b: GuestRow): number {
+  return a.vmid - b.vmid || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0);
+}
+
+/** The view with its cursor clamped to `count` rows and scrolled so the cursor shows. */
+function placed(view: ListView, cursor: number, count: number, page: number): ListView {
+  const c = Math.max(0, Math.min(cursor, count - 1));
+  let top = view.top;
+  if (c < top) top = c;
+  else if (c >= top + page) top = c - page + 1;
+  top = Math.max(0, Math.min(top, Math.max(0, count - page)));
+  return c === view.cursor && top === view.top ? view : { ...view, cursor: c, top };
+}
+
+export function createConsoleStore(init: InitialState): ConsoleStore {
+  const store = createStore<ConsoleState>()(() => initialState(init));
+  const { setState: set, getState: get } = store;
+
+  const page = (): number => {
+    const s = get();
+    return tableRows(s.size, s.mode === 'palette');
+  };
+
+  const setView = (list: ListId, view: ListView): void => {
+    const s = get();
+    if (s.views[list] !== view) set({ views: { ...s.views, [list]: view } });
+  };
+
+  /** Keeps every list's cursor inside its rows after the rows changed. */
+  const reclamp = (): void => {
+    const s = get();
+    const list = listOf(currentRoute(s));
+    if (list === undefined) return;
+    const view = s.views[list];
+    setView(list, placed(view, view.cursor, visibleCount(s, list), page()));
+  };
+
+  const data = (patch: Partial<ConsoleState['data']>): void => {
+    set({ data: { ...get().data, ...patch } });
+    reclamp();
+  };
+
+  const actions: ConsoleActions = {
+    load({ guests, nodes, storage, tasks }) {
+      const sortedGuests = [...guests].sort(byVmid);
+      const d = get().data;
+      data({ guests: sortedGuests, guestsVersion: d.guestsVersion + 1, nodes, storage, tasks });
+    },
+
+    mergeGuests(changed, removed) {
+      if (changed.length === 0 && removed.length === 0) return;
+      const d = get().data;
+      const replace = new Map<GuestKey, GuestRow>();
+      for (const g of changed) replace.set(keyOf(g), g);
+      const gone = new Set(removed);
+      const next: GuestRow[] = [];
+      for (const g of d.guests) {
+        const key = keyOf(g);
+        if (gone.has(key)) continue;
+        const fresh = replace.get(key);
+        if (fresh !== undefined) {
+          next.push(fresh);
+          replace.delete(key);
+        } else next.push(g);
+      }
+      if (replace.size > 0) {
+        for (const g of replace.values()) next.push(g);
+        next.sort(byVmid);
+      }
+      const marks = get().marks;
+      if ([...gone].some((k) => marks.has(k))) set({ marks: new Set([...marks].filter((k) => !gone.has(k))) });
+      data({ guests: next, guestsVersion: d.guestsVersion + 1 });
+    },
+
+    applyFigures(frame) {
+      const d = get().data;
+      const index = new Map<GuestKey, GuestRow>();
+      for (const g of d.guests) index.set(keyOf(g), g);
+      const { vmids, types, values } = frame.guests;
+      for (let i = 0; i < vmids.length; i++) {
+        const g = index.get(`${types[i] === 1 ? 'lxc' : 'qemu'}/${vmids[i]!}`);
+        if (g === undefined) continue;
+        const base = i * GUEST_FIGURES_STRIDE;
+        for (let f = 0; f < GUEST_FIGURES_STRIDE; f++) {
+          const v = values[base + f]!;
+          const field = GUEST_FIGURE_FIELDS[f]!;
+          // Live figures are the one thing written in place: 100,000 new rows every poll
+          // would cost more than the table that shows thirty of them.
+          if (Number.isNaN(v)) delete g[field];
+          else g[field] = v;
+        }
+      }
+      const nodes = d.nodes.map((n) => {
+        const f = frame.nodes.find((x) => x[0] === n.node);
+        if (f === undefined) return n;
+        const [, cpu, mem, disk, uptime] = f;
+        return { ...n, ...(cpu != null ? { cpu } : {}), ...(mem != null ? { mem } : {}), ...(disk != null ? { disk } : {}), ...(uptime != null ? { uptime } : {}) };
+      });
+      const storage = d.storage.map((r) => {
+        const f = frame.storage.find((x) => x[0] === r.node && x[1] === r.storage);
+        if (f === undefined) return r;
+        const [, , used, avail, total] = f;
+        return { ...r, ...(used != null ? { used } : {}), ...(avail != null ? { avail } : {}), ...(total != null ? { total } : {}) };
+      });
+      data({ figuresVersion: d.figuresVersion + 1, nodes, storage });
+    },
+
+    setNodes: (nodes) => data({ nodes }),
+    setStorage: (storage) => data({ storage }),
+    setTasks: (tasks) => data({ tasks }),
+    setContent: (content) => data({ content }),
+    setSnapshots: (snapshots) => data({ snapshots }),
+    setDetail: (detail) => data(detail === undefined ? { detail: undefined } : { detail }),
+    setTaskLog: (taskLog) => data({ taskLog }),
+    setConnection: (connection) => set({ connection, ...(connection.lastGoodSyncAt !== undefined ? { lastSyncAt: connection.lastGoodSyncAt } : {}) }),
+    setProgress: (progress) => set({ progress }),
+    setLastSync: (lastSyncAt) => set({ lastSyncAt }),
+    setMeta: (meta) => set({ meta: { ...get().meta, ...meta } }),
+
+    navigate(route) {
+      const s = get();
+      const top = currentRoute(s);
+      const stack = top.screen === route.screen ? [...s.stack.slice(0, -1), route] : [...s.stack, route];
+      set({ stack, textScroll: 0, mode: 'normal' });
+      reclamp();
+    },
+
+    switchTo(route) {
+      set({ stack: [route], textScroll: 0, mode: 'normal' });
+      reclamp();
+    },
+
+    back() {
+      const s = get();
+      if (s.stack.length <= 1) return false;
+      set({ stack: s.stack.slice(0, -1), textScroll: 0 });
+      reclamp();
+      return true;
+    },
+
+    setTab(tab) {
+      const s = get();
+      const top = currentRoute(s);
+      if (top.screen !== 'detail' || top.tab === tab) return;
+      set({ stack: [...s.stack.slice(0, -1), { ...top, tab }], textScroll: 0 });
+    },
+
+    nextTab(delta) {
+      const top = currentRoute(get());
+      if (top.screen !== 'detail') return;
+      const i = DETAIL_TABS.indexOf(top.tab);
+      actions.setTab(DETAIL_TABS[(i + delta + DETAIL_TABS.length) % DETAIL_TABS.length]!);
+    },
+
+    move(list, delta) {
+      const s = get();
+      const view = s.views[list];
+      setView(list, placed(view, view.cursor + delta, visibleCount(s, list), page()));
+    },
+
+    moveTo(list, index) {
+      const s = get();
+      setView(list, placed(s.views[list], index, visibleCount(s, list), page()));
+    },
+
+    scrollText(delta, max) {
+      const s = get();
+      const next = Math.max(0, Math.min(s.textScroll + delta, Math.max(0, max)));
+      if (next !== s.textScroll) set({ textScroll: next });
+    },
+
+    setFilter(list, text) {
+      const s = get();
+      setView(list, { ...s.views[list], filter: text, cursor: 0, top: 0 });
+    },
+
+    setSort(list, sort) {
+      const s = get();
+      setView(list, { ...s.views[list], sort, cursor: 0, top: 0 });
+    },
+
+    toggleMark(key) {
+      const marks = new Set(get().marks);
+      if (marks.has(key)) marks.delete(key);
+      else marks.add(key);
+      set({ marks });
+    },
+
+    clearMarks: () => set({ marks: new Set() }),
+
+    setMode(mode) {
+      const s = get();
+      if (mode === s.mode) return;
+      const patch: Partial<ConsoleState> = { mode, count: '' };
+      delete patch.pendingKey;
+      if (mode === 'palette') patch.palette = { input: '', selected: -1 };
+      if (mode === 'filter') {
+        const list = listOf(currentRoute(s));
+        patch.filterInput = list === undefined ? '' : s.views[list].filter;
+      }
+      set({ ...patch, pendingKey: undefined });
+      reclamp();
+    },
+
+    setPaletteInput: (input, selected = -1) => set({ palette: { input, selected } }),
+    setFilterInput(filterInput) {
+      set({ filterInput });
+      const s = get();
+      const list = listOf(currentRoute(s));
+      if (list !== undefined) setView(list, placed(s.views[list], 0, visibleCount(s, list), page()));
+    },
+    setCount: (count) => set({ count }),
+    setPendingKey: (pendingKey) => set({ pendingKey }),
+    notify: (text, level = 'info') => set({ message: { text, level, at: Date.now() } }),
+    clearMessage: () => set({ message: undefined }),
+    showModal: (modal) => set({ modal }),
+    setSize(size) {
+      const s = get();
+      if (s.size.columns === size.columns && s.size.rows === size.rows) return;
+      set({ size });
+      reclamp();
+    },
+    updateSettings: (settings) => set({ settings: { ...get().settings, ...settings } }),
+    setSettingsCursor: (settingsCursor) => set({ settingsCursor }),
+    quit: () => set({ quitting: true }),
+  };
+
+  return { store, actions };
+}

@@ -1,0 +1,161 @@
+// The console's state: what the cache and the sync worker told us (data), where the user is
+// (route stack, per-list cursor/filter/sort, mode), and the settings that shape rendering.
+// Plain data only; actions live in consoleStore.ts, derived views in selectors.ts.
+import type { GuestKey, GuestRow, GuestType, HistoryEntry, NodeRow, SnapshotRow, StorageContentRow, StorageRow, TaskRow } from '../db/model.js';
+import type { ConnectionStatus, SyncProgress } from '../sync/types.js';
+
+/** The list screens (each has a cursor, a filter and a sort of its own). */
+export type ListId = 'guests' | 'nodes' | 'storage' | 'tasks' | 'snapshots' | 'content';
+
+export type DetailTab = 'summary' | 'config' | 'hardware' | 'snapshots' | 'tasks' | 'history';
+export const DETAIL_TABS: readonly DetailTab[] = ['summary', 'config', 'hardware', 'snapshots', 'tasks', 'history'];
+
+export type Route =
+  | { screen: 'overview' }
+  | { screen: 'guests'; type?: GuestType }
+  | { screen: 'nodes' }
+  | { screen: 'storage' }
+  | { screen: 'content'; node: string; storage: string }
+  | { screen: 'tasks' }
+  | { screen: 'snapshots' }
+  | { screen: 'detail'; key: GuestKey; tab: DetailTab }
+  | { screen: 'taskLog'; upid: string; node: string }
+  | { screen: 'help' }
+  | { screen: 'settings' };
+
+export type ScreenName = Route['screen'];
+
+/** normal: keys are commands; palette: typing a `:` command; filter: typing a `/` filter. */
+export type Mode = 'normal' | 'palette' | 'filter';
+
+export interface SortState {
+  column: string;
+  descending: boolean;
+}
+
+export interface ListView {
+  cursor: number;
+  /** First visible row (the table scrolls so that the cursor stays visible). */
+  top: number;
+  /** The applied filter text (the `/` language, see filterExpr.ts). */
+  filter: string;
+  sort: SortState;
+}
+
+export type ThemeName = 'dark' | 'light' | 'mono';
+
+export interface ConsoleSettings {
+  theme: ThemeName;
+  /** false: plain ASCII status marks instead of symbols. */
+  icons: boolean;
+  /** false: no colour at all (NO_COLOR, --no-color). */
+  color: boolean;
+  /** The sync worker's poll interval. */
+  refreshMs: number;
+}
+
+export type MessageLevel = 'info' | 'warn' | 'error';
+export interface Message {
+  text: string;
+  level: MessageLevel;
+  at: number;
+}
+
+export interface DetailData {
+  key: GuestKey;
+  /** The guest with its config, when the cache has it. */
+  guest?: GuestRow;
+  snapshots: SnapshotRow[];
+  tasks: TaskRow[];
+  history: HistoryEntry[];
+  loadedAt: number;
+}
+
+export interface TaskLogData {
+  upid: string;
+  node: string;
+  lines: string[];
+  /** Still running at the last look. */
+  running: boolean;
+  exitStatus?: string;
+  error?: string;
+  /** Follow: keep the view at the end as lines arrive. */
+  follow: boolean;
+  /** First visible line when not following. */
+  top: number;
+}
+
+/** Snapshots of every guest: rows carry the guest's name for display. */
+export interface SnapshotListRow extends SnapshotRow {
+  guestName: string;
+}
+
+export interface ConsoleMeta {
+  profile: string;
+  endpoint: string;
+  clusterName?: string;
+  pveVersion?: string;
+  readOnly: boolean;
+}
+
+export interface ConsoleData {
+  /** Every guest (config left out), by vmid then type. Rows are replaced, never mutated,
+   * except for their live figures (see figuresVersion). */
+  guests: GuestRow[];
+  /** Bumped whenever a guest is added, removed or replaced. */
+  guestsVersion: number;
+  /** Bumped whenever live figures (cpu, mem, uptime...) were written into the rows. */
+  figuresVersion: number;
+  nodes: NodeRow[];
+  storage: StorageRow[];
+  /** Newest first. */
+  tasks: TaskRow[];
+  content: StorageContentRow[];
+  /** Every guest's snapshots (loaded when the snapshots screen opens). */
+  snapshots: SnapshotListRow[];
+  detail?: DetailData;
+  taskLog?: TaskLogData;
+}
+
+export interface PaletteState {
+  input: string;
+  /** Which completion is selected (-1: none). */
+  selected: number;
+}
+
+export interface ConsoleState {
+  meta: ConsoleMeta;
+  connection?: ConnectionStatus;
+  progress?: SyncProgress;
+  /** Epoch ms of the newest successful sync or confirmation seen. */
+  lastSyncAt?: number;
+  data: ConsoleData;
+  /** The navigation stack; the last entry is on screen. */
+  stack: Route[];
+  views: Record<ListId, ListView>;
+  /** First line shown on a text screen (detail tabs, help, task log when not following). */
+  textScroll: number;
+  /** The selected row of the settings screen. */
+  settingsCursor: number;
+  mode: Mode;
+  palette: PaletteState;
+  /** The filter text while typing it (applied live to the current list). */
+  filterInput: string;
+  /** Guests marked with Space for a batch action. */
+  marks: ReadonlySet<GuestKey>;
+  /** A count typed before a motion (`5j`), as typed. */
+  count: string;
+  /** The first key of a two-key sequence (`g` of `gg`). */
+  pendingKey?: string;
+  message?: Message;
+  settings: ConsoleSettings;
+  size: { columns: number; rows: number };
+  /** A confirmation or info dialog over the screen. */
+  modal?: ModalState;
+  quitting: boolean;
+}
+
+export interface ModalState {
+  title: string;
+  body: string[];
+}
