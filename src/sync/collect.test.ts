@@ -90,6 +90,24 @@ describe('collectObservation', () => {
     first = result;
   });
 
+  it("a first poll that trusts the cache reads only the configs it lacks, changed ones and those tasks name", async () => {
+    await client.qemu.updateConfig('pve2', 114, { memory: 2048 });
+    const state = new Map(first.next.configState);
+    state.delete('lxc/201');
+    const trusting = await collectObservation(client, { configState: state, pollNumber: 0 }, { ...NO_SWEEP, trustCachedConfigs: true });
+    const named = new Set(trusting.observation.tasks?.map((t) => t.id));
+    const fetched = fetchedKeys(trusting);
+    expect(fetched).toContain('qemu/114');
+    expect(fetched).toContain('lxc/201');
+    // Everything else it read, a task named (the cluster's task list is new to a first poll).
+    for (const key of fetched) if (key !== 'qemu/114' && key !== 'lxc/201') expect(named.has(key.split('/')[1]!)).toBe(true);
+    expect(fetched.length).toBeLessThan(trusting.observation.guests.length);
+    // Without the option a first poll reads every config.
+    const full = await collectObservation(client, { configState: state, pollNumber: 0 }, NO_SWEEP);
+    expect(fetchedKeys(full)).toHaveLength(full.observation.guests.length);
+    first = full;
+  });
+
   it('a config change made by a task (qmconfig) re-fetches exactly that guest', async () => {
     const upid = await client.qemu.updateConfigAsync('pve2', 114, { description: 'changed by a task' });
     expect(upid).toBeTruthy();

@@ -77,6 +77,11 @@ export interface CollectOptions {
   sweepPolls?: number;
   /** Minimum configs re-read per sweep (default DEFAULT_SWEEP_BUDGET; 0 for the share only). */
   sweepBudget?: number;
+  /** On a process's first poll, read only the configs the cache lacks or whose listed fields
+   * changed, instead of all of them; the rolling sweep re-verifies the rest over time. For the
+   * console, which must not spend a minute and a gigabyte re-reading 100,000 unchanged configs
+   * each time it opens. Default false (a one-shot sync checks everything). */
+  trustCachedConfigs?: boolean;
   /** The cache's copy of storage content and networks, kept for parts that cannot be read. */
   cached?: CachedDetails;
   signal?: AbortSignal;
@@ -210,7 +215,7 @@ export async function collectObservation(client: SyncClient, previous: PreviousP
       const cached = previous.configState.get(key);
       const fingerprint = configFingerprint(guest);
       const reason =
-        first ||
+        (first && options.trustCachedConfigs !== true) ||
         cached?.configDigest === undefined ||
         cached.configFingerprint !== fingerprint ||
         memory.pendingConfigs.has(key) ||
