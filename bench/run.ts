@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { ProxmoxClient } from '../src/proxmox/client.js';
 import { startSimulator } from '../src/simulator/index.js';
 import { cacheBenchmarks } from './cache.bench.js';
+import { consoleBenchmarks } from './console.bench.js';
 import { getVmsJson100kMs } from './get.bench.js';
 import { syncBenchmarks } from './sync.bench.js';
 
@@ -76,4 +77,5 @@ process.stderr.write('bench: sync (10k with configs, no-change poll, 100k list-o
 figures.sync = await syncBenchmarks();
 process.stderr.write('bench: get vms -o json at 100k...\n');
 figures.getVmsJson100kMedianMs = await getVmsJson100kMs();
+figures.console = await consoleBenchmarks();
 process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);

@@ -50,7 +50,7 @@ export function contextsFor(route: Route): KeyContext[] {
     case 'help':
       return ['scroll', 'global'];
     case 'settings':
-      return ['settings', 'list', 'global'];
+      return ['settings', 'global'];
     default:
       return ['global'];
   }
@@ -394,25 +394,30 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
     run(binding.action, count);
   };
 
-  return {
+  const router: InputRouter = {
     handle(input, key) {
-      const name = keyName(input, key);
-      const mode = state().mode;
-      if (mode === 'palette') return handlePalette(input, key, name);
-      if (mode === 'filter') return handleFilter(input, key, name);
-      if (name === undefined) {
-        // Keys typed faster than the terminal is read arrive together (`jj`, `5j`, `gg`).
-        const typed = typedText(input, key);
-        if (typed.length > 1) for (const ch of typed) this.handle(ch, { ...key });
-        return;
-      }
-      if (state().message) actions.clearMessage();
-      handleNormal(name);
+      c.batch(() => dispatch(input, key));
     },
     dispose() {
       if (countTimer) clearTimeout(countTimer);
     },
   };
+
+  function dispatch(input: string, key: Key): void {
+    const name = keyName(input, key);
+    const mode = state().mode;
+    if (mode === 'palette') return handlePalette(input, key, name);
+    if (mode === 'filter') return handleFilter(input, key, name);
+    if (name === undefined) {
+      // Keys typed faster than the terminal is read arrive together (`jj`, `5j`, `gg`).
+      const typed = typedText(input, key);
+      if (typed.length > 1) for (const ch of typed) dispatch(ch, { ...key });
+      return;
+    }
+    if (state().message) actions.clearMessage();
+    handleNormal(name);
+  }
+  return router;
 }
 
 /** Where Enter on a row goes. */

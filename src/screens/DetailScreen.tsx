@@ -5,11 +5,11 @@ import { useConsole, useKeymap, useTheme } from '../app/ConsoleContext.js';
 import { Tabs } from '../components/Tabs.js';
 import { TextView } from '../components/TextView.js';
 import { statusColor } from '../app/theme.js';
-import { currentRoute } from '../store/selectors.js';
+import { currentRoute, selectGuest } from '../store/selectors.js';
 import { DETAIL_TABS, type DetailTab } from '../store/types.js';
 import { safeText } from '../util/terminalText.js';
 import { guestStatus } from './listKinds.js';
-import { textLinesFor } from './textContent.js';
+import { NO_LINES, textLinesFor } from './textContent.js';
 
 const TAB_LABELS: Record<DetailTab, string> = { summary: 'Summary', config: 'Config', hardware: 'Disks/Network', snapshots: 'Snapshots', tasks: 'Tasks', history: 'History' };
 const TABS = DETAIL_TABS.map((id) => ({ id, label: TAB_LABELS[id] }));
@@ -19,8 +19,8 @@ export function DetailScreen({ width, height }: { width: number; height: number 
   const keymap = useKeymap();
   const route = useConsole(currentRoute);
   const key = route.screen === 'detail' ? route.key : undefined;
-  const guest = useConsole((s) => (key === undefined ? undefined : s.data.guests.find((g) => `${g.type}/${g.vmid}` === key)));
-  const lines = useConsole((s) => textLinesFor(s, keymap) ?? []);
+  const guest = useConsole((s) => (key === undefined ? undefined : selectGuest(s, key)));
+  const lines = useConsole((s) => textLinesFor(s, keymap) ?? NO_LINES);
   const top = useConsole((s) => s.textScroll);
   if (route.screen !== 'detail') return null;
   const status = guest ? guestStatus(guest) : 'gone';

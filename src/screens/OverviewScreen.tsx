@@ -18,7 +18,8 @@ export function OverviewScreen({ width, height }: { width: number; height: numbe
   const byNode = useConsole(selectNodeGuestCounts);
   const icons = useConsole((s) => s.settings.icons);
   useConsole((s) => s.data.figuresVersion);
-  const barWidth = Math.max(6, Math.min(20, Math.floor((width - 70) / 3)));
+    // Per node: name and status (20), three bars each with a label and a figure (18 + bar).
+  const barWidth = Math.max(4, Math.min(24, Math.floor((width - 20 - 3 * 18) / 3)));
 
   const bar = (label: string, used: number | undefined, total: number | undefined, text: string) => {
     const fraction = used !== undefined && total ? used / total : undefined;
@@ -27,7 +28,7 @@ export function OverviewScreen({ width, height }: { width: number; height: numbe
       <Text>
         {` ${label} `}
         <Text color={color}>{usageBar(fraction, barWidth, icons)}</Text>
-        {` ${fit(text, 15)}`}
+        {` ${fit(text, 11)}`}
       </Text>
     );
   };
@@ -48,7 +49,13 @@ export function OverviewScreen({ width, height }: { width: number; height: numbe
         {bar('CPU', n.cpu, n.cpu === undefined ? undefined : 1, formatPercent(n.cpu))}
         {bar('MEM', n.mem, n.maxmem, formatUsage(n.mem, n.maxmem))}
         {bar('DISK', n.disk, n.maxdisk, formatUsage(n.disk, n.maxdisk))}
-        <Text color={theme.dim}>{c ? `  ${c.running} run ${c.stopped} stop${c.paused ? ` ${c.paused} pause` : ''} ${c.templates} tmpl` : '  no guests'}</Text>
+      </Text>,
+    );
+    lines.push(
+      <Text key={`c-${n.node}`} color={theme.dim} wrap="truncate">
+        {c
+          ? `${' '.repeat(20)}${c.qemu} VMs, ${c.lxc} CTs: ${c.running} running, ${c.stopped} stopped${c.paused ? `, ${c.paused} paused` : ''}, ${c.templates} templates`
+          : `${' '.repeat(20)}no guests`}
       </Text>,
     );
   }
@@ -65,7 +72,7 @@ export function OverviewScreen({ width, height }: { width: number; height: numbe
       <Text key={`s-${r.node}-${r.storage}`} wrap="truncate">
         {fit(`${safeText(r.node)}/${safeText(r.storage)}`, 22)}
         {fit(safeText(r.type), 9)}
-        {bar('', r.used, r.total, formatUsage(r.used, r.total))}
+        {bar('', r.used, r.total, formatUsage(r.used, r.total))}{' '.repeat(5)}
         <Text color={theme.dim}>{`  ${r.content.map(safeText).join(',')}${r.shared ? '  shared' : ''}`}</Text>
       </Text>,
     );

@@ -5,14 +5,14 @@ import { TextView } from '../components/TextView.js';
 import { isUpid, parseUpid } from '../proxmox/upid.js';
 import { currentRoute } from '../store/selectors.js';
 import { safeText } from '../util/terminalText.js';
-import { textLinesFor } from './textContent.js';
+import { NO_LINES, textLinesFor } from './textContent.js';
 
 export function TaskLogScreen({ width, height }: { width: number; height: number }) {
   const theme = useTheme();
   const keymap = useKeymap();
   const route = useConsole(currentRoute);
   const log = useConsole((s) => s.data.taskLog);
-  const lines = useConsole((s) => textLinesFor(s, keymap) ?? []);
+  const lines = useConsole((s) => textLinesFor(s, keymap) ?? NO_LINES);
   const scroll = useConsole((s) => s.textScroll);
   if (route.screen !== 'taskLog') return null;
   const upid = isUpid(route.upid) ? parseUpid(route.upid) : undefined;

@@ -5,7 +5,7 @@ import { describeSections, describeView } from '../app/read/describeGuest.js';
 import { PALETTE_COMMANDS } from '../app/commands.js';
 import { keyLabel, type Binding, type KeyGroup } from '../app/keymap.js';
 import { GUEST_FIGURE_FIELDS, type GuestRow } from '../db/model.js';
-import { currentRoute } from '../store/selectors.js';
+import { currentRoute, selectGuest } from '../store/selectors.js';
 import type { ConsoleState, DetailData, DetailTab } from '../store/types.js';
 
 export type Tone = 'heading' | 'dim' | 'error';
@@ -16,6 +16,9 @@ export interface TextLine {
 }
 
 const heading = (text: string): TextLine => ({ text, tone: 'heading' });
+// Constant results: a selector must return the same value for the same state.
+const LOADING: readonly TextLine[] = [{ text: 'loading...', tone: 'dim' }];
+export const NO_LINES: readonly TextLine[] = [];
 const plain = (text: string): TextLine => ({ text });
 
 // ---------------------------------------------------------------------------------------------
@@ -23,7 +26,15 @@ const plain = (text: string): TextLine => ({ text });
 
 const GROUP_ORDER: readonly KeyGroup[] = ['Move', 'Views', 'Screens', 'General'];
 
-export function helpLines(keymap: readonly Binding[]): TextLine[] {
+const helpMemo = new WeakMap<readonly Binding[], TextLine[]>();
+
+export function helpLines(keymap: readonly Binding[]): readonly TextLine[] {
+  let lines = helpMemo.get(keymap);
+  if (lines === undefined) helpMemo.set(keymap, (lines = buildHelpLines(keymap)));
+  return lines;
+}
+
+function buildHelpLines(keymap: readonly Binding[]): TextLine[] {
   const lines: TextLine[] = [];
   const labels = keymap.map(keyLabel);
   const width = Math.max(...labels.map((l) => l.length)) + 2;
@@ -84,11 +95,13 @@ function tabLines(lines: string[]): TextLine[] {
   return lines.map((l) => (/^[A-Z][A-Za-z ]+:$/.test(l) ? heading(l) : plain(l)));
 }
 
-export function detailLines(state: ConsoleState, tab: DetailTab, width: number, now: number): TextLine[] {
+const goneMemo = new Map<string, readonly TextLine[]>();
+
+export function detailLines(state: ConsoleState, tab: DetailTab, width: number, now: number): readonly TextLine[] {
   const route = currentRoute(state);
   const detail = state.data.detail;
-  if (route.screen !== 'detail' || detail === undefined || detail.key !== route.key) return [{ text: 'loading...', tone: 'dim' }];
-  const live = state.data.guests.find((g) => `${g.type}/${g.vmid}` === route.key);
+  if (route.screen !== 'detail' || detail === undefined || detail.key !== route.key) return LOADING;
+  const live = selectGuest(state, route.key);
   // Times move: recompute at most every 10 s for the same data.
   const nowBucket = Math.floor(now / 10_000) * 10_000;
   if (
@@ -100,7 +113,11 @@ export function detailLines(state: ConsoleState, tab: DetailTab, width: number, 
     detailMemo.now !== nowBucket
   ) {
     const guest = liveGuest(detail, live);
-    if (guest === undefined) return [{ text: `${route.key} is not in the cache (deleted?)`, tone: 'error' }];
+    if (guest === undefined) {
+      let gone = goneMemo.get(route.key);
+      if (gone === undefined) goneMemo.set(route.key, (gone = [{ text: `${route.key} is not in the cache (deleted?)`, tone: 'error' }]));
+      return gone;
+    }
     const view = describeView(guest, detail, now, 500);
     const s = describeSections(view, now, width);
     detailMemo = {
@@ -125,7 +142,9 @@ export function detailLines(state: ConsoleState, tab: DetailTab, width: number, 
 // ---------------------------------------------------------------------------------------------
 // What the current text screen shows
 
-export function textLinesFor(state: ConsoleState, keymap: readonly Binding[], now: number = Date.now()): TextLine[] | undefined {
+const logMemo = new WeakMap<object, readonly TextLine[]>();
+
+export function textLinesFor(state: ConsoleState, keymap: readonly Binding[], now: number = Date.now()): readonly TextLine[] | undefined {
   const route = currentRoute(state);
   switch (route.screen) {
     case 'help':
@@ -134,9 +153,13 @@ export function textLinesFor(state: ConsoleState, keymap: readonly Binding[], no
       return detailLines(state, route.tab, state.size.columns, now);
     case 'taskLog': {
       const log = state.data.taskLog;
-      if (log === undefined || log.upid !== route.upid) return [{ text: 'loading...', tone: 'dim' }];
-      const lines: TextLine[] = log.lines.map(plain);
-      if (log.error) lines.push({ text: `(${log.error})`, tone: 'error' });
+      if (log === undefined || log.upid !== route.upid) return LOADING;
+      let lines = logMemo.get(log);
+      if (lines === undefined) {
+        const built: TextLine[] = log.lines.map(plain);
+        if (log.error) built.push({ text: `(${log.error})`, tone: 'error' });
+        logMemo.set(log, (lines = built));
+      }
       return lines;
     }
     default:

@@ -81,6 +81,9 @@ export interface ConsoleActions {
 export interface ConsoleStore {
   store: StoreApi<ConsoleState>;
   actions: ConsoleActions;
+  /** Runs several actions as one change: subscribers (the screen) hear of it once, at the end.
+   * One key press or one batch of sync events is one frame, not one per action. */
+  batch(fn: () => void): void;
 }
 
 export const DEFAULT_SETTINGS: ConsoleSettings = { theme: 'dark', icons: true, color: true, refreshMs: 10_000 };
@@ -144,6 +147,33 @@ function placed(view: ListView, cursor: number, count: number, page: number): Li
 export function createConsoleStore(init: InitialState): ConsoleStore {
   const store = createStore<ConsoleState>()(() => initialState(init));
   const { setState: set, getState: get } = store;
+
+  type Listener = (state: ConsoleState, previous: ConsoleState) => void;
+  const listeners = new Set<Listener>();
+  let batchDepth = 0;
+  let batchStart: ConsoleState | undefined;
+  const rawSubscribe = store.subscribe;
+  rawSubscribe((state, previous) => {
+    if (batchDepth > 0) return;
+    for (const l of listeners) l(state, previous);
+  });
+  store.subscribe = (listener: Listener) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  };
+  const batch = (fn: () => void): void => {
+    if (batchDepth++ === 0) batchStart = get();
+    try {
+      fn();
+    } finally {
+      if (--batchDepth === 0) {
+        const start = batchStart!;
+        batchStart = undefined;
+        const now = get();
+        if (now !== start) for (const l of listeners) l(now, start);
+      }
+    }
+  };
 
   const page = (): number => {
     const s = get();
@@ -354,5 +384,5 @@ export function createConsoleStore(init: InitialState): ConsoleStore {
     quit: () => set({ quitting: true }),
   };
 
-  return { store, actions };
+  return { store, actions, batch };
 }

@@ -190,3 +190,17 @@ export function selectRunningTasks(state: ConsoleState): readonly TaskRow[] {
   if (running === undefined) runningMemo.set(tasks, (running = tasks.filter((t) => t.status === undefined || t.status === '')));
   return running;
 }
+
+const indexMemo = new WeakMap<readonly GuestRow[], Map<string, GuestRow>>();
+
+/** A guest by key (`qemu/100`), through an index built once per guests array. */
+export function selectGuest(state: ConsoleState, key: string): GuestRow | undefined {
+  const guests = state.data.guests;
+  let index = indexMemo.get(guests);
+  if (index === undefined) {
+    index = new Map();
+    for (const g of guests) index.set(`${g.type}/${g.vmid}`, g);
+    indexMemo.set(guests, index);
+  }
+  return index.get(key);
+}

@@ -33,6 +33,7 @@ export interface ConsoleTarget {
 
 export async function runConsoleCommand(opts: ConsoleOptions, target?: ConsoleTarget): Promise<void> {
   const env = process.env;
+  if (!opts.plain && !isInteractive()) throw new UserError(NOT_A_TERMINAL, ExitCode.usage);
   const resolved: ConsoleTarget =
     target ??
     (() => {
@@ -45,7 +46,6 @@ export async function runConsoleCommand(opts: ConsoleOptions, target?: ConsoleTa
     process.exitCode = await runPlainConsole({ ...resolved, readOnly: opts.readOnly ?? config.readOnly ?? false, input: process.stdin, output: process.stdout });
     return;
   }
-  if (!isInteractive()) throw new UserError(NOT_A_TERMINAL, ExitCode.usage);
   const { runConsole } = await import('../console/runConsole.js');
   process.exitCode = await runConsole({
     ...resolved,

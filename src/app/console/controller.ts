@@ -42,6 +42,9 @@ interface Pending {
   figures?: FiguresFrame;
 }
 
+/** More guest changes than this in one batch reload every guest at once. */
+const BULK_RELOAD = 2000;
+
 const emptyPending = (): Pending => ({ guests: new Set(), removed: new Set(), nodes: false, storage: false, tasks: false, snapshots: false, content: false });
 
 export function createController(options: ControllerOptions): ConsoleController {
@@ -69,9 +72,21 @@ export function createController(options: ControllerOptions): ConsoleController 
   const flush = (): void => {
     timer = undefined;
     if (disposed) return;
+    consoleStore.batch(applyPending);
+  };
+
+  const applyPending = (): void => {
     const p = pending;
     pending = emptyPending();
     const changed = [...p.guests].filter((k) => !p.removed.has(k));
+    if (changed.length + p.removed.size > BULK_RELOAD) {
+      // A first sync or a mass change: one read of every guest beats thousands of lookups.
+      const all = source.all();
+      actions.load(all);
+      if (p.figures) actions.applyFigures(p.figures);
+      finishFlush(p);
+      return;
+    }
     if (changed.length > 0 || p.removed.size > 0) {
       const rows = source.guests(changed);
       const found = new Set(rows.map((g) => `${g.type}/${g.vmid}` as GuestKey));
@@ -83,6 +98,11 @@ export function createController(options: ControllerOptions): ConsoleController 
     if (p.nodes) actions.setNodes(source.nodes());
     if (p.storage) actions.setStorage(source.storage());
     if (p.tasks) actions.setTasks(source.tasks());
+    finishFlush(p);
+  };
+
+  /** What the open screen shows besides the lists. */
+  const finishFlush = (p: Pending): void => {
     const route = currentRoute(store.getState());
     if (route.screen === 'snapshots' && p.snapshots) actions.setSnapshots(source.snapshots());
     if (route.screen === 'content' && p.content) actions.setContent(source.content(route.node, route.storage));

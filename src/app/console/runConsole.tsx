@@ -102,6 +102,8 @@ export async function runConsole(options: ConsoleRunOptions): Promise<number> {
       cachePath: options.cachePath,
       profile: { name: options.profile, endpoint: c.endpoint },
       intervalMs: store.getState().settings.refreshMs,
+      // The cache's configs are trusted at start (the sweep re-checks them as polls go on).
+      collect: { trustCachedConfigs: true },
     });
     logs = taskLogSource(c);
   } else {
