@@ -75,7 +75,25 @@ describe('App: the guest table', () => {
     const out = await app.until((f) => f.includes('NORMAL'));
     expect(out).toContain('<enter> open');
     expect(out).toContain('</> filter');
-    expect(out).toContain('<q> quit');
+    c.actions.switchTo({ screen: 'overview' });
+    expect(await app.until((f) => f.includes('Cluster:'))).toContain('<q> quit');
+  });
+
+  it('keeps the help hint on screen at 80 columns', async () => {
+    // The hints are cut at the width: on a list screen at 80 columns `<?> help` (the way to
+    // every other key) falls off the end.
+    const c = makeConsole();
+    const app = await mount(c, { columns: 80, rows: 24 });
+    const out = await app.until((f) => f.includes('NORMAL') && f.split('\n')[2]!.length <= 80);
+    expect(out).toContain('<?> help');
+  });
+
+  it('shows a guest’s lock in the table (its own column, the first to go on a narrow terminal)', async () => {
+    const c = makeConsole();
+    const app = await mount(c, { columns: 120, rows: 24 });
+    const out = await app.until((f) => f.includes('db-01'));
+    const row = out.split('\n').find((l) => l.includes('db-01'))!;
+    expect(row).toContain('backup');
   });
 });
 
@@ -95,19 +113,35 @@ describe('App: other screens', () => {
     c.actions.switchTo({ screen: 'overview' });
     const out = await app.until((f) => f.includes('Cluster:'));
     expect(out).toContain('Cluster: 3 nodes, 5 VMs, 2 containers — 4 running, 1 stopped, 1 paused, 1 templates');
-    const pve1 = out.split('\n').find((l) => l.startsWith('pve1 '))!;
-    // 12% CPU on a 10-cell bar: one cell; 32 of 64 GiB: five.
-    expect(pve1).toContain('CPU █░░░░░░░░░');
-    expect(pve1).toContain('MEM █████░░░░░');
-    expect(pve1).toContain('3 run 0 stop 1 tmpl');
-    const pve3 = out.split('\n').find((l) => l.startsWith('pve3 '))!;
-    expect(pve3).toContain('CPU ··········');
-    expect(pve3).toContain('no guests');
+    const nodeLine = (node: string): string => out.split('\n').find((l) => l.startsWith(`${node} `))!;
+    const bar = (line: string, label: string, cells: string): string => new RegExp(`${label} ([${cells}]+)`).exec(line)?.[1] ?? '';
+    const filled = (b: string): number => Array.from(b).filter((ch) => ch === '█' || ch === '#').length / Array.from(b).length;
+    // pve1: 12% CPU, 32 of 64 GiB memory; pve2: 95% CPU.
+    const cpu1 = bar(nodeLine('pve1'), 'CPU', '█░');
+    expect(cpu1.length).toBeGreaterThanOrEqual(4);
+    expect(filled(cpu1)).toBeGreaterThan(0);
+    expect(filled(cpu1)).toBeLessThanOrEqual(0.25);
+    expect(filled(bar(nodeLine('pve1'), 'MEM', '█░'))).toBeCloseTo(0.5, 1);
+    expect(filled(bar(nodeLine('pve2'), 'CPU', '█░'))).toBeGreaterThanOrEqual(0.85);
+    expect(nodeLine('pve1')).toContain('12%');
+    expect(nodeLine('pve1')).toContain('32/64 GiB');
+    // pve3 reports nothing: dotted bars, and it has no guests.
+    expect(bar(nodeLine('pve3'), 'CPU', '·')).not.toBe('');
+    expect(out).toContain('no guests');
     expect(out).toContain('Storage');
-    expect(out).toMatch(/pve1\/local\s+dir/);
+    expect(out).toMatch(/pve1\/local\s+dir\s+[█░]+ 22\/94 GiB/);
     c.actions.updateSettings({ icons: false });
-    const ascii = await app.until((f) => f.includes('CPU #---------'));
+    const ascii = await app.until((f) => /CPU [#-]+/.test(f));
     expect(ascii).not.toContain('█');
+    expect(ascii).toMatch(/CPU \.+/);
+  });
+
+  it('every overview line fits the terminal at its minimum width', async () => {
+    const c = makeConsole();
+    const app = await mount(c, { columns: 60, rows: 30 });
+    c.actions.switchTo({ screen: 'overview' });
+    const out = await app.until((f) => f.includes('Cluster:') && !f.includes('Guests ('));
+    for (const l of out.split('\n')) expect(Array.from(l).length).toBeLessThanOrEqual(60);
   });
 
   it('shows a too-small notice at 40x10', async () => {

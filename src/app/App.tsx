@@ -100,10 +100,11 @@ function AppStatus({ width, keymap }: { width: number; keymap: readonly Binding[
   const hints = useMemo<KeyHint[]>(() => {
     if (mode === 'palette') return [{ key: 'tab', label: 'complete' }, { key: 'up/down', label: 'history' }, { key: 'enter', label: 'run' }, { key: 'esc', label: 'cancel' }];
     if (mode === 'filter') return [{ key: 'enter', label: 'apply' }, { key: 'esc', label: 'cancel' }, { key: '!', label: 'negate' }, { key: 'node: status: tag: type:', label: 'fields' }];
-    return bindingsFor(keymap, contextsFor(route))
-      .filter((b) => b.hint !== undefined)
-      .map((b) => ({ key: b.keys[0] === 'g g' ? 'gg' : b.keys[0]!, label: b.hint! }))
-      .concat([{ key: '1-6', label: 'screens' }]);
+    // The ones to find everything else first: a narrow terminal cuts the line from the right.
+    const first = ['help', 'quit', 'palette'];
+    const hinted = bindingsFor(keymap, contextsFor(route)).filter((b) => b.hint !== undefined);
+    hinted.sort((a, b) => rank(first, a.action) - rank(first, b.action));
+    return hinted.map((b) => ({ key: b.keys[0] === 'g g' ? 'gg' : b.keys[0]!, label: b.hint! })).concat([{ key: '1-7', label: 'screens' }]);
   }, [mode, route, keymap]);
   return (
     <StatusBar
@@ -117,6 +118,11 @@ function AppStatus({ width, keymap }: { width: number; keymap: readonly Binding[
       theme={theme}
     />
   );
+}
+
+function rank(order: readonly string[], action: string): number {
+  const i = order.indexOf(action);
+  return i < 0 ? order.length : i;
 }
 
 function Palette({ width }: { width: number }) {

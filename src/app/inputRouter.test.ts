@@ -121,6 +121,17 @@ describe('motions', () => {
     h.router.handle('jjj', key());
     expect(h.cursor()).toBe(3);
   });
+
+  it('one key event is one change for subscribers (one frame)', () => {
+    const h = setup({ guests: big() });
+    let calls = 0;
+    h.c.store.subscribe(() => calls++);
+    h.router.handle('5j', key());
+    expect(h.cursor()).toBe(5);
+    expect(calls).toBe(1);
+    press(h.router, '<space>');
+    expect(calls).toBe(2);
+  });
 });
 
 describe('screens and the stack', () => {

@@ -8,7 +8,7 @@ import type { ConsoleState, ListId, Route } from '../store/types.js';
 import { LIST_KINDS } from '../screens/listKinds.js';
 import { settingsActions } from '../screens/settingsModel.js';
 import { textLinesFor } from '../screens/textContent.js';
-import { commandEffect, completions, parseCommandLine } from './commands.js';
+import { commandEffect, completions, PALETTE_COMMANDS, parseCommandLine } from './commands.js';
 import { bindingsFor, type ActionId, type Binding, type KeyContext } from './keymap.js';
 import { keyName, typedText } from './keys.js';
 import { bodyRows, tableRows } from './layout.js';
@@ -126,7 +126,7 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
       case 'page.up':
         return moveBy(-pageSize() * n);
       case 'cursor.top':
-        if (list !== undefined) actions.moveTo(list, 0);
+        if (list !== undefined) actions.moveTo(list, count !== undefined ? count - 1 : 0);
         else moveBy(-Number.MAX_SAFE_INTEGER / 2);
         return;
       case 'cursor.bottom':
@@ -296,8 +296,9 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
         return;
       case 'enter': {
         // The seed's slash commands: `/sync`, `/help` (a regex needs its closing slash).
-        const slash = /^\/([a-z?!]+)(\s.*)?$/i.exec(text.trim());
-        if (slash && parseCommandLine(text) !== undefined && !('error' in parseCommandLine(text)!)) {
+        // Only a command's full name: `/q` or `/no` are filters (a regex being typed).
+        const slash = /^\/([a-z]+)(\s.*)?$/i.exec(text.trim());
+        if (slash && PALETTE_COMMANDS.some((c) => c.name === slash[1]!.toLowerCase())) {
           actions.setMode('normal');
           runLine(text);
           return;
@@ -351,6 +352,13 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
       return;
     }
     const contexts = contextsFor(currentRoute(s));
+
+    // Esc cancels a count or a key sequence being typed, and nothing else.
+    if (name === 'escape' && (s.count !== '' || s.pendingKey !== undefined)) {
+      clearCount();
+      actions.setPendingKey(undefined);
+      return;
+    }
 
     // Counts: digits (0 only after another digit) before a countable motion.
     if (/^[0-9]$/.test(name) && (s.count !== '' || name !== '0')) {

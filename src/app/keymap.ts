@@ -58,7 +58,7 @@ export interface Binding {
 export const DEFAULT_KEYMAP: readonly Binding[] = [
   { action: 'cursor.down', keys: ['j', 'down'], contexts: ['list', 'scroll', 'settings'], description: 'down one row (a count first moves more: 5j)', group: 'Move', countable: true },
   { action: 'cursor.up', keys: ['k', 'up'], contexts: ['list', 'scroll', 'settings'], description: 'up one row', group: 'Move', countable: true },
-  { action: 'cursor.top', keys: ['g g', 'home'], contexts: ['list', 'scroll'], description: 'first row', group: 'Move' },
+  { action: 'cursor.top', keys: ['g g', 'home'], contexts: ['list', 'scroll'], description: 'first row (with a count: that row)', group: 'Move', countable: true },
   { action: 'cursor.bottom', keys: ['G', 'end'], contexts: ['list', 'scroll'], description: 'last row (with a count: that row)', group: 'Move', countable: true },
   { action: 'halfpage.down', keys: ['ctrl+d'], contexts: ['list', 'scroll'], description: 'down half a page', group: 'Move', countable: true },
   { action: 'halfpage.up', keys: ['ctrl+u'], contexts: ['list', 'scroll'], description: 'up half a page', group: 'Move', countable: true },

@@ -74,7 +74,7 @@ export function DataTable({ title, header, lines, height, width, theme, empty }:
           {empty}
         </Text>
       ) : null}
-      {fill > 0 ? <Text>{'\n'.repeat(fill - 1)}</Text> : null}
+      {fill > 0 ? <Box height={fill} /> : null}
     </Box>
   );
 }

@@ -22,7 +22,7 @@ export function TextView({ lines, top, height, width, theme }: TextViewProps) {
           {line.text === '' ? ' ' : line.text}
         </Text>
       ))}
-      {fill > 0 ? <Text>{'\n'.repeat(fill - 1)}</Text> : null}
+      {fill > 0 ? <Box height={fill} /> : null}
     </Box>
   );
 }

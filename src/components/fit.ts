@@ -1,11 +1,29 @@
 // Fitting text into terminal cells: truncate with an ellipsis, pad to a width, align right.
-// Counted in code points (the console's own symbols are one cell wide).
+// Measured in cells (a CJK character takes two), as the terminal draws them.
+import stringWidth from 'string-width';
+
+const ASCII = /^[\x20-\x7e]*$/;
+
+function cells(text: string): number {
+  return ASCII.test(text) ? text.length : stringWidth(text);
+}
 
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
   if (width <= 0) return '';
-  const chars = Array.from(text);
-  if (chars.length > width) return width === 1 ? '…' : `${chars.slice(0, width - 1).join('')}…`;
-  const pad = ' '.repeat(width - chars.length);
+  let used = cells(text);
+  if (used > width) {
+    let out = '';
+    used = 0;
+    for (const ch of text) {
+      const w = cells(ch);
+      if (used + w > width - 1) break;
+      out += ch;
+      used += w;
+    }
+    text = `${out}…`;
+    used += 1;
+  }
+  const pad = ' '.repeat(Math.max(0, width - used));
   return align === 'right' ? pad + text : text + pad;
 }
 

@@ -67,6 +67,8 @@ export interface GuestQuery {
   /** false: leave `config` out (much faster for long lists; `configDigest`/`configFingerprint`
    * are still there). Default true. */
   withConfig?: boolean;
+  /** At most this many (the first by vmid). */
+  limit?: number;
 }
 
 type GuestType = GuestRow['type'];

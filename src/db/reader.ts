@@ -145,7 +145,11 @@ export function createReader(sqlite: Database.Database, db: CacheDb): CacheReade
       if (query.templates === 'exclude') where.push('template = 0');
       if (query.templates === 'only') where.push('template = 1');
       const withConfig = query.withConfig !== false;
-      const source = `${withConfig ? GUEST_SELECT : GUEST_SELECT_NO_CONFIG} WHERE ${where.join(' AND ')} ORDER BY vmid, type`;
+      let source = `${withConfig ? GUEST_SELECT : GUEST_SELECT_NO_CONFIG} WHERE ${where.join(' AND ')} ORDER BY vmid, type`;
+      if (query.limit !== undefined) {
+        source += ' LIMIT ?';
+        params.push(query.limit);
+      }
       const out: GuestRow[] = [];
       for (const r of rawPrepared(source).iterate(...params) as IterableIterator<GuestTuple>) out.push(guestFromTuple(r, withConfig));
       return out;

@@ -44,8 +44,9 @@ describe('guest cells', () => {
     expect(cell(cols, 'status', g(101))).toBe('○ stopped');
     expect(cell(cols, 'status', g(9000))).toBe('◇ template');
     expect(guestStatus(g(9000))).toBe('template');
-    expect(cell(cols, 'status', g(102))).toBe('● running [backup]');
-    expect(cell(cols, 'status', g(102), OFF)).toBe('running [backup]');
+    expect(cell(cols, 'status', g(102))).toBe('● running');
+    expect(cell(cols, 'status', g(102), OFF)).toBe('running');
+    expect(cell(cols, 'lock', g(102))).toBe('backup');
   });
 
   it('vmid, name, type, node, tags', () => {

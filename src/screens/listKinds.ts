@@ -74,12 +74,14 @@ const GUEST_COLUMNS: readonly ConsoleColumn<GuestRow>[] = [
   { id: 'name', header: 'NAME', width: 16, flex: true, cell: (g) => dash(g.name), sort: (g) => g.name },
   { id: 'type', header: 'TYPE', width: 4, cell: (g) => (g.type === 'qemu' ? 'vm' : 'ct'), sort: (g) => g.type },
   { id: 'node', header: 'NODE', width: 8, cell: (g) => g.node, sort: (g) => g.node },
-  { id: 'status', header: 'STATUS', width: 10, cell: (g, ctx) => statusText(guestStatus(g), ctx) + (g.lock ? ` [${g.lock}]` : ''), sort: guestStatus },
+  { id: 'status', header: 'STATUS', width: 10, cell: (g, ctx) => statusText(guestStatus(g), ctx), sort: guestStatus },
   { id: 'cpu', header: 'CPU', width: 6, align: 'right', cell: (g) => (running(g) ? formatPercent(g.cpu) : '-'), sort: (g) => (running(g) ? g.cpu : undefined), live: true },
   { id: 'mem', header: 'MEM', width: 13, align: 'right', cell: (g) => (running(g) ? formatUsage(g.mem, g.maxmem) : formatBytes(g.maxmem)), sort: (g) => (running(g) ? g.mem : undefined), live: true },
   { id: 'disk', header: 'DISK', width: 8, align: 'right', cell: (g) => formatBytes(g.maxdisk), sort: (g) => g.maxdisk },
   { id: 'uptime', header: 'UPTIME', width: 8, align: 'right', cell: (g) => (running(g) && g.uptime ? formatDuration(g.uptime) : '-'), sort: (g) => (running(g) ? g.uptime : undefined), live: true },
   { id: 'tags', header: 'TAGS', width: 10, flex: true, cell: (g) => (g.tags.length ? g.tags.join(',') : ''), sort: (g) => g.tags.join(',') },
+  // Last: a narrow terminal drops it first (the detail view shows the lock too).
+  { id: 'lock', header: 'LOCK', width: 8, cell: (g) => g.lock ?? '', sort: (g) => g.lock },
 ];
 
 export const GUEST_TYPE_SYNONYMS: Readonly<Record<string, string>> = { vm: 'qemu', vms: 'qemu', qemu: 'qemu', ct: 'lxc', cts: 'lxc', lxc: 'lxc', container: 'lxc' };

@@ -408,3 +408,54 @@ describe('other actions', () => {
     expect(c.store.getState().lastSyncAt).toBe(1234);
   });
 });
+
+describe('batch', () => {
+  it('tells subscribers once, at the end, with the state from before the batch', () => {
+    const c = makeConsole();
+    const calls: [number, number][] = [];
+    const unsubscribe = c.store.subscribe((state, previous) => calls.push([state.views.guests.cursor, previous.views.guests.cursor]));
+    c.batch(() => {
+      c.actions.move('guests', 1);
+      c.actions.move('guests', 1);
+      c.actions.notify('moved');
+      // Inside the batch the state is already current.
+      expect(c.store.getState().views.guests.cursor).toBe(2);
+    });
+    expect(calls).toEqual([[2, 0]]);
+    c.actions.move('guests', 1);
+    expect(calls).toEqual([[2, 0], [3, 2]]);
+    unsubscribe();
+    c.actions.move('guests', 1);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('nested batches notify once; a batch that changes nothing does not notify', () => {
+    const c = makeConsole();
+    let calls = 0;
+    c.store.subscribe(() => calls++);
+    c.batch(() => {
+      c.actions.move('guests', 1);
+      c.batch(() => c.actions.move('guests', 1));
+      expect(calls).toBe(0);
+    });
+    expect(calls).toBe(1);
+    c.batch(() => c.actions.move('guests', -100));
+    c.batch(() => c.actions.move('guests', -1));
+    expect(calls).toBe(2);
+  });
+
+  it('still notifies when the batch throws', () => {
+    const c = makeConsole();
+    let calls = 0;
+    c.store.subscribe(() => calls++);
+    expect(() =>
+      c.batch(() => {
+        c.actions.move('guests', 1);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(calls).toBe(1);
+    c.actions.move('guests', 1);
+    expect(calls).toBe(2);
+  });
+});

@@ -29,6 +29,8 @@ import {
 
 export interface ConsoleActions {
   load(data: { guests: GuestRow[]; nodes: NodeRow[]; storage: StorageRow[]; tasks: TaskRow[] }): void;
+  /** The first guests only, for the first frame (a full load() follows). */
+  loadFirstGuests(guests: GuestRow[]): void;
   /** Changed or new guests (without config) and removed keys, merged in place of the old rows. */
   mergeGuests(changed: readonly GuestRow[], removed: readonly GuestKey[]): void;
   /** The live figures of one poll, written into the rows they belong to. */
@@ -105,7 +107,7 @@ export function initialState(init: InitialState): ConsoleState {
   return {
     meta: init.meta,
     ...(init.lastSyncAt !== undefined ? { lastSyncAt: init.lastSyncAt } : {}),
-    data: { guests: [], guestsVersion: 0, figuresVersion: 0, nodes: [], storage: [], tasks: [], content: [], snapshots: [] },
+    data: { guests: [], guestsVersion: 0, guestsPartial: false, figuresVersion: 0, nodes: [], storage: [], tasks: [], content: [], snapshots: [] },
     stack: [init.route ?? { screen: 'guests' }],
     views: {
       guests: defaultView('guests'),
@@ -203,7 +205,12 @@ export function createConsoleStore(init: InitialState): ConsoleStore {
     load({ guests, nodes, storage, tasks }) {
       const sortedGuests = [...guests].sort(byVmid);
       const d = get().data;
-      data({ guests: sortedGuests, guestsVersion: d.guestsVersion + 1, nodes, storage, tasks });
+      data({ guests: sortedGuests, guestsVersion: d.guestsVersion + 1, guestsPartial: false, nodes, storage, tasks });
+    },
+
+    loadFirstGuests(guests) {
+      const d = get().data;
+      data({ guests: [...guests].sort(byVmid), guestsVersion: d.guestsVersion + 1, guestsPartial: true });
     },
 
     mergeGuests(changed, removed) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GuestRow, NodeRow } from '../db/model.js';
 import { figuresFrame } from '../sync/figures.js';
-import { currentRoute, effectiveFilter, listOf, selectGuestCounts, selectListRows, selectNodeGuestCounts, selectRunningTasks } from './selectors.js';
+import { currentRoute, effectiveFilter, listOf, selectGuest, selectGuestCounts, selectListRows, selectNodeGuestCounts, selectRunningTasks } from './selectors.js';
 import { fixtureData, guest, makeConsole } from './test-support/consoleFixture.js';
 import type { ConsoleStore } from './consoleStore.js';
 
@@ -246,5 +246,16 @@ describe('selectGuestCounts and friends', () => {
     expect(running.map((t) => t.type)).toEqual(['aptupdate']);
     c.actions.move('tasks', 1);
     expect(selectRunningTasks(c.store.getState())).toBe(running);
+  });
+});
+
+describe('selectGuest', () => {
+  it('finds a guest by key, through an index rebuilt when the guests change', () => {
+    const c = makeConsole();
+    expect(selectGuest(c.store.getState(), 'lxc/200')?.name).toBe('pihole');
+    expect(selectGuest(c.store.getState(), 'qemu/200')).toBeUndefined();
+    c.actions.mergeGuests([guest('qemu', 200, 'vm-200', 'pve1')], ['lxc/200']);
+    expect(selectGuest(c.store.getState(), 'lxc/200')).toBeUndefined();
+    expect(selectGuest(c.store.getState(), 'qemu/200')?.name).toBe('vm-200');
   });
 });

@@ -81,7 +81,7 @@ function sorted<Row>(rows: readonly Row[], kind: ListKind<Row>, column: string, 
 
 /** Is the source already in this order? (guests come by vmid: the default sort is free). */
 function isNaturalOrder(list: ListId, column: string, descending: boolean): boolean {
-  return !descending && ((list === 'guests' && column === 'vmid') || (list === 'nodes' && column === 'node'));
+  return !descending && list === 'guests' && column === 'vmid';
 }
 
 export function selectListRows(state: ConsoleState, list: ListId): ListRows {

@@ -104,6 +104,8 @@ export interface ConsoleData {
   guests: GuestRow[];
   /** Bumped whenever a guest is added, removed or replaced. */
   guestsVersion: number;
+  /** Only the first guests are loaded yet (the first frame); counts are not known. */
+  guestsPartial: boolean;
   /** Bumped whenever live figures (cpu, mem, uptime...) were written into the rows. */
   figuresVersion: number;
   nodes: NodeRow[];

@@ -29,6 +29,8 @@ export interface ConsoleTarget {
   profile: string;
   connection?: ConnectionSettings;
   cachePath: string;
+  /** The cluster is new (the demo's): sync before showing anything in the plain console. */
+  fresh?: boolean;
 }
 
 export async function runConsoleCommand(opts: ConsoleOptions, target?: ConsoleTarget): Promise<void> {
@@ -43,7 +45,7 @@ export async function runConsoleCommand(opts: ConsoleOptions, target?: ConsoleTa
   const config = loadConfigFile(configPath(env)).config.console ?? {};
   if (opts.plain) {
     const { runPlainConsole } = await import('../console/plainConsole.js');
-    process.exitCode = await runPlainConsole({ ...resolved, readOnly: opts.readOnly ?? config.readOnly ?? false, input: process.stdin, output: process.stdout });
+    process.exitCode = await runPlainConsole({ ...resolved, ...(resolved.fresh ? { syncFirst: true } : {}), readOnly: opts.readOnly ?? config.readOnly ?? false, input: process.stdin, output: process.stdout });
     return;
   }
   const { runConsole } = await import('../console/runConsole.js');

@@ -30,7 +30,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   };
   try {
     if (consoleWanted) {
-      await runConsoleCommand(opts, { profile: DEMO_PROFILE, connection, cachePath: cachePathFor(DEMO_PROFILE) });
+      await runConsoleCommand(opts, { profile: DEMO_PROFILE, connection, cachePath: cachePathFor(DEMO_PROFILE), fresh: true });
       return;
     }
     const client = createClient(connection);

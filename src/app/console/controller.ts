@@ -42,6 +42,9 @@ interface Pending {
   figures?: FiguresFrame;
 }
 
+/** Guests read for the first frame (more than the tallest screen shows). */
+const FIRST_FRAME_GUESTS = 300;
+
 /** More guest changes than this in one batch reload every guest at once. */
 const BULK_RELOAD = 2000;
 
@@ -53,8 +56,11 @@ export function createController(options: ControllerOptions): ConsoleController 
   const unsubscribers: (() => void)[] = [];
   let disposed = false;
 
-  // First frame: everything from the cache.
-  actions.load(source.all());
+  // First frame: the first rows from the cache (a few ms), the rest right after it is drawn.
+  actions.loadFirstGuests(source.firstGuests(FIRST_FRAME_GUESTS));
+  const fullLoad = setImmediate(() => {
+    if (!disposed) consoleStore.batch(() => actions.load(source.all()));
+  });
   const profile = source.profile();
   if (profile !== undefined) {
     actions.setMeta({
@@ -265,6 +271,7 @@ export function createController(options: ControllerOptions): ConsoleController 
     },
     dispose() {
       disposed = true;
+      clearImmediate(fullLoad);
       if (timer) clearTimeout(timer);
       if (logTimer) clearTimeout(logTimer);
       for (const u of unsubscribers) u();

@@ -16,6 +16,8 @@ export interface ConsoleDataSource {
   /** Epoch ms of the newest successful sync or confirmation. */
   lastSyncAt(): number | undefined;
   all(): { guests: GuestRow[]; nodes: NodeRow[]; storage: StorageRow[]; tasks: TaskRow[] };
+  /** The first `limit` guests by vmid: enough for the first frame, read in a few ms. */
+  firstGuests(limit: number): GuestRow[];
   /** The guests (without config) that still exist among `keys`. */
   guests(keys: readonly GuestKey[]): GuestRow[];
   nodes(): NodeRow[];
@@ -54,6 +56,7 @@ export function cacheDataSource(cache: CacheReader, profileId: number): ConsoleD
         storage: cache.storage(profileId),
         tasks: cache.tasks(profileId, { limit: TASKS_SHOWN }),
       })),
+    firstGuests: (limit) => cache.guests(profileId, { withConfig: false, limit }),
     guests(keys) {
       const out: GuestRow[] = [];
       for (const key of keys) {

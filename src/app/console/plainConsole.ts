@@ -32,6 +32,9 @@ export interface PlainConsoleOptions {
   output: NodeJS.WritableStream;
   /** stderr for progress/warnings (default process.stderr) */
   errors?: NodeJS.WritableStream;
+  /** Sync once before the first prompt even when the cache has data (the demo's cluster is
+   * new on every run). */
+  syncFirst?: boolean;
 }
 
 /** Table width when the output is not a terminal. */
@@ -180,8 +183,8 @@ export async function runPlainConsole(options: PlainConsoleOptions): Promise<num
       fail(`cannot read the cache: ${messageOf(error)}`);
       return 1;
     }
-    if (options.connection && source.lastSyncAt() === undefined) {
-      note(`the cache has nothing for profile '${safeText(options.profile)}' yet: syncing once first`);
+    if (options.connection && (source.lastSyncAt() === undefined || options.syncFirst)) {
+      if (!options.syncFirst) note(`the cache has nothing for profile '${safeText(options.profile)}' yet: syncing once first`);
       await sync(options.connection, errors);
     }
 
