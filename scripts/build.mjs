@@ -24,6 +24,46 @@ const INK_CURSOR_FIX = {
   },
 };
 
+// Ink tokenises and measures every line of the screen again on every frame: its caches live
+// in each frame's Output object. Shared between frames (and emptied when they grow large), an
+// unchanged line costs a map lookup, which is most of what a key press redraws.
+const INK_SHARED_OUTPUT_CACHES = {
+  name: 'ink-shared-output-caches',
+  setup(b) {
+    b.onLoad({ filter: /ink[\\/]build[\\/]output\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const perFrame = 'caches = new OutputCaches();';
+      if (!source.includes(perFrame)) throw new Error(`${args.path}: the shared output caches patch no longer applies (Ink changed)`);
+      const shared = `
+let sharedCaches;
+function framesCaches() {
+  if (sharedCaches === undefined || sharedCaches.styledChars.size + sharedCaches.widths.size > 20000) sharedCaches = new OutputCaches();
+  return sharedCaches;
+}
+`;
+      return { contents: source.replace('export default class Output', `${shared}export default class Output`).replace(perFrame, 'caches = framesCaches();'), loader: 'js' };
+    });
+    // The same for the width of each text node, measured on every frame to decide wrapping.
+    b.onLoad({ filter: /ink[\\/]build[\\/]render-node-to-output\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const measured = 'const currentWidth = widestLine(text);';
+      if (!source.includes(measured)) throw new Error(`${args.path}: the widest-line cache patch no longer applies (Ink changed)`);
+      const cached = `
+let widths = new Map();
+function cachedWidestLine(text) {
+  let width = widths.get(text);
+  if (width === undefined) {
+    if (widths.size > 20000) widths = new Map();
+    widths.set(text, (width = widestLine(text)));
+  }
+  return width;
+}
+`;
+      return { contents: source.replace(measured, 'const currentWidth = cachedWidestLine(text);') + cached, loader: 'js' };
+    });
+  },
+};
+
 rmSync('dist', { recursive: true, force: true });
 await build({
   entryPoints: { cli: 'src/app/cli.ts', 'sync-worker': 'src/sync/worker.ts', 'get-worker': 'src/app/read/guestJsonWorker.ts' },
@@ -38,7 +78,7 @@ await build({
   legalComments: 'none',
   external,
   logLevel: 'warning',
-  plugins: [INK_CURSOR_FIX],
+  plugins: [INK_CURSOR_FIX, INK_SHARED_OUTPUT_CACHES],
   chunkNames: 'chunks/[name]-[hash]',
   // Some dependencies are CommonJS and call require(); give the ESM bundle one.
   banner: {

@@ -72,6 +72,7 @@ function AppHeader({ width }: { width: number }) {
   const stack = useConsole((s) => s.stack);
   const progress = useConsole((s) => s.progress);
   const nodes = useConsole((s) => s.data.nodes.length);
+  const partial = useConsole((s) => s.data.guestsPartial);
   return (
     <Header
       profile={safeText(meta.profile)}
@@ -80,7 +81,7 @@ function AppHeader({ width }: { width: number }) {
       connection={state}
       age={age}
       readOnly={meta.readOnly}
-      counts={`${nodes} nodes  ${counts.qemu} VMs  ${counts.lxc} CTs  ${counts.running} running`}
+      counts={partial ? `${nodes} nodes  reading the cache...` : `${nodes} nodes  ${counts.qemu} VMs  ${counts.lxc} CTs  ${counts.running} running`}
       breadcrumbs={stack.map(crumb)}
       {...(progress ? { progress: `syncing ${progress.phase}${progress.total ? ` ${progress.done ?? 0}/${progress.total}` : ''}` } : {})}
       width={width}

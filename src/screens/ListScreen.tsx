@@ -51,6 +51,7 @@ export function ListScreen({ list, width, height }: ListScreenProps) {
     const r = currentRoute(s);
     return r.screen === 'content' ? ` ${r.node}/${r.storage}` : '';
   });
+  const partial = useConsole((s) => list === 'guests' && s.data.guestsPartial);
   // Live figures change the text of rows without changing the rows array.
   useConsole((s) => s.data.figuresVersion);
 
@@ -77,11 +78,11 @@ export function ListScreen({ list, width, height }: ListScreenProps) {
 
   const typeLabel = typeFilter === 'qemu' ? ' VMs' : typeFilter === 'lxc' ? ' Containers' : '';
   const title = [
-    `${typeLabel ? typeLabel.trim() : kind.title}${safeText(subtitle)} (${result.rows.length === result.total ? result.total : `${result.rows.length}/${result.total}`})`,
+    `${typeLabel ? typeLabel.trim() : kind.title}${safeText(subtitle)} (${partial ? '...' : result.rows.length === result.total ? result.total : `${result.rows.length}/${result.total}`})`,
     filter ? `filter: ${safeText(filter)}` : '',
     result.filterError ? `! ${result.filterError}` : '',
     list === 'guests' && marks.size > 0 ? `${marks.size} marked` : '',
-    result.rows.length > 0 ? `${cursor + 1}/${result.rows.length}` : '',
+    result.rows.length > 0 && !partial ? `${cursor + 1}/${result.rows.length}` : '',
   ]
     .filter(Boolean)
     .join('  ');
