@@ -81,7 +81,9 @@ Examples:
   PROXMOX_VE_ENDPOINT=https://pve:8006 PROXMOX_VE_API_TOKEN='root@pam!mpc=...' proxmox-mpc ping`,
   );
 
-  addConsoleOptions(program).action(async (_opts, cmd: Command) => {
+  addConsoleOptions(program.allowExcessArguments(true)).action(async (_opts, cmd: Command) => {
+    // A word that is no command: commander's own message, with its "did you mean".
+    if (cmd.args.length > 0) cmd.unknownCommand();
     // No command: the console on the default profile.
     const { runConsoleCommand } = await import('./commands/console.js');
     return runConsoleCommand(cmd.optsWithGlobals());

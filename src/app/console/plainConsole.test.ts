@@ -87,7 +87,7 @@ describe('plain console', () => {
     expect(ids).toContain(101);
     expect(ids).toContain(9000);
     expect(ids.some((id) => id >= 200 && id < 300)).toBe(false);
-    expect(first.out).toMatch(/^ +VMID NAME +TYPE NODE +STATUS +CPU +MEM +DISK +UPTIME TAGS$/m);
+    expect(first.out).toMatch(/^ +VMID NAME +TYPE NODE +STATUS +CPU +MEM +DISK +UPTIME TAGS +LOCK$/m);
     expect(first.out).toMatch(/^ +100 web-01 +vm +pve1 +running /m);
     // No symbols, no colours: the plain console prints words.
     expect(first.out).not.toMatch(/[●○‖◇✕✓\u001b]/);

@@ -184,7 +184,11 @@ export async function runPlainConsole(options: PlainConsoleOptions): Promise<num
       return 1;
     }
     if (options.connection && (source.lastSyncAt() === undefined || options.syncFirst)) {
-      if (!options.syncFirst) note(`the cache has nothing for profile '${safeText(options.profile)}' yet: syncing once first`);
+      note(
+        source.lastSyncAt() === undefined
+          ? `the cache has nothing for profile '${safeText(options.profile)}' yet: syncing once first`
+          : 'a new cluster: syncing once first',
+      );
       await sync(options.connection, errors);
     }
 
