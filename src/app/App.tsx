@@ -1,7 +1,7 @@
 // The console's frame: header, the current screen (or a dialog, or a too-small notice), the
 // palette's completions, the status bar. Keys go to the input router, nowhere else.
 import { Box, useApp, useInput, useStdout } from 'ink';
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { CommandPalette } from '../components/CommandPalette.js';
 import { Header } from '../components/Header.js';
 import { Modal } from '../components/Modal.js';
@@ -30,6 +30,9 @@ export interface AppProps {
   keymap: readonly Binding[];
   router: InputRouter;
 }
+
+/** How often the header's "synced N s ago" is redrawn when nothing else changes. */
+const AGE_TICK_MS = 5000;
 
 const SCREEN_TITLES: Record<Route['screen'], string> = {
   overview: 'Overview',
@@ -63,7 +66,18 @@ function ageText(s: ConsoleState, now: number): string {
   return `synced ${formatAge(now - s.lastSyncAt)} ago`;
 }
 
+/** Re-renders every `ms` (the age of the data keeps counting while nothing else changes). */
+function useTick(ms: number): void {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => setTick((t) => t + 1), ms);
+    timer.unref();
+    return () => clearInterval(timer);
+  }, [ms]);
+}
+
 function AppHeader({ width }: { width: number }) {
+  useTick(AGE_TICK_MS);
   const theme = useTheme();
   const meta = useConsole((s) => s.meta);
   const state = useConsole((s) => s.connection?.state ?? 'cache');

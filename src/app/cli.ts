@@ -83,7 +83,8 @@ Examples:
 
   addConsoleOptions(program.allowExcessArguments(true)).action(async (_opts, cmd: Command) => {
     // A word that is no command: commander's own message, with its "did you mean".
-    if (cmd.args.length > 0) cmd.unknownCommand();
+    // (unknownCommand is commander's, untyped; the version is pinned and the e2e test covers it.)
+    if (cmd.args.length > 0) (cmd as unknown as { unknownCommand(): never }).unknownCommand();
     // No command: the console on the default profile.
     const { runConsoleCommand } = await import('./commands/console.js');
     return runConsoleCommand(cmd.optsWithGlobals());

@@ -38,7 +38,8 @@ export function enterFullScreen(stdout: NodeJS.WriteStream, options: FullScreenO
   };
   const onCrash = (error: Error): void => {
     restore();
-    process.stderr.write(`proxmox-mpc: the console failed: ${error.stack ?? error.message}\n`);
+    const debug = process.env.PMC_DEBUG === '1';
+    process.stderr.write(`proxmox-mpc: the console failed: ${debug ? (error.stack ?? error.message) : `${error.message} (PMC_DEBUG=1 shows where)`}\n`);
     process.exit(70);
   };
   process.on('exit', restore);
