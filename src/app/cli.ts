@@ -41,7 +41,9 @@ function positiveNumber(value: string): number {
   return n;
 }
 
-/** The console's display options, on the program (no command), `console` and `demo`. */
+/** The console's display options: on the program, so that they work before or after any
+ * command (`proxmox-mpc demo --no-icons`); a subcommand defining them too would override
+ * them with its defaults. */
 function addConsoleOptions(command: Command): Command {
   return command
     .option('--read-only', 'refuse every change to the cluster (shown in the header)')
@@ -90,15 +92,14 @@ Examples:
     return runConsoleCommand(cmd.optsWithGlobals());
   });
 
-  addConsoleOptions(
-    program
-      .command('console')
-      .description('the full-screen console (the default without a command); --plain: a line-based console with the same commands')
-      .option('--plain', 'a line-based console (for dumb terminals, screen readers and pipes)'),
-  ).action(async (_opts, cmd: Command) => {
-    const { runConsoleCommand } = await import('./commands/console.js');
-    return runConsoleCommand(cmd.optsWithGlobals());
-  });
+  program
+    .command('console')
+    .description('the full-screen console (the default without a command); --plain: a line-based console with the same commands')
+    .option('--plain', 'a line-based console (for dumb terminals, screen readers and pipes)')
+    .action(async (_opts, cmd: Command) => {
+      const { runConsoleCommand } = await import('./commands/console.js');
+      return runConsoleCommand(cmd.optsWithGlobals());
+    });
 
   program
     .command('ping')
@@ -129,13 +130,12 @@ Examples:
       return runSimulator({ ...cmd.optsWithGlobals<GlobalOptions>(), ...opts });
     });
 
-  addConsoleOptions(
-    program
-      .command('demo')
-      .description('start the built-in demo cluster (homelab simulator) in-process and open the console on it')
-      .option('--time-scale <factor>', 'multiply task durations (0.1 = ten times faster)', positiveNumber, 1)
-      .option('--plain', 'the line-based console instead of the full-screen one'),
-  ).action(async (opts, cmd: Command) => {
+  program
+    .command('demo')
+    .description('start the built-in demo cluster (homelab simulator) in-process and open the console on it')
+    .option('--time-scale <factor>', 'multiply task durations (0.1 = ten times faster)', positiveNumber, 1)
+    .option('--plain', 'the line-based console instead of the full-screen one')
+    .action(async (opts, cmd: Command) => {
       const { runDemo } = await import('./commands/demo.js');
       return runDemo({ ...cmd.optsWithGlobals<GlobalOptions>(), ...opts });
     });

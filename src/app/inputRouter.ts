@@ -412,20 +412,41 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
   };
 
   function dispatch(input: string, key: Key): void {
+    // Keys typed faster than the terminal is read, or pasted, arrive together (`jj`, `5j`,
+    // `/web\r`, `:vm web-02\r`): one key at a time, Enter and Tab included, in every mode.
+    if (input.length > 1 && isPlain(key)) {
+      for (const ch of input) {
+        const single = keyOfChar(ch, key);
+        dispatch(single.input, single.key);
+      }
+      return;
+    }
     const name = keyName(input, key);
     const mode = state().mode;
     if (mode === 'palette') return handlePalette(input, key, name);
     if (mode === 'filter') return handleFilter(input, key, name);
-    if (name === undefined) {
-      // Keys typed faster than the terminal is read arrive together (`jj`, `5j`, `gg`).
-      const typed = typedText(input, key);
-      if (typed.length > 1) for (const ch of typed) dispatch(ch, { ...key });
-      return;
-    }
+    if (name === undefined) return;
     if (state().message) actions.clearMessage();
     handleNormal(name);
   }
   return router;
+}
+
+/** No key flag but shift: plain text (possibly several keys at once). */
+function isPlain(key: Key): boolean {
+  return !(key.ctrl || key.meta || key.escape || key.return || key.tab || key.backspace || key.delete || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown || key.home || key.end);
+}
+
+/** One character of a multi-key input as the key event it would have been alone. */
+function keyOfChar(ch: string, template: Key): { input: string; key: Key } {
+  const key: Key = { ...template, shift: false };
+  const code = ch.codePointAt(0)!;
+  if (ch === '\r' || ch === '\n') return { input: '', key: { ...key, return: true } };
+  if (ch === '\t') return { input: '', key: { ...key, tab: true } };
+  if (ch === '\x7f' || ch === '\b') return { input: '', key: { ...key, backspace: true } };
+  if (ch === '\x1b') return { input: '', key: { ...key, escape: true } };
+  if (code < 0x20) return { input: String.fromCharCode(code + 0x60), key: { ...key, ctrl: true } };
+  return { input: ch, key: { ...key, shift: ch !== ch.toLowerCase() } };
 }
 
 /** Where Enter on a row goes. */

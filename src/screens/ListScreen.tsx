@@ -56,7 +56,8 @@ export function ListScreen({ list, width, height }: ListScreenProps) {
   useConsole((s) => s.data.figuresVersion);
 
   const rowsHeight = Math.max(1, height - 2);
-  const widths = useMemo(() => columnWidths(kind.columns, width - 1), [kind, width]);
+  // Room for the header and its sort arrow, however narrow the values are.
+  const widths = useMemo(() => columnWidths(kind.columns.map((c) => ({ ...c, width: Math.max(c.width, c.header.length + 1) })), width - 1), [kind, width]);
   const aligns = useMemo(() => kind.columns.map((c) => c.align), [kind]);
   const arrow = (descending: boolean): string => (icons ? (descending ? '▼' : '▲') : descending ? 'v' : '^');
   const header = joinCells(

@@ -292,6 +292,11 @@ export function createConsoleStore(init: InitialState): ConsoleStore {
     },
 
     switchTo(route) {
+      const before = currentRoute(get());
+      // Another set of guests (`:vm` after `:ct`): start from its first row.
+      if (route.screen === 'guests' && before.screen === 'guests' && before.type !== route.type) {
+        setView('guests', { ...get().views.guests, cursor: 0, top: 0 });
+      }
       set({ stack: [route], textScroll: 0, mode: 'normal' });
       reclamp();
     },
