@@ -24,6 +24,8 @@ export interface ControllerOptions {
 }
 
 export interface ConsoleController {
+  /** The sync worker, once it runs: its events feed the store from now on. */
+  attachSync(sync: SyncLink): void;
   /** Sync now (the `r` key, `:sync`); reports the outcome as a message. */
   refresh(): Promise<void>;
   /** Reloads what the current screen shows from the cache. */
@@ -51,7 +53,8 @@ const BULK_RELOAD = 2000;
 const emptyPending = (): Pending => ({ guests: new Set(), removed: new Set(), nodes: false, storage: false, tasks: false, snapshots: false, content: false });
 
 export function createController(options: ControllerOptions): ConsoleController {
-  const { console: consoleStore, source, sync, taskLogs, batchMs = 100, logPollMs = 1000 } = options;
+  const { console: consoleStore, source, taskLogs, batchMs = 100, logPollMs = 1000 } = options;
+  let sync: SyncLink | undefined;
   const { store, actions } = consoleStore;
   const unsubscribers: (() => void)[] = [];
   let disposed = false;
@@ -119,9 +122,10 @@ export function createController(options: ControllerOptions): ConsoleController 
     if (timer === undefined && !disposed) timer = setTimeout(flush, batchMs);
   };
 
-  if (sync) {
+  const attachSync = (link: SyncLink): void => {
+    sync = link;
     unsubscribers.push(
-      sync.on('changes', ({ changes }) => {
+      link.on('changes', ({ changes }) => {
         for (const c of changes) {
           switch (c.kind) {
             case 'guest':
@@ -150,13 +154,13 @@ export function createController(options: ControllerOptions): ConsoleController 
         }
         schedule();
       }),
-      sync.on('figures', (frame) => {
+      link.on('figures', (frame) => {
         pending.figures = frame;
         schedule();
       }),
-      sync.on('state', (status) => actions.setConnection(status)),
-      sync.on('progress', (progress) => actions.setProgress(progress)),
-      sync.on('poll', (summary) => {
+      link.on('state', (status) => actions.setConnection(status)),
+      link.on('progress', (progress) => actions.setProgress(progress)),
+      link.on('poll', (summary) => {
         actions.setProgress(undefined);
         actions.setLastSync(summary.finishedAt);
         const profileNow = source.profile();
@@ -167,11 +171,12 @@ export function createController(options: ControllerOptions): ConsoleController 
           });
         }
       }),
-      sync.on('error', ({ error, fatal }) => {
+      link.on('error', ({ error, fatal }) => {
         if (fatal) actions.notify(`sync stopped: ${safeText(error.message)}`, 'error');
       }),
     );
-  }
+  };
+  if (options.sync) attachSync(options.sync);
 
   // --- what a screen needs when it opens --------------------------------------------------
   const loadFor = (route: Route): void => {
@@ -266,6 +271,7 @@ export function createController(options: ControllerOptions): ConsoleController 
         if (!disposed) actions.notify(`sync failed: ${safeText((error as Error).message)}`, 'error');
       }
     },
+    attachSync,
     reloadScreen() {
       loadFor(currentRoute(store.getState()));
     },

@@ -8,9 +8,10 @@ import { createConsoleStore } from '../../store/consoleStore.js';
 import type { ConsoleSettings, Route } from '../../store/types.js';
 import { startSyncWorker, type SyncWorkerHandle } from '../../sync/host.js';
 import type { ConnectionSettings } from '../../workspace/connection.js';
+import type { ProxmoxClient } from '../../proxmox/client.js';
 import { configPath, loadConfigFile, saveConfigFile, type ConsoleConfig } from '../../workspace/configFile.js';
 import { App } from '../App.js';
-import { createClient, toCredentials } from '../connect.js';
+import { toCredentials } from '../credentials.js';
 import { createInputRouter } from '../inputRouter.js';
 import { applyKeyOverrides, DEFAULT_KEYMAP } from '../keymap.js';
 import { historyPath, openPaletteHistory } from '../paletteHistory.js';
@@ -49,15 +50,18 @@ export function saveConsoleSettings(settings: ConsoleSettings, env: NodeJS.Proce
   }
 }
 
+/** Task logs through the API; the HTTP client is loaded on the first log opened, not at start. */
 function taskLogSource(connection: ConnectionSettings): TaskLogSource & { close(): void } {
-  const client = createClient(connection);
+  let client: Promise<ProxmoxClient> | undefined;
+  const connected = (): Promise<ProxmoxClient> => (client ??= import('../connect.js').then((m) => m.createClient(connection)));
   return {
     async read(upid, start) {
-      const [page, status] = await Promise.all([client.taskLog(upid, { start, limit: 1000 }), client.taskStatus(upid)]);
+      const api = await connected();
+      const [page, status] = await Promise.all([api.taskLog(upid, { start, limit: 1000 }), api.taskStatus(upid)]);
       const running = status.status === 'running';
       return { lines: page.lines.map((l) => l.t), running, ...(status.exitstatus !== undefined ? { exitStatus: status.exitstatus } : {}) };
     },
-    close: () => client.close(),
+    close: () => void client?.then((c) => c.close()),
   };
 }
 
@@ -89,7 +93,8 @@ export async function runConsole(options: ConsoleRunOptions): Promise<number> {
 
   let sync: SyncWorkerHandle | undefined;
   let logs: (TaskLogSource & { close(): void }) | undefined;
-  if (options.connection) {
+  const startSync = (): void => {
+    if (!options.connection || finished) return;
     const c = options.connection;
     sync = startSyncWorker({
       connection: {
@@ -105,17 +110,17 @@ export async function runConsole(options: ConsoleRunOptions): Promise<number> {
       // The cache's configs are trusted at start (the sweep re-checks them as polls go on).
       collect: { trustCachedConfigs: true },
     });
-    logs = taskLogSource(c);
-  } else {
-    actions.notify('no connection settings: showing the cache only (see proxmox-mpc --help)', 'warn');
-  }
+    controller.attachSync(sync);
+  };
+  if (options.connection) logs = taskLogSource(options.connection);
+  else actions.notify('no connection settings: showing the cache only (see proxmox-mpc --help)', 'warn');
 
-  const controller = createController({ console: consoleStore, source: cacheDataSource(cache, profileRow.id), ...(sync ? { sync } : {}), ...(logs ? { taskLogs: logs } : {}) });
+  const controller = createController({ console: consoleStore, source: cacheDataSource(cache, profileRow.id), ...(logs ? { taskLogs: logs } : {}) });
   const history = openPaletteHistory(historyPath(env));
 
   let screen: FullScreen | undefined;
   let exitCode = 0;
-  let finished = false;
+  let finished = false as boolean;
   const finish = async (): Promise<void> => {
     if (finished) return;
     finished = true;
@@ -164,6 +169,8 @@ export async function runConsole(options: ConsoleRunOptions): Promise<number> {
     maxFps: 60,
     isScreenReaderEnabled: options.screenReader ?? env.INK_SCREEN_READER === 'true',
   });
+  // The first frame is on screen (render is synchronous): now the sync worker.
+  setImmediate(startSync);
   try {
     await instance.waitUntilExit();
   } catch (error) {
