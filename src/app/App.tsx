@@ -55,7 +55,7 @@ function crumb(route: Route): string {
     case 'detail':
       return route.key;
     case 'content':
-      return `${route.node}/${route.storage}`;
+      return safeText(`${route.node}/${route.storage}`);
     default:
       return SCREEN_TITLES[route.screen];
   }

@@ -377,10 +377,16 @@ describe('palette mode', () => {
     expect(h.exit).toHaveBeenCalledTimes(1);
   });
 
-  it('Enter on a partial command runs the best completion', () => {
+  it('Enter runs what is typed, never a guess: a partial command is an error until Tab completes it', () => {
     const h = setup();
     press(h.router, ':');
     type(h.router, 'nod');
+    press(h.router, '<enter>');
+    expect(h.c.store.getState().stack).toEqual([{ screen: 'guests' }]);
+    expect(h.c.store.getState().message?.text).toMatch(/unknown command 'nod'/);
+    press(h.router, ':');
+    type(h.router, 'nod');
+    press(h.router, '<tab>');
     press(h.router, '<enter>');
     expect(h.c.store.getState().stack).toEqual([{ screen: 'nodes' }]);
   });

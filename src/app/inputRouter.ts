@@ -11,7 +11,7 @@ import { textLinesFor } from '../screens/textContent.js';
 import { commandEffect, completions, PALETTE_COMMANDS, parseCommandLine } from './commands.js';
 import { bindingsFor, type ActionId, type Binding, type KeyContext } from './keymap.js';
 import { keyName, typedText } from './keys.js';
-import { bodyRows, tableRows } from './layout.js';
+import { bodyRows, tableRows, textRows } from './layout.js';
 import type { PaletteHistory } from './paletteHistory.js';
 
 export interface RouterDeps {
@@ -70,7 +70,16 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
   // ------------------------------------------------------------------ actions
   const textScrollMax = (s: ConsoleState): number => {
     const lines = textLinesFor(s, keymap);
-    return lines === undefined ? 0 : Math.max(0, lines.length - bodyRows(s.size));
+    return lines === undefined ? 0 : Math.max(0, lines.length - textRows(currentRoute(s).screen, s.size));
+  };
+
+  /** Stops following a task log where it is (the end), not where the scroll last was. */
+  const unfollow = (): void => {
+    const s = state();
+    const log = s.data.taskLog;
+    if (!log?.follow) return;
+    actions.scrollText(Number.MAX_SAFE_INTEGER / 2, textScrollMax(s));
+    actions.setTaskLog({ ...log, follow: false });
   };
 
   const moveBy = (delta: number): void => {
@@ -80,14 +89,15 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
     if (list !== undefined) actions.move(list, delta);
     else if (route.screen === 'settings') settingsActions(c).move(delta);
     else {
-      if (route.screen === 'taskLog' && s.data.taskLog?.follow && delta < 0) actions.setTaskLog({ ...s.data.taskLog, follow: false });
+      if (route.screen === 'taskLog' && delta < 0) unfollow();
       actions.scrollText(delta, textScrollMax(state()));
     }
   };
 
   const pageSize = (): number => {
     const s = state();
-    return listOf(currentRoute(s)) !== undefined ? tableRows(s.size) : bodyRows(s.size);
+    const route = currentRoute(s);
+    return listOf(route) !== undefined ? tableRows(s.size) : textRows(route.screen, s.size);
   };
 
   const openRow = (): void => {
@@ -98,6 +108,12 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
     const { rows } = selectListRows(s, list);
     const row = rows[s.views[list].cursor];
     if (row === undefined) return;
+    if (list === 'nodes') {
+      // A node's guests: the guest list filtered by it, as `:node NAME` does.
+      actions.switchTo({ screen: 'guests' });
+      actions.setFilter('guests', `node:${(row as { node: string }).node}`);
+      return;
+    }
     const target = openTarget(list, row);
     if (target) actions.navigate(target);
   };
@@ -192,8 +208,8 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
         return deps.exit();
       case 'follow': {
         const log = s.data.taskLog;
-        if (log) actions.setTaskLog({ ...log, follow: !log.follow });
-        if (log && !log.follow) actions.scrollText(Number.MAX_SAFE_INTEGER / 2, textScrollMax(s));
+        if (log?.follow) unfollow();
+        else if (log) actions.setTaskLog({ ...log, follow: true });
         return;
       }
       case 'setting.toggle':
@@ -237,11 +253,8 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
         return;
       case 'enter': {
         const options = completions(text, s);
-        // A completion picked with Tab is already in the input; Enter runs what is there, or
-        // the best completion when the input alone is not a command.
-        let line = text;
-        if (selected >= 0 && options[selected]) line = options[selected].value;
-        else if (parseCommandLine(line) !== undefined && 'error' in parseCommandLine(line)! && options[0]) line = options[0].value;
+        // Enter runs what is typed, or the completion picked with Tab: never a guess.
+        const line = selected >= 0 && options[selected] ? options[selected].value : text;
         actions.setMode('normal');
         if (line.trim() !== '') history?.add(line.trim());
         runLine(line);
@@ -382,6 +395,9 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
     const binding = seqBinding ?? bindingFor(name, contexts);
     if (binding === undefined) {
       if (bindingsFor(keymap, contexts).some((b) => b.keys.some((k) => k.startsWith(`${name} `)))) {
+        // `2gg`: the count waits for the sequence, however slowly it is typed.
+        if (countTimer) clearTimeout(countTimer);
+        countTimer = undefined;
         actions.setPendingKey(name);
         return;
       }
@@ -467,9 +483,6 @@ export function openTarget(list: ListId, row: unknown): Route | undefined {
     case 'tasks': {
       const t = row as { upid: string; node: string };
       return { screen: 'taskLog', upid: t.upid, node: t.node };
-    }
-    case 'nodes': {
-      return { screen: 'guests' };
     }
     default:
       return undefined;

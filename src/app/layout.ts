@@ -30,3 +30,10 @@ export function bodyRows(size: Size, paletteOpen = false): number {
 export function tableRows(size: Size, paletteOpen = false): number {
   return Math.max(1, bodyRows(size, paletteOpen) - 2);
 }
+
+/** Lines of text a text screen shows: the body less its own title lines (a guest's detail: the
+ * title and the tabs; a task log: its title). */
+export function textRows(screen: string, size: Size): number {
+  const titleRows = screen === 'detail' ? 2 : screen === 'taskLog' ? 1 : 0;
+  return Math.max(1, bodyRows(size) - titleRows);
+}

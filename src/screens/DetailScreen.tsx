@@ -2,6 +2,7 @@
 // and the active tab's text.
 import { Box, Text } from 'ink';
 import { useConsole, useKeymap, useTheme } from '../app/ConsoleContext.js';
+import { textRows } from '../app/layout.js';
 import { Tabs } from '../components/Tabs.js';
 import { TextView } from '../components/TextView.js';
 import { statusColor } from '../app/theme.js';
@@ -18,6 +19,7 @@ export function DetailScreen({ width, height }: { width: number; height: number 
   const theme = useTheme();
   const keymap = useKeymap();
   const route = useConsole(currentRoute);
+  const size = useConsole((s) => s.size);
   const key = route.screen === 'detail' ? route.key : undefined;
   const guest = useConsole((s) => (key === undefined ? undefined : selectGuest(s, key)));
   const lines = useConsole((s) => textLinesFor(s, keymap) ?? NO_LINES);
@@ -29,12 +31,12 @@ export function DetailScreen({ width, height }: { width: number; height: number 
       <Text wrap="truncate" bold>
         <Text color={theme.heading}>{`${guest?.type === 'lxc' ? 'CT' : 'VM'} ${key?.split('/')[1]} ${safeText(guest?.name ?? '')}`}</Text>
         {'  '}
-        <Text color={statusColor(theme, status)}>{status}</Text>
+        <Text color={statusColor(theme, status)}>{safeText(status)}</Text>
         {guest ? `  on ${safeText(guest.node)}` : ''}
         {guest?.lock ? <Text color={theme.warn}>{`  locked (${safeText(guest.lock)})`}</Text> : null}
       </Text>
       <Tabs tabs={TABS} active={route.tab} theme={theme} />
-      <TextView lines={lines} top={top} height={Math.max(1, height - 2)} width={width} theme={theme} />
+      <TextView lines={lines} top={top} height={textRows('detail', size)} width={width} theme={theme} />
     </Box>
   );
 }

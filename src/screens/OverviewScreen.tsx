@@ -45,7 +45,7 @@ export function OverviewScreen({ width, height }: { width: number; height: numbe
     lines.push(
       <Text key={`n-${n.node}`} wrap="truncate">
         <Text bold>{fit(safeText(n.node), 10)}</Text>
-        <Text color={statusColor(theme, n.status)}>{fit(statusText(n.status, { now: 0, icons }), 10)}</Text>
+        <Text color={statusColor(theme, n.status)}>{fit(safeText(statusText(n.status, { now: 0, icons })), 10)}</Text>
         {bar('CPU', n.cpu, n.cpu === undefined ? undefined : 1, formatPercent(n.cpu))}
         {bar('MEM', n.mem, n.maxmem, formatUsage(n.mem, n.maxmem))}
         {bar('DISK', n.disk, n.maxdisk, formatUsage(n.disk, n.maxdisk))}

@@ -7,8 +7,8 @@ import { GUEST_FIGURES_STRIDE, type FiguresFrame } from '../sync/figures.js';
 import { GUEST_FIGURE_FIELDS } from '../db/model.js';
 import type { ConnectionStatus, SyncProgress } from '../sync/types.js';
 import { tableRows } from '../app/layout.js';
-import { LIST_KINDS } from '../screens/listKinds.js';
-import { currentRoute, listOf, visibleCount } from './selectors.js';
+import { LIST_KINDS, type ListKind } from '../screens/listKinds.js';
+import { currentRoute, listOf, selectListRows, visibleCount } from './selectors.js';
 import {
   DETAIL_TABS,
   type ConsoleMeta,
@@ -182,9 +182,14 @@ export function createConsoleStore(init: InitialState): ConsoleStore {
     return tableRows(s.size, s.mode === 'palette');
   };
 
+  /** Sets a list's view, remembering which row the cursor is on (by key). */
   const setView = (list: ListId, view: ListView): void => {
     const s = get();
-    if (s.views[list] !== view) set({ views: { ...s.views, [list]: view } });
+    const current = s.views[list];
+    if (current === view) return;
+    const row = selectListRows(s, list).rows[view.cursor];
+    const selected = row === undefined ? undefined : (LIST_KINDS[list] as ListKind<unknown>).rowKey(row);
+    set({ views: { ...s.views, [list]: selected === view.selected ? view : { ...view, selected } } });
   };
 
   /** Keeps every list's cursor inside its rows after the rows changed. */
@@ -193,7 +198,18 @@ export function createConsoleStore(init: InitialState): ConsoleStore {
     const list = listOf(currentRoute(s));
     if (list === undefined) return;
     const view = s.views[list];
-    setView(list, placed(view, view.cursor, visibleCount(s, list), page()));
+    // The cursor stays on its row when rows move under it (a live sort, guests added).
+    let cursor = view.cursor;
+    if (view.selected !== undefined) {
+      const kind = LIST_KINDS[list] as ListKind<unknown>;
+      const { rows } = selectListRows(s, list);
+      const at = rows[cursor];
+      if (at === undefined || kind.rowKey(at) !== view.selected) {
+        const index = rows.findIndex((r) => kind.rowKey(r) === view.selected);
+        if (index >= 0) cursor = index;
+      }
+    }
+    setView(list, placed(view, cursor, visibleCount(s, list), page()));
   };
 
   const data = (patch: Partial<ConsoleState['data']>): void => {

@@ -2,7 +2,7 @@
 // the filtered and sorted rows of a list are recomputed only when their inputs change.
 import type { GuestRow, GuestType, TaskRow } from '../db/model.js';
 import { LIST_KINDS, type ListKind } from '../screens/listKinds.js';
-import type { SortValue } from '../app/output/query.js';
+import { sortByValue } from '../app/output/query.js';
 import { compileFilter } from './filterExpr.js';
 import type { ConsoleState, ListId, Route } from './types.js';
 
@@ -52,31 +52,9 @@ export function effectiveFilter(state: ConsoleState, list: ListId): string {
   return state.mode === 'filter' && listOf(route) === list ? state.filterInput : state.views[list].filter;
 }
 
-const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
-
-function compareValues(a: SortValue, b: SortValue): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
-  return collator.compare(String(a), String(b));
-}
-
 function sorted<Row>(rows: readonly Row[], kind: ListKind<Row>, column: string, descending: boolean): readonly Row[] {
   const col = kind.columns.find((c) => c.id === column && c.sort !== undefined);
-  if (col === undefined) return rows;
-  const value = col.sort!;
-  // Numbers compare fast; build the keys once.
-  const decorated = rows.map((row) => ({ row, v: value(row) }));
-  decorated.sort((x, y) => {
-    const xa = x.v === undefined || x.v === '';
-    const ya = y.v === undefined || y.v === '';
-    if (xa !== ya) return xa ? 1 : -1;
-    if (!xa) {
-      const c = compareValues(x.v, y.v);
-      if (c !== 0) return descending ? -c : c;
-    }
-    return kind.tieBreak(x.row, y.row);
-  });
-  return decorated.map((d) => d.row);
+  return col === undefined ? rows : sortByValue(rows, col.sort!, descending, kind.tieBreak);
 }
 
 /** Is the source already in this order? (guests come by vmid: the default sort is free). */

@@ -40,6 +40,8 @@ export interface ListView {
   /** The applied filter text (the `/` language, see filterExpr.ts). */
   filter: string;
   sort: SortState;
+  /** The key of the row under the cursor: the cursor follows it when rows move. */
+  selected?: string;
 }
 
 export type ThemeName = 'dark' | 'light' | 'mono';

@@ -108,6 +108,23 @@ describe('collectObservation', () => {
     first = full;
   });
 
+  it('maxConfigsPerPoll reads changed known guests first, then those the cache lacks, the rest on later polls', async () => {
+    await client.qemu.updateConfig('pve2', 114, { memory: 1024 });
+    const state = new Map(first.next.configState);
+    for (const key of ['lxc/201', 'lxc/202', 'lxc/203']) state.delete(key as GuestKey);
+    const one = await collectObservation(client, { ...after(first, 5), configState: state }, { ...NO_SWEEP, maxConfigsPerPoll: 2 });
+    const fetched = fetchedKeys(one);
+    expect(fetched).toHaveLength(2);
+    expect(fetched).toContain('qemu/114');
+    // The next polls take the rest.
+    const two = await collectObservation(client, after(one, 6), { ...NO_SWEEP, maxConfigsPerPoll: 2 });
+    const three = await collectObservation(client, after(two, 7), { ...NO_SWEEP, maxConfigsPerPoll: 2 });
+    const all = new Set([...fetched, ...fetchedKeys(two), ...fetchedKeys(three)]);
+    for (const key of ['qemu/114', 'lxc/201', 'lxc/202', 'lxc/203']) expect(all.has(key as GuestKey)).toBe(true);
+    expect(fetchedKeys(three).length).toBeLessThanOrEqual(2);
+    first = three;
+  });
+
   it('a config change made by a task (qmconfig) re-fetches exactly that guest', async () => {
     const upid = await client.qemu.updateConfigAsync('pve2', 114, { description: 'changed by a task' });
     expect(upid).toBeTruthy();

@@ -82,6 +82,11 @@ export interface CollectOptions {
    * console, which must not spend a minute and a gigabyte re-reading 100,000 unchanged configs
    * each time it opens. Default false (a one-shot sync checks everything). */
   trustCachedConfigs?: boolean;
+  /** Read at most this many configs per poll: the ones a task or a changed field names first,
+   * then those the cache lacks; the rest wait for the next polls. Keeps each poll short and
+   * small when a large cluster is new to the cache (the console: the list is complete after the
+   * first poll, configs follow). Default: no limit. */
+  maxConfigsPerPoll?: number;
   /** The cache's copy of storage content and networks, kept for parts that cannot be read. */
   cached?: CachedDetails;
   signal?: AbortSignal;
@@ -250,6 +255,16 @@ export async function collectObservation(client: SyncClient, previous: PreviousP
         added++;
       }
       sweepCursor = (sweepCursor + quota) % keys.length;
+    }
+    const limit = options.maxConfigsPerPoll;
+    if (limit !== undefined && plans.length > limit) {
+      // Known guests that changed first (cheap to miss otherwise), guests new to the cache last.
+      const known = (p: FetchPlan): number => (previous.configState.get(p.key)?.configDigest === undefined ? 1 : 0);
+      plans.sort((a, b) => known(a) - known(b));
+      for (const dropped of plans.splice(limit)) {
+        // A guest the cache has no config for is chosen again anyway; the others are remembered.
+        if (previous.configState.get(dropped.key)?.configDigest !== undefined) nextPending.add(dropped.key);
+      }
     }
   }
 

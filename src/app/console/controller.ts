@@ -246,7 +246,8 @@ export function createController(options: ControllerOptions): ConsoleController 
           top: log?.top ?? 0,
           ...(page.exitStatus !== undefined ? { exitStatus: page.exitStatus } : {}),
         });
-        if (page.running) logTimer = setTimeout(() => void read(), logPollMs);
+        if (page.more) logTimer = setTimeout(() => void read(), 0);
+        else if (page.running) logTimer = setTimeout(() => void read(), logPollMs);
       } catch (error) {
         if (!onScreen()) return;
         const log = store.getState().data.taskLog;

@@ -31,6 +31,8 @@ export interface ConsoleDataSource {
 export interface TaskLogPage {
   /** Lines from `start` on, as text. */
   lines: string[];
+  /** The page was full: more lines follow at once (a long log of a finished task). */
+  more?: boolean;
   running: boolean;
   exitStatus?: string;
 }

@@ -1,7 +1,7 @@
 // Opens the full-screen console: the cache first (the first frame comes from it, before any
 // network call), then the sync worker, the store, the input router and Ink on the alternate
 // screen. Whatever ends it (q, an error, SIGINT, SIGTERM) restores the terminal.
-import { render } from 'ink';
+import { render, type Instance } from 'ink';
 import { openCache } from '../../db/client.js';
 import type { Cache } from '../../db/cacheApi.js';
 import { createConsoleStore } from '../../store/consoleStore.js';
@@ -19,6 +19,11 @@ import { cacheDataSource, type TaskLogSource } from './dataSource.js';
 import { createController } from './controller.js';
 import { enterFullScreen, type FullScreen } from './terminal.js';
 
+/** Configs the console's sync reads per poll at most: a cluster new to the cache is listed
+ * in full by the first poll and its configs follow over the next polls, so the console stays
+ * responsive and small while a large cluster is read. */
+const CONFIGS_PER_POLL = 2000;
+
 export interface ConsoleRunOptions {
   /** The profile name the cache is kept under. */
   profile: string;
@@ -31,24 +36,27 @@ export interface ConsoleRunOptions {
   screenReader?: boolean;
   /** Saved console settings (config file `console:`). */
   config?: ConsoleConfig;
-  /** Where settings changes are saved (default: the config file). */
-  saveSettings?: (settings: ConsoleSettings) => void;
+  /** Where settings the user changed are saved (default: the config file). */
+  saveSettings?: (changed: Partial<ConsoleSettings>) => void;
   env?: NodeJS.ProcessEnv;
 }
 
 /** Saves the console's settings into the config file's `console:` section (other sections
  * untouched). Failures are reported, never fatal. */
-export function saveConsoleSettings(settings: ConsoleSettings, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function saveConsoleSettings(changed: Partial<Pick<ConsoleSettings, 'theme' | 'icons' | 'refreshMs'>>, env: NodeJS.ProcessEnv = process.env): string | undefined {
   try {
     const path = configPath(env);
     const loaded = loadConfigFile(path);
-    const consoleSection: ConsoleConfig = { ...loaded.config.console, theme: settings.theme, icons: settings.icons, refreshMs: settings.refreshMs };
+    const consoleSection: ConsoleConfig = { ...loaded.config.console, ...changed };
     saveConfigFile(path, { ...loaded.config, console: consoleSection });
     return undefined;
   } catch (error) {
     return (error as Error).message;
   }
 }
+
+/** Log lines read per request. */
+const LOG_PAGE = 1000;
 
 /** Task logs through the API; the HTTP client is loaded on the first log opened, not at start. */
 function taskLogSource(connection: ConnectionSettings): TaskLogSource & { close(): void } {
@@ -57,9 +65,14 @@ function taskLogSource(connection: ConnectionSettings): TaskLogSource & { close(
   return {
     async read(upid, start) {
       const api = await connected();
-      const [page, status] = await Promise.all([api.taskLog(upid, { start, limit: 1000 }), api.taskStatus(upid)]);
+      const [page, status] = await Promise.all([api.taskLog(upid, { start, limit: LOG_PAGE }), api.taskStatus(upid)]);
       const running = status.status === 'running';
-      return { lines: page.lines.map((l) => l.t), running, ...(status.exitstatus !== undefined ? { exitStatus: status.exitstatus } : {}) };
+      return {
+        lines: page.lines.map((l) => l.t),
+        running,
+        ...(page.lines.length >= LOG_PAGE ? { more: true } : {}),
+        ...(status.exitstatus !== undefined ? { exitStatus: status.exitstatus } : {}),
+      };
     },
     close: () => void client?.then((c) => c.close()),
   };
@@ -108,42 +121,29 @@ export async function runConsole(options: ConsoleRunOptions): Promise<number> {
       profile: { name: options.profile, endpoint: c.endpoint },
       intervalMs: store.getState().settings.refreshMs,
       // The cache's configs are trusted at start (the sweep re-checks them as polls go on).
-      collect: { trustCachedConfigs: true },
+      collect: { trustCachedConfigs: true, maxConfigsPerPoll: CONFIGS_PER_POLL },
     });
     controller.attachSync(sync);
   };
   if (options.connection) logs = taskLogSource(options.connection);
   else actions.notify('no connection settings: showing the cache only (see proxmox-mpc --help)', 'warn');
 
-  const controller = createController({ console: consoleStore, source: cacheDataSource(cache, profileRow.id), ...(logs ? { taskLogs: logs } : {}) });
-  const history = openPaletteHistory(historyPath(env));
-
+  let instance: Instance | undefined;
   let screen: FullScreen | undefined;
-  let exitCode = 0;
   let finished = false as boolean;
-  const finish = async (): Promise<void> => {
-    if (finished) return;
-    finished = true;
-    router.dispose();
-    controller.dispose();
-    unsubscribeSettings();
-    logs?.close();
-    screen?.restore();
-    await sync?.stop().catch(() => undefined);
-    cache.close();
-  };
-
+  const controller = createController({ console: consoleStore, source: cacheDataSource(cache, profileRow.id), ...(logs ? { taskLogs: logs } : {}) });
   const router = createInputRouter({
     console: consoleStore,
     keymap,
-    history,
+    history: openPaletteHistory(historyPath(env)),
     refresh: () => void controller.refresh(),
     exit: () => actions.quit(),
   });
 
-  // Settings changed on the settings screen: apply and save them.
-  const save = options.saveSettings ?? ((s: ConsoleSettings) => {
-    const error = saveConsoleSettings(s, env);
+  // Settings changed on the settings screen: apply them, and save what the user changed
+  // (not what a flag such as --no-icons set for this run).
+  const save = options.saveSettings ?? ((changed: Partial<ConsoleSettings>) => {
+    const error = saveConsoleSettings(changed, env);
     if (error) actions.notify(`settings not saved: ${error}`, 'error');
   });
   let lastSettings = store.getState().settings;
@@ -152,34 +152,50 @@ export async function runConsole(options: ConsoleRunOptions): Promise<number> {
     const before = lastSettings;
     lastSettings = state.settings;
     if (before.refreshMs !== state.settings.refreshMs) sync?.setInterval(state.settings.refreshMs);
-    save(state.settings);
+    const changed: Partial<ConsoleSettings> = {};
+    for (const key of ['theme', 'icons', 'refreshMs'] as const) if (before[key] !== state.settings[key]) Object.assign(changed, { [key]: state.settings[key] });
+    if (Object.keys(changed).length > 0) save(changed);
   });
 
-  screen = enterFullScreen(process.stdout, {
-    onSignal: (signal) => {
-      exitCode = signal === 'SIGINT' ? 130 : 143;
-      void finish().then(() => process.exit(exitCode));
-    },
-  });
+  /** Everything the console holds, released once, whatever ended it. */
+  const finish = async (): Promise<void> => {
+    if (finished) return;
+    finished = true;
+    router.dispose();
+    controller.dispose();
+    unsubscribeSettings();
+    // Ink first: no frame may land on the shell's screen once it is back.
+    instance?.unmount();
+    screen?.restore();
+    logs?.close();
+    await sync?.stop().catch(() => undefined);
+    cache.close();
+  };
 
-  const instance = render(<App console={consoleStore} keymap={keymap} router={router} />, {
-    exitOnCtrlC: false,
-    patchConsole: true,
-    incrementalRendering: true,
-    maxFps: 60,
-    isScreenReaderEnabled: options.screenReader ?? env.INK_SCREEN_READER === 'true',
-  });
-  // The first frame is on screen (render is synchronous): now the sync worker.
-  setImmediate(startSync);
+  let exitCode = 0;
   try {
+    screen = enterFullScreen(process.stdout, {
+      beforeRestore: () => instance?.unmount(),
+      onSignal: (signal) => {
+        exitCode = SIGNAL_EXIT_CODES[signal] ?? 143;
+        void finish().then(() => process.exit(exitCode));
+      },
+    });
+    instance = render(<App console={consoleStore} keymap={keymap} router={router} />, {
+      exitOnCtrlC: false,
+      patchConsole: true,
+      incrementalRendering: true,
+      maxFps: 60,
+      isScreenReaderEnabled: options.screenReader ?? env.INK_SCREEN_READER === 'true',
+    });
+    // The first frame is on screen (render is synchronous): now the sync worker.
+    setImmediate(startSync);
     await instance.waitUntilExit();
-  } catch (error) {
-    exitCode = 1;
-    await finish();
-    throw error;
   } finally {
-    instance.cleanup();
+    instance?.cleanup();
     await finish();
   }
   return exitCode;
 }
+
+const SIGNAL_EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };

@@ -14,6 +14,8 @@ export interface FullScreen {
 export interface FullScreenOptions {
   /** A terminating signal arrived (after the terminal was restored). */
   onSignal(signal: NodeJS.Signals): void;
+  /** Stop drawing (unmount Ink) before the terminal is restored on a signal or a crash. */
+  beforeRestore?(): void;
 }
 
 export function enterFullScreen(stdout: NodeJS.WriteStream, options: FullScreenOptions): FullScreen {
@@ -32,11 +34,20 @@ export function enterFullScreen(stdout: NodeJS.WriteStream, options: FullScreenO
     for (const signal of SIGNALS) process.off(signal, onSignal);
     process.off('uncaughtException', onCrash);
   };
+  const stopDrawing = (): void => {
+    try {
+      options.beforeRestore?.();
+    } catch {
+      // restoring the terminal matters more
+    }
+  };
   const onSignal = (signal: NodeJS.Signals): void => {
+    stopDrawing();
     restore();
     options.onSignal(signal);
   };
   const onCrash = (error: Error): void => {
+    stopDrawing();
     restore();
     const debug = process.env.PMC_DEBUG === '1';
     process.stderr.write(`proxmox-mpc: the console failed: ${debug ? (error.stack ?? error.message) : `${error.message} (PMC_DEBUG=1 shows where)`}\n`);

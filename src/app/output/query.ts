@@ -64,10 +64,11 @@ function compareValues(a: SortValue, b: SortValue): number {
   return collator.compare(String(a), String(b));
 }
 
-/** Sorts a copy by one key, then by the tie-breakers (ascending); rows without a value for
- * the key go last in either direction. */
-export function sortRows<Row>(rows: readonly Row[], key: SortKey<Row>, descending: boolean, tieBreakers: readonly SortKey<Row>[] = []): Row[] {
-  const decorated = rows.map((row) => ({ row, v: key.value(row) }));
+/** Sorts a copy by one value, then by `tieBreak` (ascending); rows without a value go last in
+ * either direction. Numbers compare as numbers, text naturally (`pve2` before `pve10`). */
+export function sortByValue<Row>(rows: readonly Row[], value: (row: Row) => SortValue, descending: boolean, tieBreak: (a: Row, b: Row) => number): Row[] {
+  // Numbers compare fast; build the keys once.
+  const decorated = rows.map((row) => ({ row, v: value(row) }));
   decorated.sort((x, y) => {
     const xa = x.v === undefined || x.v === '';
     const ya = y.v === undefined || y.v === '';
@@ -76,13 +77,21 @@ export function sortRows<Row>(rows: readonly Row[], key: SortKey<Row>, descendin
       const c = compareValues(x.v, y.v);
       if (c !== 0) return descending ? -c : c;
     }
+    return tieBreak(x.row, y.row);
+  });
+  return decorated.map((d) => d.row);
+}
+
+/** Sorts a copy by one key, then by the tie-breakers (ascending); rows without a value for
+ * the key go last in either direction. */
+export function sortRows<Row>(rows: readonly Row[], key: SortKey<Row>, descending: boolean, tieBreakers: readonly SortKey<Row>[] = []): Row[] {
+  return sortByValue(rows, key.value, descending, (x, y) => {
     for (const t of tieBreakers) {
-      const c = compareValues(t.value(x.row) ?? '', t.value(y.row) ?? '');
+      const c = compareValues(t.value(x) ?? '', t.value(y) ?? '');
       if (c !== 0) return c;
     }
     return 0;
   });
-  return decorated.map((d) => d.row);
 }
 
 /** The first `limit` rows (all when limit is undefined). */
