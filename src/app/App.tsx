@@ -148,7 +148,7 @@ function Palette({ width }: { width: number }) {
   const nodes = useConsole((s) => s.data.nodes);
   const storage = useConsole((s) => s.data.storage);
   const items = useMemo(
-    () => completions(input, { data: { guests, nodes, storage } } as ConsoleState).map((c) => ({ ...c, label: safeText(c.label), description: safeText(c.description) })),
+    () => completions(input, { guests, nodes, storage }).map((c) => ({ ...c, label: safeText(c.label), description: safeText(c.description) })),
     [input, guests, nodes, storage],
   );
   return <CommandPalette items={items} selected={selected} height={PALETTE_ROWS} width={width} theme={theme} />;

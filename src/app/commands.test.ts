@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fixtureData, guest, makeConsole } from '../store/test-support/consoleFixture.js';
 import { commandEffect, completions, findGuest, PALETTE_COMMANDS, parseCommandLine } from './commands.js';
 
-const state = () => makeConsole().store.getState();
+const state = () => makeConsole().store.getState().data;
 
 function parsedId(line: string): string | undefined {
   const p = parseCommandLine(line);
@@ -100,7 +100,7 @@ describe('completions', () => {
 
   it('caps the list at 20', () => {
     const many = Array.from({ length: 50 }, (_, i) => guest('qemu', 1000 + i, `vm-${i}`, 'pve1'));
-    const s = makeConsole({ data: { ...fixtureData(), guests: many } }).store.getState();
+    const s = makeConsole({ data: { ...fixtureData(), guests: many } }).store.getState().data;
     expect(completions('vm ', s)).toHaveLength(20);
   });
 });

@@ -1,7 +1,10 @@
 // The palette's commands as data (k9s-style aliases), their completion, and what they do.
 // `:vm web-01` opens a guest; `/sync` and `/help` (the seed's slash forms) work as well.
 import type { GuestRow } from '../db/model.js';
-import type { ConsoleState, Route } from '../store/types.js';
+import type { ConsoleData, Route } from '../store/types.js';
+
+/** What commands complete and resolve against: the cluster as the console holds it. */
+export type CommandData = Pick<ConsoleData, 'guests' | 'nodes' | 'storage'>;
 import { fuzzyFilter } from './fuzzy.js';
 
 export type CommandId = 'overview' | 'guests' | 'vm' | 'ct' | 'node' | 'storage' | 'task' | 'snap' | 'sync' | 'help' | 'settings' | 'quit';
@@ -53,8 +56,8 @@ export interface Completion {
 
 const COMPLETION_LIMIT = 20;
 
-function guestCandidates(state: ConsoleState, kind: ArgumentKind): readonly GuestRow[] {
-  const guests = state.data.guests;
+function guestCandidates(data: CommandData, kind: ArgumentKind): readonly GuestRow[] {
+  const guests = data.guests;
   if (kind === 'vm') return guests.filter((g) => g.type === 'qemu');
   if (kind === 'ct') return guests.filter((g) => g.type === 'lxc');
   return guests;
@@ -62,7 +65,7 @@ function guestCandidates(state: ConsoleState, kind: ArgumentKind): readonly Gues
 
 /** What the input could become: commands for the first word, then the argument's values
  * (guest names and vmids, node names, storages), best match first. */
-export function completions(input: string, state: ConsoleState): Completion[] {
+export function completions(input: string, data: CommandData): Completion[] {
   const text = input.replace(/^[:/]/, '');
   const space = text.search(/\s/);
   if (space < 0) {
@@ -83,21 +86,21 @@ export function completions(input: string, state: ConsoleState): Completion[] {
     case 'guest':
     case 'vm':
     case 'ct':
-      return fuzzyFilter(arg, guestCandidates(state, command.argument!), (g) => `${g.vmid} ${g.name}`, { limit: COMPLETION_LIMIT }).map((m) => ({
+      return fuzzyFilter(arg, guestCandidates(data, command.argument!), (g) => `${g.vmid} ${g.name}`, { limit: COMPLETION_LIMIT }).map((m) => ({
         value: `${prefix}${m.item.vmid}`,
         label: `${m.item.vmid} ${m.item.name}`,
         description: `${m.item.type === 'qemu' ? 'VM' : 'CT'} on ${m.item.node}, ${m.item.template ? 'template' : m.item.status}`,
         positions: m.positions,
       }));
     case 'node':
-      return fuzzyFilter(arg, state.data.nodes, (n) => n.node, { limit: COMPLETION_LIMIT }).map((m) => ({
+      return fuzzyFilter(arg, data.nodes, (n) => n.node, { limit: COMPLETION_LIMIT }).map((m) => ({
         value: `${prefix}${m.item.node}`,
         label: m.item.node,
         description: m.item.status,
         positions: m.positions,
       }));
     case 'storage':
-      return fuzzyFilter(arg, state.data.storage, (s) => `${s.node}/${s.storage}`, { limit: COMPLETION_LIMIT }).map((m) => ({
+      return fuzzyFilter(arg, data.storage, (s) => `${s.node}/${s.storage}`, { limit: COMPLETION_LIMIT }).map((m) => ({
         value: `${prefix}${m.item.node}/${m.item.storage}`,
         label: `${m.item.node}/${m.item.storage}`,
         description: `${m.item.type}, ${m.item.content.join(',')}`,
@@ -109,8 +112,8 @@ export function completions(input: string, state: ConsoleState): Completion[] {
 }
 
 /** The guest an argument names: a vmid, an exact name, or the best fuzzy match. */
-export function findGuest(state: ConsoleState, arg: string, kind: ArgumentKind = 'guest'): GuestRow | undefined {
-  const candidates = guestCandidates(state, kind);
+export function findGuest(data: CommandData, arg: string, kind: ArgumentKind = 'guest'): GuestRow | undefined {
+  const candidates = guestCandidates(data, kind);
   const text = arg.trim();
   if (/^\d+$/.test(text)) return candidates.find((g) => g.vmid === Number(text));
   const lower = text.toLowerCase();
@@ -124,7 +127,7 @@ export type CommandEffect =
   | { kind: 'error'; message: string };
 
 /** What running a palette line does, decided from the state alone (the router applies it). */
-export function commandEffect(line: string, state: ConsoleState): CommandEffect | undefined {
+export function commandEffect(line: string, data: CommandData): CommandEffect | undefined {
   const parsed = parseCommandLine(line);
   if (parsed === undefined) return undefined;
   if ('error' in parsed) return { kind: 'error', message: parsed.error };
@@ -135,20 +138,20 @@ export function commandEffect(line: string, state: ConsoleState): CommandEffect 
     case 'guests': {
       const type = command.id === 'vm' ? 'qemu' : command.id === 'ct' ? 'lxc' : undefined;
       if (arg === '') return { kind: 'route', route: type ? { screen: 'guests', type } : { screen: 'guests' }, replace: true };
-      const guest = findGuest(state, arg, command.argument);
+      const guest = findGuest(data, arg, command.argument);
       if (guest === undefined) return { kind: 'error', message: `no ${type === 'lxc' ? 'container' : type === 'qemu' ? 'VM' : 'guest'} matches '${arg}'` };
       return { kind: 'route', route: { screen: 'detail', key: `${guest.type}/${guest.vmid}`, tab: 'summary' }, replace: false };
     }
     case 'node': {
       if (arg === '') return { kind: 'route', route: { screen: 'nodes' }, replace: true };
-      const node = state.data.nodes.find((n) => n.node.toLowerCase() === arg.toLowerCase());
+      const node = data.nodes.find((n) => n.node.toLowerCase() === arg.toLowerCase());
       if (node === undefined) return { kind: 'error', message: `no node '${arg}'` };
       return { kind: 'route', route: { screen: 'guests' }, replace: true, filter: { list: 'guests', text: `node:${node.node}` } };
     }
     case 'storage': {
       if (arg === '') return { kind: 'route', route: { screen: 'storage' }, replace: true };
       const [a, b] = arg.includes('/') ? arg.split('/', 2) : [undefined, arg];
-      const match = state.data.storage.find((s) => s.storage === b && (a === undefined || s.node === a));
+      const match = data.storage.find((s) => s.storage === b && (a === undefined || s.node === a));
       if (match === undefined) return { kind: 'error', message: `no storage '${arg}'` };
       return { kind: 'route', route: { screen: 'content', node: match.node, storage: match.storage }, replace: false };
     }

@@ -224,7 +224,7 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
 
   // ------------------------------------------------------------------ palette
   const runLine = (line: string): void => {
-    const effect = commandEffect(line, state());
+    const effect = commandEffect(line, state().data);
     if (effect === undefined) return;
     switch (effect.kind) {
       case 'error':
@@ -252,7 +252,7 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
         actions.setMode('normal');
         return;
       case 'enter': {
-        const options = completions(text, s);
+        const options = completions(text, s.data);
         // Enter runs what is typed, or the completion picked with Tab: never a guess.
         const line = selected >= 0 && options[selected] ? options[selected].value : text;
         actions.setMode('normal');
@@ -262,7 +262,7 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
       }
       case 'tab':
       case 'shift+tab': {
-        const options = completions(text, s);
+        const options = completions(text, s.data);
         if (options.length === 0) return;
         const next = name === 'tab' ? (selected + 1) % options.length : (selected - 1 + options.length) % options.length;
         actions.setPaletteInput(text, next);
@@ -279,21 +279,31 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
         if (entry !== undefined) actions.setPaletteInput(entry);
         return;
       }
+      default: {
+        // Editing after picking a completion continues from it.
+        const base = selected >= 0 ? (completions(text, s.data)[selected]?.value ?? text) : text;
+        editLine(name, input, key, base, (line) => actions.setPaletteInput(line));
+      }
+    }
+  };
+
+  /** The keys every input line shares: Backspace (an empty line leaves it), Ctrl-U clears,
+   * Ctrl-C leaves, text is typed. */
+  const editLine = (name: string | undefined, input: string, key: Key, text: string, setText: (text: string) => void): void => {
+    switch (name) {
       case 'backspace':
         if (text === '') actions.setMode('normal');
-        else actions.setPaletteInput(text.slice(0, -1));
+        else setText(text.slice(0, -1));
         return;
       case 'ctrl+u':
-        actions.setPaletteInput('');
+        setText('');
         return;
       case 'ctrl+c':
         actions.setMode('normal');
         return;
       default: {
-        // Typing after picking a completion continues from it.
-        const base = selected >= 0 ? (completions(text, s)[selected]?.value ?? text) : text;
         const typed = typedText(input, key);
-        if (typed !== '') actions.setPaletteInput(base + typed);
+        if (typed !== '') setText(text + typed);
       }
     }
   };
@@ -325,20 +335,8 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
         if (list !== undefined) actions.setFilter(list, text.trim());
         return;
       }
-      case 'backspace':
-        if (text === '') actions.setMode('normal');
-        else actions.setFilterInput(text.slice(0, -1));
-        return;
-      case 'ctrl+u':
-        actions.setFilterInput('');
-        return;
-      case 'ctrl+c':
-        actions.setMode('normal');
-        return;
-      default: {
-        const typed = typedText(input, key);
-        if (typed !== '') actions.setFilterInput(text + typed);
-      }
+      default:
+        editLine(name, input, key, text, (line) => actions.setFilterInput(line));
     }
   };
 

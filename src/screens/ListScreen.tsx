@@ -5,7 +5,7 @@ import { useConsole, useTheme } from '../app/ConsoleContext.js';
 import { DataTable, type TableLine } from '../components/DataTable.js';
 import { columnWidths, joinCells } from '../components/fit.js';
 import { statusColor } from '../app/theme.js';
-import type { GuestRow, TaskRow } from '../db/model.js';
+import type { GuestKey, GuestRow, TaskRow } from '../db/model.js';
 import { currentRoute, effectiveFilter, selectListRows } from '../store/selectors.js';
 import type { ListId } from '../store/types.js';
 import { safeText } from '../util/terminalText.js';
@@ -74,7 +74,7 @@ export function ListScreen({ list, width, height }: ListScreenProps) {
     const row = result.rows[i];
     const key = kind.rowKey(row);
     const cells = kind.columns.map((c) => safeText(c.cell(row, ctx)));
-    lines.push({ key, text: joinCells(cells, widths, aligns), selected: i === cursor, marked: marks.has(key as never), ...rowTone(list, row, theme) });
+    lines.push({ key, text: joinCells(cells, widths, aligns), selected: i === cursor, marked: marks.has(key as GuestKey), ...rowTone(list, row, theme) });
   }
 
   const typeLabel = typeFilter === 'qemu' ? ' VMs' : typeFilter === 'lxc' ? ' Containers' : '';

@@ -64,13 +64,16 @@ export function createController(options: ControllerOptions): ConsoleController 
   const fullLoad = setImmediate(() => {
     if (!disposed) consoleStore.batch(() => actions.load(source.all()));
   });
-  const profile = source.profile();
-  if (profile !== undefined) {
+  /** The header's cluster name and PVE version, as the cache's profile row has them. */
+  const showProfile = (): void => {
+    const profile = source.profile();
+    if (profile?.clusterName === undefined && profile?.pveVersion === undefined) return;
     actions.setMeta({
       ...(profile.clusterName !== undefined ? { clusterName: profile.clusterName } : {}),
       ...(profile.pveVersion !== undefined ? { pveVersion: profile.pveVersion } : {}),
     });
-  }
+  };
+  showProfile();
   const synced = source.lastSyncAt();
   if (synced !== undefined) actions.setLastSync(synced);
 
@@ -163,13 +166,7 @@ export function createController(options: ControllerOptions): ConsoleController 
       link.on('poll', (summary) => {
         actions.setProgress(undefined);
         actions.setLastSync(summary.finishedAt);
-        const profileNow = source.profile();
-        if (profileNow?.pveVersion !== undefined || profileNow?.clusterName !== undefined) {
-          actions.setMeta({
-            ...(profileNow.clusterName !== undefined ? { clusterName: profileNow.clusterName } : {}),
-            ...(profileNow.pveVersion !== undefined ? { pveVersion: profileNow.pveVersion } : {}),
-          });
-        }
+        showProfile();
       }),
       link.on('error', ({ error, fatal }) => {
         if (fatal) actions.notify(`sync stopped: ${safeText(error.message)}`, 'error');

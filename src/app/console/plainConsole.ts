@@ -10,7 +10,7 @@ import type { GuestKey, GuestRow, GuestType } from '../../db/model.js';
 import { columnWidths, joinCells } from '../../components/fit.js';
 import { guestsKind, LIST_KINDS, type ListKind } from '../../screens/listKinds.js';
 import { initialState } from '../../store/consoleStore.js';
-import { selectGuestCounts, selectListRows, selectNodeGuestCounts } from '../../store/selectors.js';
+import { selectGuestCounts, selectListRows, selectNodeGuestCounts, selectRunningTasks } from '../../store/selectors.js';
 import type { ConsoleState, ListId, Route } from '../../store/types.js';
 import { safeText } from '../../util/terminalText.js';
 import { configPath } from '../../workspace/configFile.js';
@@ -252,7 +252,7 @@ export async function runPlainConsole(options: PlainConsoleOptions): Promise<num
       const text = arg.trim();
       if (text !== '') {
         // A vmid or an exact name (of one guest only) describes it; anything else filters.
-        const found = findGuest(state, text, kind);
+        const found = findGuest(state.data, text, kind);
         const lower = text.toLowerCase();
         if (found !== undefined) {
           const byVmid = /^\d+$/.test(text) && found.vmid === Number(text);
@@ -313,7 +313,7 @@ export async function runPlainConsole(options: PlainConsoleOptions): Promise<num
         lines.push(`  ${safeText(n.node).padEnd(nameWidth)}${safeText(n.status).padEnd(9)}CPU ${formatPercent(n.cpu).padStart(5)}  MEM ${formatPercent(n.mem !== undefined && n.maxmem ? n.mem / n.maxmem : undefined).padStart(5)}${mem}  ${guestsText}`);
       }
       if (nodeRows.length === 0) lines.push('  no nodes in the cache yet: sync fills it');
-      const running = state.data.tasks.filter((t) => t.status === undefined || t.status === '').length;
+      const running = selectRunningTasks(state).length;
       if (running > 0) lines.push(`${plural(running, 'task')} running`);
       const lastSync = session.loadedSync;
       lines.push(lastSync === undefined ? 'Never synced.' : `Synced ${formatAge(Date.now() - lastSync)} ago.`);
