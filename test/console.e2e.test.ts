@@ -578,7 +578,29 @@ describe('leaving the console restores the terminal', { timeout: TEST_MS }, () =
     const exit = await tty.exited;
     await tty.settled();
     expectRestored(tty);
-    expect(exit.exitCode === 143 || exit.signal === 15).toBe(true);
+    expect(exit.exitCode).toBe(143);
+  });
+
+  it('SIGINT exits 130', async () => {
+    const tty = await openDemo();
+    tty.kill('SIGINT');
+    const exit = await tty.exited;
+    await tty.settled();
+    expectRestored(tty);
+    // 130 as the shell reports it: an exit code of 130, or death by SIGINT (see the next test).
+    expect(exit.exitCode === 130 || exit.signal === 2, JSON.stringify(exit)).toBe(true);
+  });
+
+  // BUG: terminal.ts's onSignal removes its own SIGINT/SIGTERM/SIGHUP listeners (restore())
+  // before runConsole's finish() has run. Ink's signal-exit hook (registered after it) then sees
+  // no other listener and re-raises the signal with process.kill(process.pid, sig): the process
+  // dies by the signal ({ exitCode: 0, signal: 2 } from node-pty) instead of exiting 130 after
+  // finish(), so the sync worker's stop and cache.close() are cut short. Remove `.fails` once
+  // fixed.
+  it('SIGINT exits with code 130 itself, after its cleanup (not killed by the re-raised signal)', async () => {
+    const tty = await openDemo();
+    tty.kill('SIGINT');
+    expect(await tty.exited).toEqual({ exitCode: 130 });
   });
 
   it('Ctrl-C quits (exit 0)', async () => {
@@ -694,5 +716,93 @@ describe('display options', { timeout: TEST_MS }, () => {
     expect(tty.lines()[0]).toContain('READ-ONLY');
     const plain = await openDemo();
     expect(plain.lines()[0]).not.toContain('READ-ONLY');
+  });
+});
+
+describe('the screens behind the number keys', { timeout: TEST_MS }, () => {
+  it('1, 3, 4, 6 and 7 show the overview, nodes, storage, snapshots and settings; 2 the guests again', async () => {
+    const tty = await openDemo();
+    const screen = async (key: string, shows: RegExp[], what: string) => {
+      tty.write(key);
+      await tty.waitFor((s) => mode(s) === 'NORMAL' && shows.every((re) => re.test(s)), { timeoutMs: STEP_MS, message: what });
+    };
+    await screen('1', [/^Overview\s/m, /^Cluster: 3 nodes, 21 VMs, 17 containers\b/m, /^pve2\s+● online/m], 'the overview');
+    await screen('3', [/^Nodes \(3\)\s+1\/3$/m, /^\s+pve1\s+● online/m, /^\s+pve3\s/m], 'the nodes');
+    await screen('4', [/^Storage \(12\)\s+1\/12$/m, /^\s+local-lvm\s+pve1\s+lvmthin\b/m], 'the storage');
+    await screen('6', [/^Snapshots \(\d+\)\s+1\/\d+$/m, /^\s+102 db-01\s+pre-upgrade\b/m], 'the snapshots');
+    await screen('7', [/^Settings\b/m, /^\s*Theme\s+‹ dark ›/m, /^\s*Refresh interval\s/m], 'the settings');
+    // None of them left a guest row behind.
+    expect(tty.text()).not.toContain('web-01');
+    tty.write('2');
+    await waitForGuests(tty, STEP_MS);
+  });
+});
+
+describe('from a node to its guests', { timeout: TEST_MS }, () => {
+  it('Enter on pve2 in the nodes screen shows the guest table filtered node:pve2', async () => {
+    const tty = await openDemo();
+    tty.write('3');
+    await tty.waitFor((s) => /^Nodes \(3\)\s+1\/3$/.test(titleLine(s).trimEnd()), { timeoutMs: STEP_MS, message: 'the nodes screen' });
+    tty.write('j');
+    await tty.waitFor((s) => position(s)?.at === 2, { timeoutMs: STEP_MS, message: 'cursor on pve2' });
+    tty.press('enter');
+    await tty.waitFor((s) => /^Guests \(\d+\/38\)\s+filter: node:pve2\b/.test(titleLine(s)) && guestRows(s).length > 0, { timeoutMs: STEP_MS, message: 'the guests of pve2' });
+    const rows = guestRows(tty.text());
+    const shown = Number(/^Guests \((\d+)\//.exec(titleLine(tty.text()))![1]);
+    expect(rows).toHaveLength(shown);
+    for (const row of rows) expect(row.node).toBe('pve2');
+    expect(rows.map((r) => r.vmid)).toEqual(expect.arrayContaining([101, 105, 201]));
+    expect(rows.map((r) => r.vmid)).not.toContain(100);
+  });
+});
+
+describe('marking guests', { timeout: TEST_MS }, () => {
+  /** The screen line of a guest row, mark column included (guestRows stops at a marked row). */
+  const rowLine = (screen: string, vmid: number): string | undefined => linesOf(screen).find((l) => new RegExp(`^[ *]\\s*${vmid} `).test(l));
+
+  it('Space marks the guest under the cursor: "1 marked" in the title, a * before the row; Space again unmarks', async () => {
+    const tty = await openDemo();
+    tty.press('space');
+    await tty.waitFor((s) => /\b1 marked\b/.test(titleLine(s)) && rowLine(s, 100)?.startsWith('*') === true, { timeoutMs: STEP_MS, message: 'guest 100 marked' });
+    expect(titleLine(tty.text())).toMatch(/^Guests \(38\)\s+1 marked\s+2\/38$/);
+    // Only that row: the cursor moved on to the next one, unmarked.
+    expect(rowLine(tty.text(), 100)).toMatch(/^\*\s+100 web-01\s/);
+    expect(rowLine(tty.text(), 101)?.startsWith(' ')).toBe(true);
+    expect(linesOf(tty.text()).filter((l) => /^\*\s*\d+ /.test(l))).toHaveLength(1);
+
+    tty.write('k');
+    await tty.waitFor((s) => position(s)?.at === 1, { timeoutMs: STEP_MS, message: 'cursor back on 100' });
+    tty.press('space');
+    await tty.waitFor((s) => !titleLine(s).includes('marked') && rowLine(s, 100)?.startsWith(' ') === true, { timeoutMs: STEP_MS, message: 'guest 100 unmarked' });
+    expect(linesOf(tty.text()).filter((l) => /^\*\s*\d+ /.test(l))).toHaveLength(0);
+  });
+});
+
+describe('the task log viewer', { timeout: TEST_MS }, () => {
+  it("Enter on the running backup opens its log, which follows until f; Esc returns to the tasks", async () => {
+    const tty = await openDemo();
+    tty.write('5');
+    // The homelab's backup of 115 never ends: it is the newest task and still running.
+    const firstTask = (s: string): string => linesOf(s)[4] ?? '';
+    await tty.waitFor((s) => /^Tasks \(\d+\)\s+1\/\d+$/.test(titleLine(s).trimEnd()) && /\bpve3\s+vzdump\s+115\s.*\brunning\b/.test(firstTask(s)), { timeoutMs: STEP_MS, message: 'the tasks, the running vzdump first' });
+    expect(statusLine(tty.text())).toMatch(/1 task running/);
+
+    tty.press('enter');
+    await tty.waitFor((s) => /^Task vzdump 115 on pve3  running\b/.test(titleLine(s)), { timeoutMs: STEP_MS, message: 'the task log title' });
+    await tty.waitFor((s) => /^INFO: starting new backup job\b/m.test(s) && /\d+ lines  following \(f stops\)/.test(titleLine(s)), { timeoutMs: STEP_MS, message: 'the log lines, followed' });
+    expect(tty.lines()[1]).toMatch(/^Tasks › Task log\b/);
+    expect(tty.text()).toMatch(/^INFO: Starting Backup of VM 115 \(qemu\)$/m);
+    const lines = Number(/(\d+) lines/.exec(titleLine(tty.text()))![1]);
+    expect(lines).toBeGreaterThan(1);
+
+    tty.write('f');
+    await tty.waitFor((s) => titleLine(s).includes('(f follows, G end)') && !titleLine(s).includes('following'), { timeoutMs: STEP_MS, message: 'following stopped' });
+    expect(tty.text()).toMatch(/^INFO: starting new backup job\b/m);
+    tty.write('f');
+    await tty.waitFor((s) => titleLine(s).includes('following (f stops)'), { timeoutMs: STEP_MS, message: 'following again' });
+
+    tty.press('escape');
+    await tty.waitFor((s) => /^Tasks \(\d+\)\s+1\/\d+$/.test(titleLine(s).trimEnd()) && /\bvzdump\s+115\b/.test(firstTask(s)), { timeoutMs: STEP_MS, message: 'back on the tasks' });
+    expect(tty.text()).not.toContain('INFO: starting new backup job');
   });
 });

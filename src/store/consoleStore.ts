@@ -221,6 +221,11 @@ export function createConsoleStore(init: InitialState): ConsoleStore {
     load({ guests, nodes, storage, tasks }) {
       const sortedGuests = [...guests].sort(byVmid);
       const d = get().data;
+      const marks = get().marks;
+      if (marks.size > 0) {
+        const present = new Set(sortedGuests.map(keyOf));
+        if ([...marks].some((k) => !present.has(k))) set({ marks: new Set([...marks].filter((k) => present.has(k))) });
+      }
       data({ guests: sortedGuests, guestsVersion: d.guestsVersion + 1, guestsPartial: false, nodes, storage, tasks });
     },
 

@@ -118,7 +118,7 @@ export function createController(options: ControllerOptions): ConsoleController 
     const route = currentRoute(store.getState());
     if (route.screen === 'snapshots' && p.snapshots) actions.setSnapshots(source.snapshots());
     if (route.screen === 'content' && p.content) actions.setContent(source.content(route.node, route.storage));
-    if (route.screen === 'detail' && (p.guests.has(route.key) || p.snapshots || p.tasks)) actions.setDetail(source.detail(route.key));
+    if (route.screen === 'detail' && (p.guests.has(route.key) || p.removed.has(route.key) || p.snapshots || p.tasks)) actions.setDetail(source.detail(route.key));
   };
 
   const schedule = (): void => {
@@ -195,6 +195,8 @@ export function createController(options: ControllerOptions): ConsoleController 
     }
   };
 
+  let logTimer: NodeJS.Timeout | undefined;
+  let logGeneration = 0;
   let lastRoute = currentRoute(store.getState());
   loadFor(lastRoute);
   unsubscribers.push(
@@ -210,8 +212,6 @@ export function createController(options: ControllerOptions): ConsoleController 
   );
 
   // --- a task's log, followed while on screen -------------------------------------------------
-  let logTimer: NodeJS.Timeout | undefined;
-  let logGeneration = 0;
 
   function followTask(upid: string, node: string): void {
     const generation = ++logGeneration;

@@ -21,7 +21,7 @@ export interface FullScreenOptions {
 export function enterFullScreen(stdout: NodeJS.WriteStream, options: FullScreenOptions): FullScreen {
   let restored = false;
   const fd = (stdout as { fd?: number }).fd ?? 1;
-  const restore = (): void => {
+  const restoreTerminal = (): void => {
     if (restored) return;
     restored = true;
     try {
@@ -30,6 +30,14 @@ export function enterFullScreen(stdout: NodeJS.WriteStream, options: FullScreenO
     } catch {
       // the terminal is gone (SIGHUP): nothing to restore
     }
+  };
+  let signalled = false;
+  const restore = (): void => {
+    restoreTerminal();
+    // After a signal the listeners stay until the process exits: with none of ours left, Ink's
+    // signal-exit would re-raise the signal and kill the process before the console has
+    // closed its cache.
+    if (signalled) return;
     process.off('exit', restore);
     for (const signal of SIGNALS) process.off(signal, onSignal);
     process.off('uncaughtException', onCrash);
@@ -42,8 +50,10 @@ export function enterFullScreen(stdout: NodeJS.WriteStream, options: FullScreenO
     }
   };
   const onSignal = (signal: NodeJS.Signals): void => {
+    if (signalled) return;
+    signalled = true;
     stopDrawing();
-    restore();
+    restoreTerminal();
     options.onSignal(signal);
   };
   const onCrash = (error: Error): void => {
