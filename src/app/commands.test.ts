@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fixtureData, guest, makeConsole } from '../store/test-support/consoleFixture.js';
-import { commandEffect, completions, findGuest, PALETTE_COMMANDS, parseCommandLine } from './commands.js';
+import { commandEffect, completions, exactGuest, PALETTE_COMMANDS, parseCommandLine } from './commands.js';
 
 const state = () => makeConsole().store.getState().data;
 
@@ -105,15 +105,18 @@ describe('completions', () => {
   });
 });
 
-describe('findGuest', () => {
+describe('exactGuest', () => {
   it('by vmid, exact name (case-insensitive), or best fuzzy match, within the kind', () => {
     const s = state();
-    expect(findGuest(s, '200')?.name).toBe('pihole');
-    expect(findGuest(s, 'DB-01')?.vmid).toBe(102);
-    expect(findGuest(s, 'ubuntu')?.vmid).toBe(9000);
-    expect(findGuest(s, 'web-01', 'ct')?.type).toBe('lxc');
-    expect(findGuest(s, '200', 'vm')).toBeUndefined();
-    expect(findGuest(s, 'zzzz')).toBeUndefined();
+    expect(exactGuest(s, '200')?.name).toBe('pihole');
+    expect(exactGuest(s, 'DB-01')?.vmid).toBe(102);
+    // No guessing: a part of a name names nothing.
+    expect(exactGuest(s, 'ubuntu')).toBeUndefined();
+    expect(exactGuest(s, 'web-01', 'ct')?.type).toBe('lxc');
+    // A name two guests share (a VM and a container here) names neither.
+    expect(exactGuest(s, 'web-01')).toBeUndefined();
+    expect(exactGuest(s, '200', 'vm')).toBeUndefined();
+    expect(exactGuest(s, 'zzzz')).toBeUndefined();
   });
 });
 
@@ -134,9 +137,12 @@ describe('commandEffect', () => {
 
   it('says what did not match', () => {
     const s = state();
-    expect(commandEffect('vm 200', s)).toEqual({ kind: 'error', message: "no VM matches '200'" });
-    expect(commandEffect('ct 100', s)).toEqual({ kind: 'error', message: "no container matches '100'" });
-    expect(commandEffect('guests 4242', s)).toEqual({ kind: 'error', message: "no guest matches '4242'" });
+    expect(commandEffect('vm 200', s)).toEqual({ kind: 'error', message: 'no VM 200' });
+    expect(commandEffect('ct 100', s)).toEqual({ kind: 'error', message: 'no container 100' });
+    expect(commandEffect('guests 4242', s)).toEqual({ kind: 'error', message: 'no guest 4242' });
+    // Not a vmid nor a name: the list, filtered by it.
+    expect(commandEffect('vm web', s)).toEqual({ kind: 'route', route: { screen: 'guests', type: 'qemu' }, replace: true, filter: { list: 'guests', text: 'web' } });
+    expect(commandEffect('guests status:stopped', s)).toMatchObject({ route: { screen: 'guests' }, filter: { text: 'status:stopped' } });
     expect(commandEffect('frobnicate', s)).toEqual({ kind: 'error', message: "unknown command 'frobnicate': try :help" });
   });
 

@@ -21,9 +21,9 @@ export interface PaletteCommand {
 }
 
 export const PALETTE_COMMANDS: readonly PaletteCommand[] = [
-  { id: 'vm', name: 'vm', aliases: ['vms', 'qemu'], description: 'virtual machines (:vm NAME|VMID opens one)', argument: 'vm' },
-  { id: 'ct', name: 'ct', aliases: ['cts', 'lxc', 'container', 'containers'], description: 'containers (:ct NAME|VMID opens one)', argument: 'ct' },
-  { id: 'guests', name: 'guests', aliases: ['guest', 'all', 'g'], description: 'VMs and containers (:guests NAME|VMID opens one)', argument: 'guest' },
+  { id: 'vm', name: 'vm', aliases: ['vms', 'qemu'], description: 'virtual machines (:vm NAME|VMID opens one, :vm TEXT filters)', argument: 'vm' },
+  { id: 'ct', name: 'ct', aliases: ['cts', 'lxc', 'container', 'containers'], description: 'containers (:ct NAME|VMID opens one, :ct TEXT filters)', argument: 'ct' },
+  { id: 'guests', name: 'guests', aliases: ['guest', 'all', 'g'], description: 'VMs and containers (:guests NAME|VMID opens one, :guests TEXT filters)', argument: 'guest' },
   { id: 'node', name: 'node', aliases: ['nodes', 'no'], description: 'nodes (:node NAME lists its guests)', argument: 'node' },
   { id: 'storage', name: 'storage', aliases: ['sto', 'st', 'storages'], description: 'storage (:storage NAME opens its content)', argument: 'storage' },
   { id: 'task', name: 'task', aliases: ['tasks', 't'], description: 'recent and running tasks' },
@@ -111,13 +111,14 @@ export function completions(input: string, data: CommandData): Completion[] {
   }
 }
 
-/** The guest an argument names: a vmid, an exact name, or the best fuzzy match. */
-export function findGuest(data: CommandData, arg: string, kind: ArgumentKind = 'guest'): GuestRow | undefined {
+/** The guest an argument names exactly: its vmid, or a name only one guest has (any case). */
+export function exactGuest(data: CommandData, arg: string, kind: ArgumentKind = 'guest'): GuestRow | undefined {
   const candidates = guestCandidates(data, kind);
   const text = arg.trim();
   if (/^\d+$/.test(text)) return candidates.find((g) => g.vmid === Number(text));
   const lower = text.toLowerCase();
-  return candidates.find((g) => g.name.toLowerCase() === lower) ?? fuzzyFilter(text, candidates, (g) => g.name, { limit: 1 })[0]?.item;
+  const named = candidates.filter((g) => g.name.toLowerCase() === lower);
+  return named.length === 1 ? named[0] : undefined;
 }
 
 export type CommandEffect =
@@ -137,10 +138,13 @@ export function commandEffect(line: string, data: CommandData): CommandEffect | 
     case 'ct':
     case 'guests': {
       const type = command.id === 'vm' ? 'qemu' : command.id === 'ct' ? 'lxc' : undefined;
-      if (arg === '') return { kind: 'route', route: type ? { screen: 'guests', type } : { screen: 'guests' }, replace: true };
-      const guest = findGuest(data, arg, command.argument);
-      if (guest === undefined) return { kind: 'error', message: `no ${type === 'lxc' ? 'container' : type === 'qemu' ? 'VM' : 'guest'} matches '${arg}'` };
-      return { kind: 'route', route: { screen: 'detail', key: `${guest.type}/${guest.vmid}`, tab: 'summary' }, replace: false };
+      const list: Route = type ? { screen: 'guests', type } : { screen: 'guests' };
+      if (arg === '') return { kind: 'route', route: list, replace: true };
+      // A vmid or a name opens the guest; anything else filters the list (`:vm web`).
+      const guest = exactGuest(data, arg, command.argument);
+      if (guest !== undefined) return { kind: 'route', route: { screen: 'detail', key: `${guest.type}/${guest.vmid}`, tab: 'summary' }, replace: false };
+      if (/^\d+$/.test(arg.trim())) return { kind: 'error', message: `no ${type === 'lxc' ? 'container' : type === 'qemu' ? 'VM' : 'guest'} ${arg.trim()}` };
+      return { kind: 'route', route: list, replace: true, filter: { list: 'guests', text: arg.trim() } };
     }
     case 'node': {
       if (arg === '') return { kind: 'route', route: { screen: 'nodes' }, replace: true };

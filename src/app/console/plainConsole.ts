@@ -15,7 +15,7 @@ import type { ConsoleState, ListId, Route } from '../../store/types.js';
 import { safeText } from '../../util/terminalText.js';
 import { configPath } from '../../workspace/configFile.js';
 import type { ConnectionSettings } from '../../workspace/connection.js';
-import { findGuest, parseCommandLine, PALETTE_COMMANDS, type ArgumentKind } from '../commands.js';
+import { exactGuest, parseCommandLine, PALETTE_COMMANDS, type ArgumentKind } from '../commands.js';
 import { runSyncOnce } from '../commands/sync.js';
 import { historyLine } from '../commands/syncDisplay.js';
 import { formatAge, formatPercent, formatUsage } from '../output/units.js';
@@ -252,13 +252,8 @@ export async function runPlainConsole(options: PlainConsoleOptions): Promise<num
       const text = arg.trim();
       if (text !== '') {
         // A vmid or an exact name (of one guest only) describes it; anything else filters.
-        const found = findGuest(state.data, text, kind);
-        const lower = text.toLowerCase();
-        if (found !== undefined) {
-          const byVmid = /^\d+$/.test(text) && found.vmid === Number(text);
-          const byName = found.name.toLowerCase() === lower && state.data.guests.filter((g) => (type === undefined || g.type === type) && g.name.toLowerCase() === lower).length === 1;
-          if (byVmid || byName) return describe(found);
-        }
+        const found = exactGuest(state.data, text, kind);
+        if (found !== undefined) return describe(found);
       }
       return listing(state, 'guests', route, text, noun);
     };
