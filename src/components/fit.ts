@@ -4,8 +4,17 @@ import stringWidth from 'string-width';
 
 const ASCII = /^[\x20-\x7e]*$/;
 
+const widths = new Map<string, number>();
+
 function cells(text: string): number {
-  return ASCII.test(text) ? text.length : stringWidth(text);
+  if (ASCII.test(text)) return text.length;
+  // The same few non-ASCII cells (`● running`) come back on every frame.
+  let width = widths.get(text);
+  if (width === undefined) {
+    if (widths.size > 5000) widths.clear();
+    widths.set(text, (width = stringWidth(text)));
+  }
+  return width;
 }
 
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {

@@ -35,6 +35,17 @@ function rowTone(list: ListId, row: unknown, theme: ReturnType<typeof useTheme>)
   return {};
 }
 
+// Rows are drawn again on every key press, but their text rarely changes: keep it per row.
+const rowTexts = new WeakMap<object, { key: string; text: string }>();
+
+function rowText(row: unknown, key: string, build: () => string): string {
+  const cached = rowTexts.get(row as object);
+  if (cached !== undefined && cached.key === key) return cached.text;
+  const text = build();
+  rowTexts.set(row as object, { key, text });
+  return text;
+}
+
 export function ListScreen({ list, width, height }: ListScreenProps) {
   const theme = useTheme();
   const kind = LIST_KINDS[list] as ListKind<unknown>;
@@ -53,7 +64,7 @@ export function ListScreen({ list, width, height }: ListScreenProps) {
   });
   const partial = useConsole((s) => list === 'guests' && s.data.guestsPartial);
   // Live figures change the text of rows without changing the rows array.
-  useConsole((s) => s.data.figuresVersion);
+  const figuresVersion = useConsole((s) => s.data.figuresVersion);
 
   const rowsHeight = Math.max(1, height - 2);
   // Room for the header and its sort arrow, however narrow the values are.
@@ -66,15 +77,17 @@ export function ListScreen({ list, width, height }: ListScreenProps) {
     aligns,
   );
 
-  const ctx: CellContext = { now: Date.now(), icons };
+  const now = Date.now();
+  const ctx: CellContext = { now, icons };
+  // A row's text changes with its figures, the layout, icons and (times) the clock's second.
+  const textKey = `${figuresVersion}|${widths.join(',')}|${icons}|${Math.floor(now / 1000)}`;
   const top = Math.max(0, Math.min(view.top, Math.max(0, result.rows.length - rowsHeight)));
   const cursor = Math.min(view.cursor, result.rows.length - 1);
   const lines: TableLine[] = [];
   for (let i = top; i < Math.min(result.rows.length, top + rowsHeight); i++) {
     const row = result.rows[i];
     const key = kind.rowKey(row);
-    const cells = kind.columns.map((c) => safeText(c.cell(row, ctx)));
-    lines.push({ key, text: joinCells(cells, widths, aligns), selected: i === cursor, marked: marks.has(key as GuestKey), ...rowTone(list, row, theme) });
+    lines.push({ key, text: rowText(row, textKey, () => joinCells(kind.columns.map((c) => safeText(c.cell(row, ctx))), widths, aligns)), selected: i === cursor, marked: marks.has(key as GuestKey), ...rowTone(list, row, theme) });
   }
 
   const typeLabel = typeFilter === 'qemu' ? ' VMs' : typeFilter === 'lxc' ? ' Containers' : '';
