@@ -77,8 +77,13 @@ environment variables the bpg/proxmox Terraform provider reads, then flags (flag
 
 Exit codes: 0 ok, 1 failed, 2 usage or configuration error, 3 connection or authentication, 4 not found.
 
+Without a command, proxmox-mpc opens the full-screen console (? shows its keys, q quits).
+Without a terminal, use a command, or proxmox-mpc console --plain (a line-based console).
+
 Examples:
-  proxmox-mpc demo                         run against the built-in demo cluster
+  proxmox-mpc demo                         the console on the built-in demo cluster
+  proxmox-mpc --profile home               the console on a saved profile
+  proxmox-mpc demo --plain                 the line-based console (dumb terminals, screen readers)
   proxmox-mpc simulator --port 8006        serve a simulated cluster for other tools
   PROXMOX_VE_ENDPOINT=https://pve:8006 PROXMOX_VE_API_TOKEN='root@pam!mpc=...' proxmox-mpc ping`,
   );
