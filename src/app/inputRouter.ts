@@ -4,14 +4,14 @@
 import type { Key } from 'ink';
 import type { ConsoleStore } from '../store/consoleStore.js';
 import { currentRoute, listOf, selectListRows } from '../store/selectors.js';
-import type { ConsoleState, ListId, Route } from '../store/types.js';
-import { LIST_KINDS } from '../screens/listKinds.js';
+import type { ConsoleState, Route } from '../store/types.js';
+import { LIST_KINDS, type ListKind } from '../screens/listKinds.js';
 import { settingsActions } from '../screens/settingsModel.js';
 import { textLinesFor } from '../screens/textContent.js';
-import { commandEffect, completions, PALETTE_COMMANDS, parseCommandLine } from './commands.js';
+import { commandEffect, completions, PALETTE_COMMANDS } from './commands.js';
 import { bindingsFor, type ActionId, type Binding, type KeyContext } from './keymap.js';
 import { keyName, typedText } from './keys.js';
-import { bodyRows, tableRows, textRows } from './layout.js';
+import { tableRows, textRows } from './layout.js';
 import type { PaletteHistory } from './paletteHistory.js';
 
 export interface RouterDeps {
@@ -108,14 +108,15 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
     const { rows } = selectListRows(s, list);
     const row = rows[s.views[list].cursor];
     if (row === undefined) return;
-    if (list === 'nodes') {
-      // A node's guests: the guest list filtered by it, as `:node NAME` does.
-      actions.switchTo({ screen: 'guests' });
-      actions.setFilter('guests', `node:${(row as { node: string }).node}`);
+    const target = (LIST_KINDS[list] as ListKind<unknown>).open?.(row);
+    if (target === undefined) return;
+    if ('push' in target) {
+      actions.navigate(target.push);
       return;
     }
-    const target = openTarget(list, row);
-    if (target) actions.navigate(target);
+    actions.switchTo(target.list);
+    const to = listOf(target.list);
+    if (to !== undefined) actions.setFilter(to, target.filter);
   };
 
   const run = (action: ActionId, count: number | undefined): void => {
@@ -461,28 +462,4 @@ function keyOfChar(ch: string, template: Key): { input: string; key: Key } {
   if (ch === '\x1b') return { input: '', key: { ...key, escape: true } };
   if (code < 0x20) return { input: String.fromCharCode(code + 0x60), key: { ...key, ctrl: true } };
   return { input: ch, key: { ...key, shift: ch !== ch.toLowerCase() } };
-}
-
-/** Where Enter on a row goes. */
-export function openTarget(list: ListId, row: unknown): Route | undefined {
-  switch (list) {
-    case 'guests': {
-      const g = row as { type: 'qemu' | 'lxc'; vmid: number };
-      return { screen: 'detail', key: `${g.type}/${g.vmid}`, tab: 'summary' };
-    }
-    case 'snapshots': {
-      const s = row as { type: 'qemu' | 'lxc'; vmid: number };
-      return { screen: 'detail', key: `${s.type}/${s.vmid}`, tab: 'snapshots' };
-    }
-    case 'storage': {
-      const r = row as { node: string; storage: string };
-      return { screen: 'content', node: r.node, storage: r.storage };
-    }
-    case 'tasks': {
-      const t = row as { upid: string; node: string };
-      return { screen: 'taskLog', upid: t.upid, node: t.node };
-    }
-    default:
-      return undefined;
-  }
 }

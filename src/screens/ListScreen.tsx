@@ -4,13 +4,12 @@ import { useMemo } from 'react';
 import { useConsole, useTheme } from '../app/ConsoleContext.js';
 import { DataTable, type TableLine } from '../components/DataTable.js';
 import { columnWidths, joinCells } from '../components/fit.js';
-import { statusColor } from '../app/theme.js';
-import type { GuestKey, GuestRow, TaskRow } from '../db/model.js';
+import type { Theme } from '../app/theme.js';
+import type { GuestKey } from '../db/model.js';
 import { currentRoute, effectiveFilter, selectListRows } from '../store/selectors.js';
 import type { ListId } from '../store/types.js';
 import { safeText } from '../util/terminalText.js';
-import { guestStatus, LIST_KINDS, type CellContext, type ListKind } from './listKinds.js';
-import { taskState } from '../app/read/records.js';
+import { LIST_KINDS, type CellContext, type ListKind, type RowTone } from './listKinds.js';
 
 export interface ListScreenProps {
   list: ListId;
@@ -18,21 +17,11 @@ export interface ListScreenProps {
   height: number;
 }
 
-function rowTone(list: ListId, row: unknown, theme: ReturnType<typeof useTheme>): { dim?: boolean; color?: string } {
-  if (list === 'guests') {
-    const g = row as GuestRow;
-    const status = guestStatus(g);
-    if (status === 'running') return {};
-    const color = statusColor(theme, status);
-    return color && status !== 'stopped' ? { color } : { dim: true };
-  }
-  if (list === 'tasks') {
-    const state = taskState(row as TaskRow);
-    if (state === 'error') return theme.error ? { color: theme.error } : {};
-    if (state === 'warning') return theme.warn ? { color: theme.warn } : {};
-    if (state === 'running') return theme.accent ? { color: theme.accent } : {};
-  }
-  return {};
+function toneStyle(tone: RowTone | undefined, theme: Theme): { dim?: boolean; color?: string } {
+  if (tone === undefined) return {};
+  if (tone === 'dim') return { dim: true };
+  const color = theme[tone === 'accent' ? 'accent' : tone];
+  return color ? { color } : {};
 }
 
 // Rows are drawn again on every key press, but their text rarely changes: keep it per row.
@@ -87,7 +76,7 @@ export function ListScreen({ list, width, height }: ListScreenProps) {
   for (let i = top; i < Math.min(result.rows.length, top + rowsHeight); i++) {
     const row = result.rows[i];
     const key = kind.rowKey(row);
-    lines.push({ key, text: rowText(row, textKey, () => joinCells(kind.columns.map((c) => safeText(c.cell(row, ctx))), widths, aligns)), selected: i === cursor, marked: marks.has(key as GuestKey), ...rowTone(list, row, theme) });
+    lines.push({ key, text: rowText(row, textKey, () => joinCells(kind.columns.map((c) => safeText(c.cell(row, ctx))), widths, aligns)), selected: i === cursor, marked: marks.has(key as GuestKey), ...toneStyle(kind.tone?.(row), theme) });
   }
 
   const typeLabel = typeFilter === 'qemu' ? ' VMs' : typeFilter === 'lxc' ? ' Containers' : '';

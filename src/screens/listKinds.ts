@@ -6,7 +6,7 @@ import { formatBytes, formatDuration, formatPercent, formatRatio, formatUsage, f
 import type { SortValue } from '../app/output/query.js';
 import { taskDuration, taskState, taskVmid } from '../app/read/records.js';
 import type { FilterFields } from '../store/filterExpr.js';
-import type { ConsoleState, ListId, SnapshotListRow } from '../store/types.js';
+import type { ConsoleState, ListId, Route, SnapshotListRow } from '../store/types.js';
 
 export type { SnapshotListRow } from '../store/types.js';
 
@@ -29,9 +29,18 @@ export interface ConsoleColumn<Row> {
   live?: boolean;
 }
 
+/** How a row is drawn beyond its text: dimmed (stopped, templates) or in a status colour. */
+export type RowTone = 'dim' | 'ok' | 'warn' | 'error' | 'accent';
+
+/** What Enter on a row does: a screen to push, or a list to switch to with a filter. */
+export type RowOpen = { push: Route } | { list: Route; filter: string };
+
 export interface ListKind<Row> {
   id: ListId;
   title: string;
+  /** Enter on a row (nothing when absent). */
+  open?(row: Row): RowOpen;
+  tone?(row: Row): RowTone | undefined;
   columns: readonly ConsoleColumn<Row>[];
   defaultSort: { column: string; descending: boolean };
   /** Compared when the sort column ties (ascending). */
@@ -86,9 +95,18 @@ const GUEST_COLUMNS: readonly ConsoleColumn<GuestRow>[] = [
 
 export const GUEST_TYPE_SYNONYMS: Readonly<Record<string, string>> = { vm: 'qemu', vms: 'qemu', qemu: 'qemu', ct: 'lxc', cts: 'lxc', lxc: 'lxc', container: 'lxc' };
 
+/** Running guests plain, paused/suspended in the warning colour, the rest dimmed. */
+function guestTone(g: GuestRow): RowTone | undefined {
+  const status = guestStatus(g);
+  if (status === 'running') return undefined;
+  return status === 'paused' || status === 'suspended' || status === 'prelaunch' || status === 'unknown' ? 'warn' : 'dim';
+}
+
 export const guestsKind: ListKind<GuestRow> = {
   id: 'guests',
   title: 'Guests',
+  open: (g) => ({ push: { screen: 'detail', key: `${g.type}/${g.vmid}`, tab: 'summary' } }),
+  tone: guestTone,
   columns: GUEST_COLUMNS,
   defaultSort: { column: 'vmid', descending: false },
   tieBreak: (a, b) => a.vmid - b.vmid || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0),
@@ -114,6 +132,9 @@ export const guestsKind: ListKind<GuestRow> = {
 export const nodesKind: ListKind<NodeRow> = {
   id: 'nodes',
   title: 'Nodes',
+  // A node's guests, as `:node NAME` shows them.
+  open: (n) => ({ list: { screen: 'guests' }, filter: `node:${n.node}` }),
+  tone: (n) => (n.status === 'online' ? undefined : 'error'),
   columns: [
     { id: 'node', header: 'NODE', width: 12, flex: true, cell: (n) => n.node, sort: (n) => n.node },
     { id: 'status', header: 'STATUS', width: 10, cell: (n, ctx) => statusText(n.status, ctx), sort: (n) => n.status },
@@ -134,6 +155,8 @@ export const nodesKind: ListKind<NodeRow> = {
 export const storageKind: ListKind<StorageRow> = {
   id: 'storage',
   title: 'Storage',
+  open: (r) => ({ push: { screen: 'content', node: r.node, storage: r.storage } }),
+  tone: (r) => (r.active ? undefined : 'dim'),
   columns: [
     { id: 'storage', header: 'STORAGE', width: 12, flex: true, cell: (r) => r.storage, sort: (r) => r.storage },
     { id: 'node', header: 'NODE', width: 8, cell: (r) => r.node, sort: (r) => r.node },
@@ -184,9 +207,13 @@ export function taskStatusCell(t: TaskRow, ctx: CellContext): string {
   return icon === undefined ? text : `${icon} ${text}`;
 }
 
+const TASK_TONES: Record<ReturnType<typeof taskState>, RowTone | undefined> = { running: 'accent', ok: undefined, warning: 'warn', error: 'error' };
+
 export const tasksKind: ListKind<TaskRow> = {
   id: 'tasks',
   title: 'Tasks',
+  open: (t) => ({ push: { screen: 'taskLog', upid: t.upid, node: t.node } }),
+  tone: (t) => TASK_TONES[taskState(t)],
   columns: [
     { id: 'started', header: 'STARTED', width: 12, cell: (t, ctx) => formatWhen(t.starttime * 1000, ctx.now), sort: (t) => t.starttime },
     { id: 'node', header: 'NODE', width: 8, cell: (t) => t.node, sort: (t) => t.node },
@@ -209,6 +236,7 @@ export const tasksKind: ListKind<TaskRow> = {
 export const snapshotsKind: ListKind<SnapshotListRow> = {
   id: 'snapshots',
   title: 'Snapshots',
+  open: (s) => ({ push: { screen: 'detail', key: `${s.type}/${s.vmid}`, tab: 'snapshots' } }),
   columns: [
     { id: 'vmid', header: 'VMID', width: 6, align: 'right', cell: (s) => String(s.vmid), sort: (s) => s.vmid },
     { id: 'guest', header: 'GUEST', width: 14, cell: (s) => s.guestName, sort: (s) => s.guestName },
