@@ -8,9 +8,10 @@ import type { ConsoleState, Route } from '../store/types.js';
 import { LIST_KINDS, type ListKind } from '../screens/listKinds.js';
 import { settingsActions } from '../screens/settingsModel.js';
 import { textLinesFor } from '../screens/textContent.js';
-import { commandEffect, completions, PALETTE_COMMANDS } from './commands.js';
+import { commandEffect } from './commands.js';
 import { bindingsFor, type ActionId, type Binding, type KeyContext } from './keymap.js';
-import { keyName, typedText } from './keys.js';
+import { isPlain, keyName, keyOfChar } from './keys.js';
+import { createLineModes } from './lineModes.js';
 import { tableRows, textRows } from './layout.js';
 import type { PaletteHistory } from './paletteHistory.js';
 
@@ -223,7 +224,7 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
     }
   };
 
-  // ------------------------------------------------------------------ palette
+  // ------------------------------------------------------------------ commands
   const runLine = (line: string): void => {
     const effect = commandEffect(line, state().data);
     if (effect === undefined) return;
@@ -245,101 +246,7 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
     }
   };
 
-  const handlePalette = (input: string, key: Key, name: string | undefined): void => {
-    const s = state();
-    const { input: text, selected } = s.palette;
-    switch (name) {
-      case 'escape':
-        actions.setMode('normal');
-        return;
-      case 'enter': {
-        const options = completions(text, s.data);
-        // Enter runs what is typed, or the completion picked with Tab: never a guess.
-        const line = selected >= 0 && options[selected] ? options[selected].value : text;
-        actions.setMode('normal');
-        if (line.trim() !== '') history?.add(line.trim());
-        runLine(line);
-        return;
-      }
-      case 'tab':
-      case 'shift+tab': {
-        const options = completions(text, s.data);
-        if (options.length === 0) return;
-        const next = name === 'tab' ? (selected + 1) % options.length : (selected - 1 + options.length) % options.length;
-        actions.setPaletteInput(text, next);
-        if (options.length === 1) actions.setPaletteInput(options[0]!.value, -1);
-        return;
-      }
-      case 'up': {
-        const entry = history?.prev();
-        if (entry !== undefined) actions.setPaletteInput(entry);
-        return;
-      }
-      case 'down': {
-        const entry = history?.next();
-        if (entry !== undefined) actions.setPaletteInput(entry);
-        return;
-      }
-      default: {
-        // Editing after picking a completion continues from it.
-        const base = selected >= 0 ? (completions(text, s.data)[selected]?.value ?? text) : text;
-        editLine(name, input, key, base, (line) => actions.setPaletteInput(line));
-      }
-    }
-  };
-
-  /** The keys every input line shares: Backspace (an empty line leaves it), Ctrl-U clears,
-   * Ctrl-C leaves, text is typed. */
-  const editLine = (name: string | undefined, input: string, key: Key, text: string, setText: (text: string) => void): void => {
-    switch (name) {
-      case 'backspace':
-        if (text === '') actions.setMode('normal');
-        else setText(text.slice(0, -1));
-        return;
-      case 'ctrl+u':
-        setText('');
-        return;
-      case 'ctrl+c':
-        actions.setMode('normal');
-        return;
-      default: {
-        const typed = typedText(input, key);
-        if (typed !== '') setText(text + typed);
-      }
-    }
-  };
-
-  // ------------------------------------------------------------------ filter
-  const handleFilter = (input: string, key: Key, name: string | undefined): void => {
-    const s = state();
-    const list = listOf(currentRoute(s));
-    const text = s.filterInput;
-    switch (name) {
-      case 'escape':
-        actions.setMode('normal');
-        return;
-      case 'enter': {
-        // The seed's slash commands: `/sync`, `/help` (a regex needs its closing slash).
-        // Only a command's full name: `/q` or `/no` are filters (a regex being typed).
-        const slash = /^\/([a-z]+)(\s.*)?$/i.exec(text.trim());
-        if (slash && PALETTE_COMMANDS.some((c) => c.name === slash[1]!.toLowerCase())) {
-          actions.setMode('normal');
-          runLine(text);
-          return;
-        }
-        const rows = list === undefined ? undefined : selectListRows(s, list);
-        if (rows?.filterError) {
-          actions.notify(rows.filterError, 'error');
-          return;
-        }
-        actions.setMode('normal');
-        if (list !== undefined) actions.setFilter(list, text.trim());
-        return;
-      }
-      default:
-        editLine(name, input, key, text, (line) => actions.setFilterInput(line));
-    }
-  };
+  const lines = createLineModes({ console: c, ...(history ? { history } : {}), runLine });
 
   // ------------------------------------------------------------------ normal mode
   const clearCount = (): void => {
@@ -438,28 +345,11 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
     }
     const name = keyName(input, key);
     const mode = state().mode;
-    if (mode === 'palette') return handlePalette(input, key, name);
-    if (mode === 'filter') return handleFilter(input, key, name);
+    if (mode === 'palette') return lines.palette(input, key, name);
+    if (mode === 'filter') return lines.filter(input, key, name);
     if (name === undefined) return;
     if (state().message) actions.clearMessage();
     handleNormal(name);
   }
   return router;
-}
-
-/** No key flag but shift: plain text (possibly several keys at once). */
-function isPlain(key: Key): boolean {
-  return !(key.ctrl || key.meta || key.escape || key.return || key.tab || key.backspace || key.delete || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown || key.home || key.end);
-}
-
-/** One character of a multi-key input as the key event it would have been alone. */
-function keyOfChar(ch: string, template: Key): { input: string; key: Key } {
-  const key: Key = { ...template, shift: false };
-  const code = ch.codePointAt(0)!;
-  if (ch === '\r' || ch === '\n') return { input: '', key: { ...key, return: true } };
-  if (ch === '\t') return { input: '', key: { ...key, tab: true } };
-  if (ch === '\x7f' || ch === '\b') return { input: '', key: { ...key, backspace: true } };
-  if (ch === '\x1b') return { input: '', key: { ...key, escape: true } };
-  if (code < 0x20) return { input: String.fromCharCode(code + 0x60), key: { ...key, ctrl: true } };
-  return { input: ch, key: { ...key, shift: ch !== ch.toLowerCase() } };
 }
