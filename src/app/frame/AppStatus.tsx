@@ -1,0 +1,45 @@
+// The status bar wired to the store: mode, the line being typed, messages, running tasks and
+// the key hints of the current screen, generated from the keymap.
+import { useMemo } from 'react';
+import { StatusBar, type KeyHint } from '../../components/StatusBar.js';
+import { currentRoute, selectRunningTasks } from '../../store/selectors.js';
+import { safeText } from '../../util/terminalText.js';
+import { useConsole, useTheme } from '../ConsoleContext.js';
+import { contextsFor } from '../inputRouter.js';
+import { bindingsFor, type Binding } from '../keymap.js';
+
+export function AppStatus({ width, keymap }: { width: number; keymap: readonly Binding[] }) {
+  const theme = useTheme();
+  const mode = useConsole((s) => s.mode);
+  const input = useConsole((s) => (s.mode === 'palette' ? s.palette.input : s.mode === 'filter' ? s.filterInput : ''));
+  const pending = useConsole((s) => s.count + (s.pendingKey ?? ''));
+  const message = useConsole((s) => s.message);
+  const running = useConsole(selectRunningTasks);
+  const route = useConsole(currentRoute);
+  const hints = useMemo<KeyHint[]>(() => {
+    if (mode === 'palette') return [{ key: 'tab', label: 'complete' }, { key: 'up/down', label: 'history' }, { key: 'enter', label: 'run' }, { key: 'esc', label: 'cancel' }];
+    if (mode === 'filter') return [{ key: 'enter', label: 'apply' }, { key: 'esc', label: 'cancel' }, { key: '!', label: 'negate' }, { key: 'node: status: tag: type:', label: 'fields' }];
+    // The ones to find everything else first: a narrow terminal cuts the line from the right.
+    const first = ['help', 'quit', 'palette'];
+    const hinted = bindingsFor(keymap, contextsFor(route)).filter((b) => b.hint !== undefined);
+    hinted.sort((a, b) => rank(first, a.action) - rank(first, b.action));
+    return hinted.map((b) => ({ key: b.keys[0] === 'g g' ? 'gg' : b.keys[0]!, label: b.hint! })).concat([{ key: '1-7', label: 'screens' }]);
+  }, [mode, route, keymap]);
+  return (
+    <StatusBar
+      mode={mode}
+      input={safeText(input)}
+      {...(pending ? { pending } : {})}
+      {...(message ? { message: { text: safeText(message.text), level: message.level } } : {})}
+      {...(running.length ? { tasks: `${running.length} task${running.length === 1 ? '' : 's'} running` } : {})}
+      hints={hints}
+      width={width}
+      theme={theme}
+    />
+  );
+}
+
+function rank(order: readonly string[], action: string): number {
+  const i = order.indexOf(action);
+  return i < 0 ? order.length : i;
+}

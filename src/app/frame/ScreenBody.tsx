@@ -1,0 +1,34 @@
+// The body: the current screen, or the dialog over it.
+import { Modal } from '../../components/Modal.js';
+import { DetailScreen } from '../../screens/DetailScreen.js';
+import { HelpScreen } from '../../screens/HelpScreen.js';
+import { ListScreen } from '../../screens/ListScreen.js';
+import { OverviewScreen } from '../../screens/OverviewScreen.js';
+import { SettingsScreen } from '../../screens/SettingsScreen.js';
+import { TaskLogScreen } from '../../screens/TaskLogScreen.js';
+import { currentRoute, listOf } from '../../store/selectors.js';
+import { safeText } from '../../util/terminalText.js';
+import { useConsole, useTheme } from '../ConsoleContext.js';
+
+export function ScreenBody({ width, height }: { width: number; height: number }) {
+  const route = useConsole(currentRoute);
+  const modal = useConsole((s) => s.modal);
+  const theme = useTheme();
+  if (modal) return <Modal title={safeText(modal.title)} body={modal.body.map(safeText)} width={width} height={height} theme={theme} />;
+  const list = listOf(route);
+  if (list !== undefined) return <ListScreen list={list} width={width} height={height} />;
+  switch (route.screen) {
+    case 'overview':
+      return <OverviewScreen width={width} height={height} />;
+    case 'detail':
+      return <DetailScreen width={width} height={height} />;
+    case 'taskLog':
+      return <TaskLogScreen width={width} height={height} />;
+    case 'help':
+      return <HelpScreen width={width} height={height} />;
+    case 'settings':
+      return <SettingsScreen width={width} height={height} />;
+    default:
+      return null;
+  }
+}
