@@ -717,6 +717,13 @@ describe('display options', { timeout: TEST_MS }, () => {
     const plain = await openDemo();
     expect(plain.lines()[0]).not.toContain('READ-ONLY');
   });
+
+  it('--screen-reader draws no styles and points at the selected row with >', async () => {
+    const tty = await openDemo(['--screen-reader']);
+    tty.write('j');
+    await tty.waitFor((s) => /^>\s+101 web-02/m.test(s), { timeoutMs: STEP_MS, message: 'the pointer on web-02' });
+    expect(tty.text()).not.toMatch(/^>\s+100 /m);
+  });
 });
 
 describe('the screens behind the number keys', { timeout: TEST_MS }, () => {

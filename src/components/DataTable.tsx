@@ -1,6 +1,6 @@
 // A virtualised table: it is handed only the rows that are on screen, already as text, and
 // draws each as one Text (a Box per cell would make every frame cost hundreds of layout nodes).
-import { Box, Text } from 'ink';
+import { Box, Text, useIsScreenReaderEnabled } from 'ink';
 import { memo } from 'react';
 import type { Theme } from '../app/theme.js';
 
@@ -29,9 +29,10 @@ export interface DataTableProps {
   empty?: string;
 }
 
-const Row = memo(function Row({ line, width, theme }: { line: TableLine; width: number; theme: Theme }) {
+const Row = memo(function Row({ line, width, theme, pointer }: { line: TableLine; width: number; theme: Theme; pointer: boolean }) {
   const text = line.text.length < width ? line.text.padEnd(width) : line.text;
-  const mark = line.marked ? '*' : ' ';
+  // Without styles (screen-reader mode) the selected row is pointed at instead of highlighted.
+  const mark = pointer && line.selected ? '>' : line.marked ? '*' : ' ';
   if (line.selected) {
     return theme.selectedBg ? (
       <Text backgroundColor={theme.selectedBg} color={theme.selectedFg} wrap="truncate">
@@ -55,6 +56,7 @@ const Row = memo(function Row({ line, width, theme }: { line: TableLine; width: 
 });
 
 export function DataTable({ title, header, lines, height, width, theme, empty }: DataTableProps) {
+  const pointer = useIsScreenReaderEnabled();
   const fill = Math.max(0, height - Math.max(lines.length, empty && lines.length === 0 ? 1 : 0));
   return (
     <Box flexDirection="column" width={width}>
@@ -66,7 +68,7 @@ export function DataTable({ title, header, lines, height, width, theme, empty }:
         {header}
       </Text>
       {lines.map((line) => (
-        <Row key={line.key} line={line} width={width - 1} theme={theme} />
+        <Row key={line.key} line={line} width={width - 1} theme={theme} pointer={pointer} />
       ))}
       {lines.length === 0 && empty ? (
         <Text color={theme.dim} wrap="truncate">
