@@ -1,7 +1,7 @@
 // Where the console's data comes from: the SQLite cache (synchronous reads, a few rows at a
 // time after the first load) and, for a task's log, the API. The controller calls these; the
 // store and the components never do.
-import type { CacheReader, ProfileRef } from '../../db/cacheApi.js';
+import type { Cache, CacheReader, ProfileRef } from '../../db/cacheApi.js';
 import { selectGuestTasks } from '../read/describeGuest.js';
 import type { GuestKey, GuestRow, GuestType, NodeRow, StorageContentRow, StorageRow, TaskRow } from '../../db/model.js';
 import type { DetailData, SnapshotListRow } from '../../store/types.js';
@@ -40,6 +40,12 @@ export interface TaskLogPage {
 export interface TaskLogSource {
   /** The log from line `start` (0-based) and the task's state. */
   read(upid: string, start: number): Promise<TaskLogPage>;
+}
+
+/** The profile's row in the cache. Without a connection (the cache only) an existing row keeps
+ * the endpoint it has; with one, the row follows the endpoint. */
+export function consoleProfile(cache: Cache, name: string, endpoint: string | undefined): ProfileRef {
+  return endpoint !== undefined ? cache.profile(name, endpoint) : (cache.findProfile(name) ?? cache.profile(name, ''));
 }
 
 export function cacheDataSource(cache: CacheReader, profileId: number): ConsoleDataSource {

@@ -20,7 +20,7 @@ import { runSyncOnce } from '../commands/sync.js';
 import { historyLine } from '../commands/syncDisplay.js';
 import { formatAge, formatPercent, formatUsage } from '../output/units.js';
 import { DESCRIBE_TASKS, describeView, formatGuestDescription } from '../read/describeGuest.js';
-import { cacheDataSource } from './dataSource.js';
+import { cacheDataSource, consoleProfile } from './dataSource.js';
 
 export interface PlainConsoleOptions {
   profile: string;
@@ -124,9 +124,7 @@ export async function runPlainConsole(options: PlainConsoleOptions): Promise<num
     let profileRow: ProfileRef;
     try {
       // Without a connection, an existing profile keeps its endpoint.
-      profileRow = options.connection
-        ? cache.profile(options.profile, options.connection.endpoint)
-        : (cache.findProfile(options.profile) ?? cache.profile(options.profile, ''));
+      profileRow = consoleProfile(cache, options.profile, options.connection?.endpoint);
     } catch (error) {
       fail(`cannot read the cache: ${messageOf(error)}`);
       return 1;

@@ -15,7 +15,7 @@ import { toCredentials } from '../credentials.js';
 import { createInputRouter } from '../inputRouter.js';
 import { applyKeyOverrides, DEFAULT_KEYMAP } from '../keymap.js';
 import { historyPath, openPaletteHistory } from '../paletteHistory.js';
-import { cacheDataSource, type TaskLogSource } from './dataSource.js';
+import { cacheDataSource, consoleProfile, type TaskLogSource } from './dataSource.js';
 import { createController } from './controller.js';
 import { enterFullScreen, type FullScreen } from './terminal.js';
 
@@ -85,7 +85,7 @@ export async function runConsole(options: ConsoleRunOptions): Promise<number> {
   const color = options.color !== false && env.NO_COLOR === undefined;
 
   const cache: Cache = openCache(options.cachePath, { quickCheck: false });
-  const profileRow = cache.profile(options.profile, options.connection?.endpoint ?? '');
+  const profileRow = consoleProfile(cache, options.profile, options.connection?.endpoint);
 
   const columns = process.stdout.columns || 80;
   const rows = process.stdout.rows || 24;
