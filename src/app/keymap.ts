@@ -90,6 +90,16 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   { action: 'quit', keys: ['q', 'ctrl+c'], contexts: ['global'], description: 'quit', group: 'General', hint: 'quit' },
 ];
 
+const NAMED_KEYS = new Set(['up', 'down', 'left', 'right', 'pageup', 'pagedown', 'home', 'end', 'enter', 'escape', 'tab', 'shift+tab', 'backspace', 'space']);
+
+/** A key name keyName() can produce (`j`, `G`, `?`, `down`, `ctrl+d`, `alt+x`), or a sequence of
+ * two of them (`g g`). */
+export function isKeyName(name: string): boolean {
+  const parts = name.split(' ');
+  if (parts.length > 2) return false;
+  return parts.every((k) => NAMED_KEYS.has(k) || /^(ctrl|alt)\+[\x21-\x7e]$/.test(k) || /^[\x21-\x7e]$/u.test(k));
+}
+
 /** User overrides: action id -> the keys that replace its defaults. Unknown actions and
  * malformed entries are reported, not fatal. */
 export function applyKeyOverrides(keymap: readonly Binding[], overrides: Readonly<Record<string, unknown>> | undefined): { keymap: Binding[]; warnings: string[] } {
@@ -105,6 +115,11 @@ export function applyKeyOverrides(keymap: readonly Binding[], overrides: Readonl
     const keys = typeof value === 'string' ? [value] : Array.isArray(value) && value.every((k) => typeof k === 'string') ? (value as string[]) : undefined;
     if (keys === undefined || keys.length === 0 || keys.some((k) => k.trim() === '')) {
       warnings.push(`console.keys.${action}: expected a key name or a list of key names`);
+      continue;
+    }
+    const unknown = keys.map((k) => k.trim()).filter((k) => !isKeyName(k));
+    if (unknown.length > 0) {
+      warnings.push(`console.keys.${action}: '${unknown[0]}' is not a key name (examples: j, G, down, pagedown, ctrl+d, space, "g g"); the defaults stay`);
       continue;
     }
     replaced.set(action, keys.map((k) => k.trim()));
