@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ConnectionFlags } from '../workspace/connection.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output/format.js';
+import { registerOperationCommands } from './operationCommands.js';
 import { registerReadCommands } from './readCommands.js';
 import { reportError } from './reportError.js';
 import { registerSyncCommand } from './syncCommand.js';
@@ -11,7 +12,8 @@ import { VERSION } from './version.js';
 
 /** The options every command gets: the connection flags, plus output and diagnostics. */
 export interface GlobalOptions extends Omit<ConnectionFlags, 'timeoutMs'> {
-  timeout?: number;
+  /** Per request, in milliseconds (`--request-timeout`). */
+  requestTimeout?: number;
   /** `text` is the default: plain text for ping, a table for the read commands. */
   output: OutputFormat;
   debug?: boolean;
@@ -65,7 +67,7 @@ export function buildProgram(): Command {
     .option('--username <user@realm>', 'log in with a password from PROXMOX_VE_PASSWORD (env PROXMOX_VE_USERNAME)')
     .option('--insecure', 'skip TLS certificate verification (env PROXMOX_VE_INSECURE)')
     .option('--fingerprint <sha256>', "pin the server certificate's SHA-256 fingerprint (env PMC_FINGERPRINT)")
-    .option('--timeout <ms>', 'request timeout in milliseconds', positiveInt)
+    .option('--request-timeout <ms>', 'timeout of each API request in milliseconds', positiveInt)
     .addOption(new Option('-o, --output <format>', 'output format (table and wide: read commands; text: the default)').choices(OUTPUT_FORMATS).default('text'))
     .option('--debug', 'print stack traces and request details on errors');
 
@@ -184,6 +186,7 @@ The password of a --username profile is read from PROXMOX_VE_PASSWORD when conne
     });
 
   registerReadCommands(program);
+  registerOperationCommands(program);
 
   return program;
 }

@@ -8,6 +8,6 @@ import type { GlobalOptions } from './cli.js';
 export function loadConnectionSettings(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env): ConnectionSettings {
   const loaded = loadConfigFile(configPath(env));
   for (const warning of loaded.warnings) process.stderr.write(`proxmox-mpc: warning: ${warning}\n`);
-  const { timeout, ...flags } = opts;
-  return resolveConnection(loaded.config, env, { ...flags, timeoutMs: timeout });
+  const { requestTimeout, ...flags } = opts;
+  return resolveConnection(loaded.config, env, { ...flags, timeoutMs: requestTimeout });
 }

@@ -6,6 +6,8 @@ export const ExitCode = {
   usage: 2,
   connection: 3,
   notFound: 4,
+  /** An operation refused: read-only mode, not confirmed, a locked guest. */
+  refused: 4,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -6,6 +6,7 @@
 import type { Cache } from '../../db/cacheApi.js';
 import type { ChangeEvent, GuestKey } from '../../db/model.js';
 import { errorFromInfo, startSyncWorker, type SyncWorkerHandle } from '../../sync/host.js';
+import type { PollerCollectOptions } from '../../sync/poller.js';
 import { createPoller } from '../../sync/poller.js';
 import type { WorkerConnection } from '../../sync/protocol.js';
 import type { ConnectionStatus, PollSummary } from '../../sync/types.js';
@@ -38,6 +39,8 @@ export interface SyncOnceOptions {
   /** Where the summary line goes (default: stderr, as `--refresh` wants). */
   summaryTo?: NodeJS.WritableStream;
   json?: boolean;
+  /** How the poll collects (default: everything, configs included). */
+  collect?: PollerCollectOptions;
 }
 
 async function openCacheAt(path: string): Promise<Cache> {
@@ -61,7 +64,7 @@ export async function runSyncOnce(settings: ConnectionSettings, cachePath: strin
       client,
       cache,
       profileId: profile.id,
-      collect: { sweepPolls: 0 },
+      collect: { sweepPolls: 0, ...options.collect },
       onEvent: (event) => {
         if (event.type === 'progress') progress.update(event.progress);
       },

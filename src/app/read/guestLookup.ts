@@ -18,9 +18,9 @@ const GUEST_KIND_NAMES: Record<string, GuestType | 'any'> = {
 };
 
 /** `vm`/`qemu` -> qemu, `ct`/`lxc`/`container` -> lxc, `guest` -> either. */
-export function parseGuestKind(name: string): GuestType | undefined {
+export function parseGuestKind(name: string, command = 'describe'): GuestType | undefined {
   const kind = GUEST_KIND_NAMES[name.toLowerCase()];
-  if (kind === undefined) throw new UserError(`cannot describe '${name}': use vm, ct or guest (e.g. proxmox-mpc describe vm 100)`, ExitCode.usage);
+  if (kind === undefined) throw new UserError(`cannot ${command} '${name}': use vm, ct or guest (e.g. proxmox-mpc ${command} vm 100)`, ExitCode.usage);
   return kind === 'any' ? undefined : kind;
 }
 

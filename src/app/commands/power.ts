@@ -1,0 +1,171 @@
+// `proxmox-mpc start|stop|shutdown|reboot|reset|suspend|resume vm|ct|guest <id|name>...`:
+// resolve the guests from the cache, plan each (read-only, locks, what applies), confirm what
+// is risky (on the terminal, or --yes), run at most --parallel at once following each task,
+// print one line per guest and a summary, then sync what changed.
+import { createInterface } from 'node:readline/promises';
+import { Writable } from 'node:stream';
+import { confirmationFor, confirmationText, isConfirmed, unconfirmedMessage } from '../../operations/confirm.js';
+import { describeCall, executePlan, runBounded } from '../../operations/execute.js';
+import { isRefusal, planPower, type PowerAction, type PowerOptions } from '../../operations/power.js';
+import { type GuestTarget, type OperationPlan, type OperationResult } from '../../operations/types.js';
+import { configPath, loadConfigFile } from '../../workspace/configFile.js';
+import type { GlobalOptions } from '../cli.js';
+import { createClient, loadConnectionSettings } from '../connect.js';
+import { openReadContext } from '../read/context.js';
+import { findGuest, parseGuestKind } from '../read/guestLookup.js';
+import { ExitCode } from '../userError.js';
+import { safeText } from '../../util/terminalText.js';
+
+export interface PowerCommandOptions extends GlobalOptions {
+  yes?: boolean;
+  dryRun?: boolean;
+  /** commander's --no-wait. */
+  wait?: boolean;
+  /** Seconds to follow each task (and shutdown's own timeout). */
+  timeout?: number;
+  forceStop?: boolean;
+  parallel?: number;
+  readOnly?: boolean;
+}
+
+const DEFAULT_PARALLEL = 4;
+
+function targetOf(g: { type: 'qemu' | 'lxc'; vmid: number; node: string; name: string; status: string; template: boolean; lock?: string }): GuestTarget {
+  return { type: g.type, vmid: g.vmid, node: g.node, name: g.name, status: g.status, template: g.template, ...(g.lock ? { lock: g.lock } : {}) };
+}
+
+function isReadOnly(opts: PowerCommandOptions): boolean {
+  if (opts.readOnly) return true;
+  try {
+    return loadConfigFile(configPath()).config.console?.readOnly === true;
+  } catch {
+    return false;
+  }
+}
+
+async function ask(plan: OperationPlan): Promise<boolean> {
+  const { lines } = confirmationText(plan);
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`${lines.map(safeText).join('\n')} `);
+    return isConfirmed(plan, answer);
+  } finally {
+    rl.close();
+  }
+}
+
+function resultLine(r: OperationResult): string {
+  const who = `${r.target.type}/${r.target.vmid} ${safeText(r.target.name)}`;
+  const took = r.durationMs !== undefined && r.outcome === 'done' ? ` (${(r.durationMs / 1000).toFixed(1)} s)` : '';
+  return `${who}: ${r.action} ${r.outcome}${took}: ${r.message}`;
+}
+
+export async function runPower(action: PowerAction, kind: string, refs: string[], opts: PowerCommandOptions): Promise<void> {
+  const type = parseGuestKind(kind, action);
+  const ctx = await openReadContext(opts);
+  let targets: GuestTarget[];
+  let cachePath: string | undefined;
+  try {
+    const seen = new Set<string>();
+    targets = [];
+    for (const ref of refs) {
+      const g = findGuest(ctx, type, ref);
+      const key = `${g.type}/${g.vmid}`;
+      if (!seen.has(key)) targets.push(targetOf(g));
+      seen.add(key);
+    }
+    cachePath = ctx.cachePath;
+  } finally {
+    ctx.close();
+  }
+
+  const power: PowerOptions = {
+    ...(action === 'shutdown' && opts.timeout !== undefined ? { timeoutSeconds: opts.timeout } : {}),
+    ...(opts.forceStop ? { forceStop: true } : {}),
+  };
+  const readOnly = isReadOnly(opts);
+  const results: OperationResult[] = [];
+  const plans: OperationPlan[] = [];
+  for (const t of targets) {
+    const p = planPower(action, t, { readOnly }, power);
+    if (!isRefusal(p)) plans.push(p);
+    else results.push({ action, target: t, outcome: p.reason === 'not-applicable' ? 'skipped' : 'refused', message: p.message });
+  }
+
+  const json = opts.output === 'json';
+  const print = (r: OperationResult): void => {
+    if (!json) process.stdout.write(`${resultLine(r)}\n`);
+  };
+  for (const r of results) print(r);
+
+  if (opts.dryRun) {
+    for (const p of plans) {
+      const r: OperationResult = { action, target: p.target, outcome: 'planned', message: p.calls.map(describeCall).join('; ') };
+      results.push(r);
+      print(r);
+    }
+    finish(results, json);
+    return;
+  }
+
+  // Confirm what is risky: on the terminal, or --yes; never a prompt without one.
+  const confirmed: OperationPlan[] = [];
+  for (const p of plans) {
+    if (confirmationFor(p.risk) === 'none' || opts.yes) confirmed.push(p);
+    else if (!process.stdin.isTTY) {
+      const r: OperationResult = { action, target: p.target, outcome: 'refused', message: unconfirmedMessage(p) };
+      results.push(r);
+      print(r);
+    } else if (await ask(p)) confirmed.push(p);
+    else {
+      const r: OperationResult = { action, target: p.target, outcome: 'refused', message: 'not confirmed' };
+      results.push(r);
+      print(r);
+    }
+  }
+
+  if (confirmed.length > 0) {
+    const settings = loadConnectionSettings(opts);
+    const client = createClient(settings);
+    try {
+      if (!json && confirmed.length > 1) process.stderr.write(`${action}: ${confirmed.length} guests, ${Math.min(opts.parallel ?? DEFAULT_PARALLEL, confirmed.length)} at a time...\n`);
+      const done = await runBounded(confirmed, opts.parallel ?? DEFAULT_PARALLEL, async (p) => {
+        const r = await executePlan(client, p, { wait: opts.wait !== false, ...(opts.timeout !== undefined ? { timeoutMs: opts.timeout * 1000 } : {}) });
+        print(r);
+        return r;
+      });
+      results.push(...done);
+    } finally {
+      client.close();
+    }
+    // A targeted re-sync: what changed reaches the cache (the configs it already has are trusted).
+    if (cachePath !== undefined && results.some((r) => r.outcome === 'done')) {
+      const { runSyncOnce } = await import('./sync.js');
+      const quiet = new Writable({ write: (_c, _e, cb) => cb() });
+      await runSyncOnce(settings, cachePath, { stderr: quiet, summaryTo: quiet, collect: { trustCachedConfigs: true } }).catch((error: unknown) => {
+        process.stderr.write(`proxmox-mpc: warning: the cache was not refreshed after ${action}: ${safeText((error as Error).message)}\n`);
+      });
+    }
+  }
+  finish(results, json);
+}
+
+/** The summary line (stderr), the JSON (stdout), and the exit code: 1 when a task failed, 4
+ * when something was refused, else 0. */
+function finish(results: OperationResult[], json: boolean): void {
+  const count = (o: OperationResult['outcome']) => results.filter((r) => r.outcome === o).length;
+  if (json) {
+    process.stdout.write(
+      `${JSON.stringify(
+        results.map((r) => ({ action: r.action, guest: `${r.target.type}/${r.target.vmid}`, name: r.target.name, node: r.target.node, outcome: r.outcome, message: r.message, upid: r.upid ?? null, exitStatus: r.exitStatus ?? null, durationMs: r.durationMs ?? null })),
+        null,
+        2,
+      )}\n`,
+    );
+  } else if (results.length > 1) {
+    const parts = (['done', 'planned', 'failed', 'refused', 'skipped'] as const).filter((o) => count(o) > 0).map((o) => `${count(o)} ${o}`);
+    process.stderr.write(`${parts.join(', ')}\n`);
+  }
+  process.exitCode = count('failed') > 0 ? ExitCode.failure : count('refused') > 0 ? ExitCode.refused : ExitCode.ok;
+}
+

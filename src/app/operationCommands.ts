@@ -1,0 +1,59 @@
+// The lifecycle commands' definitions: one per action, the same options for all (kept out of
+// cli.ts, like the read and sync commands).
+import { type Command, InvalidArgumentError } from 'commander';
+import { POWER, POWER_ACTIONS } from '../operations/power.js';
+import type { GlobalOptions } from './cli.js';
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 86_400) throw new InvalidArgumentError('expected whole seconds from 1 to 86400');
+  return n;
+}
+
+function parallel(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('expected a number from 1 to 64');
+  return n;
+}
+
+const DESCRIPTIONS: Record<(typeof POWER_ACTIONS)[number], string> = {
+  start: 'start VMs or containers',
+  stop: 'stop VMs or containers at once (like pulling the power)',
+  shutdown: 'shut VMs or containers down cleanly (--timeout, --force-stop)',
+  reboot: 'reboot VMs or containers cleanly',
+  reset: 'reset VMs at once (like the reset button)',
+  suspend: 'suspend (pause) VMs or containers',
+  resume: 'resume paused or suspended VMs or containers',
+};
+
+export function registerOperationCommands(program: Command): void {
+  for (const action of POWER_ACTIONS) {
+    const risk = POWER[action].risk;
+    const command = program
+      .command(`${action} <kind> <guests...>`)
+      .description(`${DESCRIPTIONS[action]} (${risk} risk)`)
+      .option('-y, --yes', 'confirm without asking (needed without a terminal for medium and high risk)')
+      .option('--dry-run', 'print the API calls that would be made and change nothing')
+      .option('--no-wait', 'do not follow the tasks to their end')
+      .option('--timeout <s>', action === 'shutdown' ? "seconds the guest OS gets to shut down (PVE's timeout), and to follow the task" : 'seconds to follow each task before giving up (it goes on on the server)', seconds)
+      .option('--parallel <n>', 'guests acted on at once (default 4)', parallel);
+    if (action === 'shutdown') command.option('--force-stop', 'stop the guest when the timeout passes');
+    command
+      .addHelpText(
+        'after',
+        `
+<kind> is vm, ct or guest; <guests> are vmids or names (from the cache: sync first for new ones).
+--read-only (or console.readOnly in the config file) refuses every change.
+Exit codes: 0 done, 1 a task failed, 2 usage, 3 connection or authentication, 4 refused (read-only, not confirmed, locked) or not found.
+
+Examples:
+  proxmox-mpc ${action} vm 101 web-02
+  proxmox-mpc ${action} ct 200 --dry-run
+  proxmox-mpc ${action} guest 101 200 --yes -o json`,
+      )
+      .action(async (kind: string, guests: string[], opts, cmd: Command) => {
+        const { runPower } = await import('./commands/power.js');
+        return runPower(action, kind, guests, { ...cmd.optsWithGlobals<GlobalOptions>(), ...opts });
+      });
+  }
+}

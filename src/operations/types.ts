@@ -1,0 +1,65 @@
+// The vocabulary every mutation shares, whoever asks for it (console, CLI, MCP): what is acted
+// on, how risky it is, the exact API calls it makes, and how it ended.
+import type { GuestType } from '../db/model.js';
+
+/** LOW runs at once; MEDIUM and HIGH ask y/N; CRITICAL asks for the guest's name. */
+export type RiskLevel = 'low' | 'medium' | 'high' | 'critical';
+export const RISK_LEVELS: readonly RiskLevel[] = ['low', 'medium', 'high', 'critical'];
+
+/** The guest an operation acts on, as the cache (or the API) last saw it. */
+export interface GuestTarget {
+  type: GuestType;
+  vmid: number;
+  node: string;
+  name: string;
+  status: string;
+  template: boolean;
+  lock?: string;
+}
+
+/** One request exactly as it is sent: what --dry-run prints. */
+export interface ApiCall {
+  method: 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  params?: Readonly<Record<string, string | number>>;
+}
+
+export interface OperationPlan {
+  /** `start`, `stop`... */
+  action: string;
+  target: GuestTarget;
+  risk: RiskLevel;
+  calls: readonly ApiCall[];
+  /** What will happen, for the confirmation: `stop VM 100 web-01 on pve1 at once`. */
+  summary: string;
+  /** What could be lost, when something could. */
+  loss?: string;
+}
+
+/** Why an operation is not even asked: read-only mode, a lock, or it does not apply. */
+export interface Refusal {
+  action: string;
+  target: GuestTarget;
+  reason: 'read-only' | 'locked' | 'not-applicable';
+  message: string;
+}
+
+export type OperationOutcome = 'done' | 'failed' | 'refused' | 'skipped' | 'planned';
+
+export interface OperationResult {
+  action: string;
+  target: GuestTarget;
+  outcome: OperationOutcome;
+  /** One line: PVE's exit status, the error, the refusal, or what a dry run would send. */
+  message: string;
+  upid?: string;
+  /** `OK`, `WARNINGS: n` or PVE's error text, when the task ended. */
+  exitStatus?: string;
+  /** The last lines of the task's log. */
+  logTail?: string[];
+  durationMs?: number;
+}
+
+export function guestLabel(t: Pick<GuestTarget, 'type' | 'vmid' | 'name'>): string {
+  return `${t.type === 'qemu' ? 'VM' : 'CT'} ${t.vmid}${t.name ? ` ${t.name}` : ''}`;
+}
