@@ -4,7 +4,12 @@
 import type { Key } from 'ink';
 import type { ConsoleStore } from '../store/consoleStore.js';
 import { currentRoute, listOf, selectListRows } from '../store/selectors.js';
+import type { GuestKey } from '../db/model.js';
+import { confirmationFor } from '../operations/confirm.js';
+import type { PowerAction } from '../operations/power.js';
+import type { OperationPlan } from '../operations/types.js';
 import type { ConsoleState, Route } from '../store/types.js';
+import { actionsMenu, actionTargets, confirmDialog, planFor } from './actionsMenu.js';
 import { LIST_KINDS, type ListKind } from '../screens/listKinds.js';
 import { settingsActions } from '../screens/settingsModel.js';
 import { textLinesFor } from '../screens/textContent.js';
@@ -17,6 +22,8 @@ import type { PaletteHistory } from './paletteHistory.js';
 
 export interface RouterDeps {
   console: ConsoleStore;
+  /** Runs confirmed operations (in the background: the console goes on). */
+  operate?(plans: OperationPlan[]): void;
   keymap: readonly Binding[];
   history?: PaletteHistory;
   /** Sync now. */
@@ -204,6 +211,14 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
         return actions.setMode('palette');
       case 'help':
         return actions.navigate({ screen: 'help' });
+      case 'actions': {
+        if (s.meta.readOnly) return actions.notify('read-only mode: no actions (start without --read-only to act)', 'warn');
+        const keys = actionTargets(s);
+        if (keys.length === 0) return actions.notify('actions apply to guests: open the guest list (2) or a guest', 'warn');
+        const menu = actionsMenu(s, keys);
+        if (menu) actions.showModal(menu);
+        return;
+      }
       case 'screen.settings':
         return actions.navigate({ screen: 'settings' });
       case 'quit':
@@ -248,6 +263,54 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
 
   const lines = createLineModes({ console: c, ...(history ? { history } : {}), runLine });
 
+  // ------------------------------------------------------------------ dialogs
+  /** Picks an action for guests: refusals are said, risky ones asked, the rest run. */
+  const pick = (action: PowerAction, keys: readonly GuestKey[]): void => {
+    const s = state();
+    const { plans, refusals } = planFor(s, action, keys);
+    actions.showModal(undefined);
+    if (refusals.length > 0) actions.notify(refusals.length === 1 && plans.length === 0 ? refusals[0]!.message : `${refusals.length} of ${keys.length} refused: ${refusals[0]!.message}`, 'warn');
+    if (plans.length === 0) return;
+    if (plans.some((p) => confirmationFor(p.risk) === 'type-name')) {
+      actions.notify(`${action} is critical: use the CLI, which asks for the guest's name`, 'error');
+      return;
+    }
+    const question = confirmDialog(s, action, plans);
+    if (question) actions.showModal(question);
+    else deps.operate?.(plans);
+  };
+
+  const handleDialog = (name: string): void => {
+    const s = state();
+    const dialog = s.modal?.dialog;
+    if (dialog?.kind === 'actions') {
+      const byKey = dialog.items.find((i) => i.key === name);
+      if (byKey) return pick(byKey.action as PowerAction, dialog.keys);
+      if (name === 'j' || name === 'down' || name === 'k' || name === 'up') {
+        const menu = actionsMenu(s, dialog.keys, dialog.selected + (name === 'j' || name === 'down' ? 1 : -1));
+        if (menu) actions.showModal(menu);
+        return;
+      }
+      if (name === 'enter') return pick(dialog.items[dialog.selected]!.action as PowerAction, dialog.keys);
+      if (name === 'escape' || name === 'q') actions.showModal(undefined);
+      return;
+    }
+    if (dialog?.kind === 'confirm') {
+      if (name === 'y' || name === 'Y') {
+        actions.showModal(undefined);
+        const { plans } = planFor(state(), dialog.action as PowerAction, dialog.keys);
+        if (plans.length > 0) deps.operate?.(plans);
+        return;
+      }
+      if (name === 'n' || name === 'N' || name === 'escape' || name === 'q' || name === 'enter') {
+        actions.showModal(undefined);
+        actions.notify(`${dialog.action}: cancelled`);
+      }
+      return;
+    }
+    if (name === 'escape' || name === 'enter' || name === 'q') actions.showModal(undefined);
+  };
+
   // ------------------------------------------------------------------ normal mode
   const clearCount = (): void => {
     if (countTimer) clearTimeout(countTimer);
@@ -266,10 +329,7 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
 
   const handleNormal = (name: string): void => {
     const s = state();
-    if (s.modal) {
-      if (name === 'escape' || name === 'enter' || name === 'q') actions.showModal(undefined);
-      return;
-    }
+    if (s.modal) return handleDialog(name);
     const contexts = contextsFor(currentRoute(s));
 
     // Esc cancels a count or a key sequence being typed, and nothing else.

@@ -32,6 +32,7 @@ export type ActionId =
   | 'screen.tasks'
   | 'screen.snapshots'
   | 'screen.settings'
+  | 'actions'
   | 'setting.toggle'
   | 'setting.next'
   | 'setting.prev';
@@ -73,6 +74,7 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   { action: 'sort.next', keys: ['s'], contexts: ['list'], description: 'sort by the next column', group: 'Views', hint: 'sort' },
   { action: 'sort.reverse', keys: ['S'], contexts: ['list'], description: 'reverse the sort order', group: 'Views' },
   { action: 'mark', keys: ['space'], contexts: ['list'], description: 'mark the row for a batch action', group: 'Views', hint: 'mark' },
+  { action: 'actions', keys: ['a'], contexts: ['list', 'detail'], description: 'act on the guest (or the marked ones): start, shutdown, reboot, stop...', group: 'Views', hint: 'act' },
   { action: 'follow', keys: ['f'], contexts: ['taskLog'], description: 'follow the log as it grows (on/off)', group: 'Views', hint: 'follow' },
   { action: 'setting.toggle', keys: ['enter', 'space'], contexts: ['settings'], description: 'change the setting', group: 'Views', hint: 'change' },
   { action: 'setting.next', keys: ['l', 'right'], contexts: ['settings'], description: 'next value', group: 'Views' },

@@ -12,7 +12,7 @@ export interface ModalProps {
 }
 
 export function Modal({ title, body, footer = 'Enter or Esc closes', width, height, theme }: ModalProps) {
-  const boxWidth = Math.min(width, Math.max(40, ...body.map((l) => l.length + 4), title.length + 4));
+  const boxWidth = Math.min(width, Math.max(40, ...body.map((l) => l.length + 4), title.length + 4, footer.length + 4));
   return (
     <Box width={width} height={height} justifyContent="center" alignItems="center">
       <Box flexDirection="column" borderStyle="round" borderColor={theme.accent} width={boxWidth} paddingX={1}>

@@ -21,6 +21,7 @@ import {
   type MessageLevel,
   type Mode,
   type ModalState,
+  type OperationRun,
   type Route,
   type SnapshotListRow,
   type SortState,
@@ -77,6 +78,8 @@ export interface ConsoleActions {
   setSize(size: { columns: number; rows: number }): void;
   updateSettings(settings: Partial<ConsoleSettings>): void;
   setSettingsCursor(index: number): void;
+  /** Adds or updates an operation run (by id); keeps the last OPERATIONS_KEPT. */
+  putOperation(run: OperationRun): void;
   quit(): void;
 }
 
@@ -87,6 +90,9 @@ export interface ConsoleStore {
    * One key press or one batch of sync events is one frame, not one per action. */
   batch(fn: () => void): void;
 }
+
+/** Operation runs the store keeps (running ones and the latest results). */
+export const OPERATIONS_KEPT = 20;
 
 export const DEFAULT_SETTINGS: ConsoleSettings = { theme: 'dark', icons: true, color: true, refreshMs: 10_000 };
 
@@ -119,6 +125,7 @@ export function initialState(init: InitialState): ConsoleState {
     },
     textScroll: 0,
     settingsCursor: 0,
+    operations: [],
     mode: 'normal',
     palette: { input: '', selected: -1 },
     filterInput: '',
@@ -414,6 +421,10 @@ export function createConsoleStore(init: InitialState): ConsoleStore {
     },
     updateSettings: (settings) => set({ settings: { ...get().settings, ...settings } }),
     setSettingsCursor: (settingsCursor) => set({ settingsCursor }),
+    putOperation(run) {
+      const others = get().operations.filter((o) => o.id !== run.id);
+      set({ operations: [...others, run].sort((a, b) => a.id - b.id).slice(-OPERATIONS_KEPT) });
+    },
     quit: () => set({ quitting: true }),
   };
 

@@ -156,10 +156,37 @@ export interface ConsoleState {
   size: { columns: number; rows: number };
   /** A confirmation or info dialog over the screen. */
   modal?: ModalState;
+  /** Operations started from the console, newest last (the last few are kept). */
+  operations: OperationRun[];
   quitting: boolean;
 }
 
 export interface ModalState {
   title: string;
   body: string[];
+  /** The last line: how to answer or close. */
+  footer?: string;
+  /** What the dialog asks, when it asks something (the input router answers it). */
+  dialog?: Dialog;
+}
+
+/** An action offered in the actions menu, with the key that picks it. */
+export interface MenuItem {
+  action: string;
+  key: string;
+  label: string;
+}
+
+export type Dialog =
+  | { kind: 'actions'; keys: GuestKey[]; items: MenuItem[]; selected: number }
+  | { kind: 'confirm'; action: string; keys: GuestKey[] };
+
+/** An operation started from the console, while it runs and after. */
+export interface OperationRun {
+  id: number;
+  /** `stop VM 100 web-01` */
+  label: string;
+  state: 'running' | 'done' | 'failed';
+  message?: string;
+  startedAt: number;
 }

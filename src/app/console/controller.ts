@@ -4,10 +4,12 @@
 import type { GuestKey } from '../../db/model.js';
 import type { ConsoleStore } from '../../store/consoleStore.js';
 import { currentRoute } from '../../store/selectors.js';
-import type { Route } from '../../store/types.js';
+import type { OperationRun, Route } from '../../store/types.js';
 import type { SyncWorkerHandle } from '../../sync/host.js';
 import type { FiguresFrame } from '../../sync/figures.js';
 import { safeText } from '../../util/terminalText.js';
+import { executePlan, runBounded, type OperationClient } from '../../operations/execute.js';
+import { guestLabel, type OperationPlan, type OperationResult } from '../../operations/types.js';
 import type { ConsoleDataSource, TaskLogSource } from './dataSource.js';
 
 export type SyncLink = Pick<SyncWorkerHandle, 'on' | 'syncNow'>;
@@ -17,6 +19,10 @@ export interface ControllerOptions {
   source: ConsoleDataSource;
   sync?: SyncLink;
   taskLogs?: TaskLogSource;
+  /** The API client operations run through (connected on first use). */
+  operationsClient?: () => Promise<OperationClient>;
+  /** Operations run at once at most (default 4). */
+  operationsParallel?: number;
   /** How long change events are gathered before they reach the store (default 100 ms). */
   batchMs?: number;
   /** How often a followed task's log is read (default 1000 ms). */
@@ -28,6 +34,9 @@ export interface ConsoleController {
   attachSync(sync: SyncLink): void;
   /** Sync now (the `r` key, `:sync`); reports the outcome as a message. */
   refresh(): Promise<void>;
+  /** Runs confirmed plans in the background: each is shown while it runs, its end is told,
+   * and a sync follows so the rows show the result. */
+  runOperations(plans: readonly OperationPlan[]): Promise<void>;
   /** Reloads what the current screen shows from the cache. */
   reloadScreen(): void;
   dispose(): void;
@@ -78,6 +87,7 @@ export function createController(options: ControllerOptions): ConsoleController 
   if (synced !== undefined) actions.setLastSync(synced);
 
   // --- change events, batched -----------------------------------------------------------
+  let operationIds = 0;
   let pending = emptyPending();
   let timer: NodeJS.Timeout | undefined;
 
@@ -270,6 +280,47 @@ export function createController(options: ControllerOptions): ConsoleController 
       }
     },
     attachSync,
+    async runOperations(plans) {
+      if (plans.length === 0) return;
+      if (!options.operationsClient) {
+        actions.notify('no connection: operations need one', 'error');
+        return;
+      }
+      const runs = plans.map((plan) => {
+        const run: OperationRun = { id: ++operationIds, label: `${plan.action} ${guestLabel(plan.target)}`, state: 'running', startedAt: Date.now() };
+        actions.putOperation(run);
+        return run;
+      });
+      let results: OperationResult[];
+      try {
+        const client = await options.operationsClient();
+        results = await runBounded(plans, options.operationsParallel ?? 4, async (plan, i) => {
+          const result = await executePlan(client, plan);
+          if (!disposed) actions.putOperation({ ...runs[i]!, state: result.outcome === 'done' ? 'done' : 'failed', message: result.message });
+          return result;
+        });
+      } catch (error) {
+        if (disposed) return;
+        const message = safeText((error as Error).message);
+        for (const run of runs) if (store.getState().operations.find((o) => o.id === run.id)?.state === 'running') actions.putOperation({ ...run, state: 'failed', message });
+        actions.notify(`${plans[0]!.action} failed: ${message}`, 'error');
+        return;
+      }
+      if (disposed) return;
+      const failed = results.filter((r) => r.outcome !== 'done');
+      const action = plans[0]!.action;
+      if (results.length === 1) {
+        const r = results[0]!;
+        actions.notify(`${action} ${guestLabel(r.target)}: ${r.outcome === 'done' ? r.message : `failed: ${r.message}`}`, r.outcome === 'done' ? 'info' : 'error');
+      } else {
+        actions.notify(
+          `${action}: ${results.length - failed.length} done${failed.length ? `, ${failed.length} failed (${guestLabel(failed[0]!.target)}: ${failed[0]!.message})` : ''}`,
+          failed.length ? 'error' : 'info',
+        );
+      }
+      // The result reaches the rows through the cache.
+      if (sync) await sync.syncNow().catch(() => undefined);
+    },
     reloadScreen() {
       loadFor(currentRoute(store.getState()));
     },

@@ -58,13 +58,20 @@ export function saveConsoleSettings(changed: Partial<Pick<ConsoleSettings, 'them
 /** Log lines read per request. */
 const LOG_PAGE = 1000;
 
-/** Task logs through the API; the HTTP client is loaded on the first log opened, not at start. */
-function taskLogSource(connection: ConnectionSettings): TaskLogSource & { close(): void } {
+/** The console's own API client (task logs, operations), loaded on first use, not at start. */
+function lazyClient(connection: ConnectionSettings): { get(): Promise<ProxmoxClient>; close(): void } {
   let client: Promise<ProxmoxClient> | undefined;
-  const connected = (): Promise<ProxmoxClient> => (client ??= import('../connect.js').then((m) => m.createClient(connection)));
+  return {
+    get: () => (client ??= import('../connect.js').then((m) => m.createClient(connection))),
+    close: () => void client?.then((c) => c.close()),
+  };
+}
+
+/** Task logs through the API. */
+function taskLogSource(client: { get(): Promise<ProxmoxClient> }): TaskLogSource {
   return {
     async read(upid, start) {
-      const api = await connected();
+      const api = await client.get();
       const [page, status] = await Promise.all([api.taskLog(upid, { start, limit: LOG_PAGE }), api.taskStatus(upid)]);
       const running = status.status === 'running';
       return {
@@ -74,7 +81,6 @@ function taskLogSource(connection: ConnectionSettings): TaskLogSource & { close(
         ...(status.exitstatus !== undefined ? { exitStatus: status.exitstatus } : {}),
       };
     },
-    close: () => void client?.then((c) => c.close()),
   };
 }
 
@@ -105,7 +111,7 @@ export async function runConsole(options: ConsoleRunOptions): Promise<number> {
   for (const w of warnings) actions.notify(w, 'warn');
 
   let sync: SyncWorkerHandle | undefined;
-  let logs: (TaskLogSource & { close(): void }) | undefined;
+  const api = options.connection ? lazyClient(options.connection) : undefined;
   const startSync = (): void => {
     if (!options.connection || finished) return;
     const c = options.connection;
@@ -125,18 +131,22 @@ export async function runConsole(options: ConsoleRunOptions): Promise<number> {
     });
     controller.attachSync(sync);
   };
-  if (options.connection) logs = taskLogSource(options.connection);
-  else actions.notify('no connection settings: showing the cache only (see proxmox-mpc --help)', 'warn');
+  if (!api) actions.notify('no connection settings: showing the cache only (see proxmox-mpc --help)', 'warn');
 
   let instance: Instance | undefined;
   let screen: FullScreen | undefined;
   let finished = false as boolean;
-  const controller = createController({ console: consoleStore, source: cacheDataSource(cache, profileRow.id), ...(logs ? { taskLogs: logs } : {}) });
+  const controller = createController({
+    console: consoleStore,
+    source: cacheDataSource(cache, profileRow.id),
+    ...(api ? { taskLogs: taskLogSource(api), operationsClient: api.get } : {}),
+  });
   const router = createInputRouter({
     console: consoleStore,
     keymap,
     history: openPaletteHistory(historyPath(env)),
     refresh: () => void controller.refresh(),
+    operate: (plans) => void controller.runOperations(plans),
     exit: () => actions.quit(),
   });
 
@@ -167,7 +177,7 @@ export async function runConsole(options: ConsoleRunOptions): Promise<number> {
     // Ink first: no frame may land on the shell's screen once it is back.
     instance?.unmount();
     screen?.restore();
-    logs?.close();
+    api?.close();
     await sync?.stop().catch(() => undefined);
     cache.close();
   };

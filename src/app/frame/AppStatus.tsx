@@ -15,6 +15,7 @@ export function AppStatus({ width, keymap }: { width: number; keymap: readonly B
   const pending = useConsole((s) => s.count + (s.pendingKey ?? ''));
   const message = useConsole((s) => s.message);
   const running = useConsole(selectRunningTasks);
+  const operating = useConsole((s) => s.operations.filter((o) => o.state === 'running').length);
   const route = useConsole(currentRoute);
   const hints = useMemo<KeyHint[]>(() => {
     if (mode === 'palette') return [{ key: 'tab', label: 'complete' }, { key: 'up/down', label: 'history' }, { key: 'enter', label: 'run' }, { key: 'esc', label: 'cancel' }];
@@ -31,7 +32,7 @@ export function AppStatus({ width, keymap }: { width: number; keymap: readonly B
       input={safeText(input)}
       {...(pending ? { pending } : {})}
       {...(message ? { message: { text: safeText(message.text), level: message.level } } : {})}
-      {...(running.length ? { tasks: `${running.length} task${running.length === 1 ? '' : 's'} running` } : {})}
+      {...(running.length || operating ? { tasks: [operating ? `${operating} operation${operating === 1 ? '' : 's'} running` : '', running.length ? `${running.length} task${running.length === 1 ? '' : 's'} running` : ''].filter(Boolean).join(', ') } : {})}
       hints={hints}
       width={width}
       theme={theme}

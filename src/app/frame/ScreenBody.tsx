@@ -14,7 +14,7 @@ export function ScreenBody({ width, height }: { width: number; height: number })
   const route = useConsole(currentRoute);
   const modal = useConsole((s) => s.modal);
   const theme = useTheme();
-  if (modal) return <Modal title={safeText(modal.title)} body={modal.body.map(safeText)} width={width} height={height} theme={theme} />;
+  if (modal) return <Modal title={safeText(modal.title)} body={modal.body.map(safeText)} {...(modal.footer ? { footer: modal.footer } : {})} width={width} height={height} theme={theme} />;
   const list = listOf(route);
   if (list !== undefined) return <ListScreen list={list} width={width} height={height} />;
   switch (route.screen) {
