@@ -7,7 +7,7 @@ import { currentRoute, listOf, selectListRows } from '../store/selectors.js';
 import type { GuestKey } from '../db/model.js';
 import { confirmationFor } from '../operations/confirm.js';
 import type { PowerAction } from '../operations/power.js';
-import type { OperationPlan } from '../operations/types.js';
+import type { OperationPlan, Refusal } from '../operations/types.js';
 import type { ConsoleState, Route } from '../store/types.js';
 import { actionsMenu, actionTargets, confirmDialog, planFor } from './actionsMenu.js';
 import { LIST_KINDS, type ListKind } from '../screens/listKinds.js';
@@ -269,15 +269,24 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
     const s = state();
     const { plans, refusals } = planFor(s, action, keys);
     actions.showModal(undefined);
-    if (refusals.length > 0) actions.notify(refusals.length === 1 && plans.length === 0 ? refusals[0]!.message : `${refusals.length} of ${keys.length} refused: ${refusals[0]!.message}`, 'warn');
+    refusedNote(refusals, keys.length, plans.length);
     if (plans.length === 0) return;
     if (plans.some((p) => confirmationFor(p.risk) === 'type-name')) {
       actions.notify(`${action} is critical: use the CLI, which asks for the guest's name`, 'error');
       return;
     }
     const question = confirmDialog(s, action, plans);
-    if (question) actions.showModal(question);
-    else deps.operate?.(plans);
+    if (question) {
+      // The guests left out are said in the question too (a key press clears the message).
+      if (refusals.length > 0) question.body.push(`Left out: ${refusals[0]!.message}${refusals.length > 1 ? ` (and ${refusals.length - 1} more)` : ''}.`);
+      // Planned again on y from all the guests picked, so the refusals are told again then.
+      actions.showModal({ ...question, dialog: { kind: 'confirm', action, keys: [...keys] } });
+    } else deps.operate?.(plans);
+  };
+
+  const refusedNote = (refusals: readonly Refusal[], total: number, planned: number): void => {
+    if (refusals.length === 0) return;
+    actions.notify(refusals.length === 1 && planned === 0 ? refusals[0]!.message : `${refusals.length} of ${total} refused: ${refusals[0]!.message}`, 'warn');
   };
 
   const handleDialog = (name: string): void => {
@@ -298,7 +307,8 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
     if (dialog?.kind === 'confirm') {
       if (name === 'y' || name === 'Y') {
         actions.showModal(undefined);
-        const { plans } = planFor(state(), dialog.action as PowerAction, dialog.keys);
+        const { plans, refusals } = planFor(state(), dialog.action as PowerAction, dialog.keys);
+        refusedNote(refusals, dialog.keys.length, plans.length);
         if (plans.length > 0) deps.operate?.(plans);
         return;
       }

@@ -14,6 +14,8 @@ import type { SyncWorkerEventName, SyncWorkerEvents } from '../../sync/host.js';
 import type { PollSummary } from '../../sync/types.js';
 import { createController, type ConsoleController, type SyncLink } from './controller.js';
 import type { ConsoleDataSource, TaskLogPage, TaskLogSource } from './dataSource.js';
+import type { OperationClient } from '../../operations/execute.js';
+import type { OperationPlan } from '../../operations/types.js';
 
 const keyOf = (g: Pick<GuestRow, 'type' | 'vmid'>): GuestKey => `${g.type}/${g.vmid}`;
 const clone = <T>(value: T): T => structuredClone(value);
@@ -152,7 +154,7 @@ interface Harness {
 
 const controllers: ConsoleController[] = [];
 
-function harness(options: { db?: FakeDb; route?: Route; withSync?: boolean; taskLogs?: TaskLogSource; batchMs?: number; logPollMs?: number } = {}): Harness {
+function harness(options: { db?: FakeDb; route?: Route; withSync?: boolean; taskLogs?: TaskLogSource; batchMs?: number; logPollMs?: number; operationsClient?: () => Promise<OperationClient> } = {}): Harness {
   const db = options.db ?? fixtureDb();
   const source = fakeSource(db);
   const sync = fakeSync();
@@ -164,6 +166,7 @@ function harness(options: { db?: FakeDb; route?: Route; withSync?: boolean; task
     ...(options.taskLogs ? { taskLogs: options.taskLogs } : {}),
     ...(options.batchMs !== undefined ? { batchMs: options.batchMs } : {}),
     ...(options.logPollMs !== undefined ? { logPollMs: options.logPollMs } : {}),
+    ...(options.operationsClient ? { operationsClient: options.operationsClient } : {}),
   });
   controllers.push(controller);
   let count = 0;
@@ -894,5 +897,78 @@ describe('dispose()', () => {
     await vi.advanceTimersByTimeAsync(5000);
     expect(h.state().data.taskLog?.lines).toEqual([]);
     expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('operations started from the console', () => {
+  const UPID = 'UPID:pve2:0000ABCD:00000001:6B000000:qmstart:101:root@pam:';
+  const plan = (vmid: number, action = 'start'): OperationPlan => ({
+    action,
+    target: { type: 'qemu', vmid, node: 'pve2', name: `vm-${vmid}`, status: 'stopped', template: false },
+    risk: 'low',
+    calls: [{ method: 'POST', path: `/nodes/pve2/qemu/${vmid}/status/${action}` }],
+    summary: `${action} VM ${vmid}`,
+  });
+  const opClient = (exit: (path: string) => string): OperationClient & { paths: string[] } => {
+    const paths: string[] = [];
+    const byUpid = new Map<string, string>();
+    return {
+      paths,
+      call: async (_method, path) => {
+        paths.push(path);
+        const upid = UPID.replace(':101:', `:${/\/(\d+)\//.exec(path)![1]}:`);
+        byUpid.set(upid, path);
+        return { data: upid };
+      },
+      waitForTask: async (upid) => {
+        const exitstatus = exit(byUpid.get(upid)!);
+        return { upid, node: 'pve2', status: { upid, node: 'pve2', status: 'stopped', exitstatus }, exitstatus, ok: exitstatus === 'OK', log: [{ n: 1, t: 'done' }] };
+      },
+    };
+  };
+
+  it('shows each while it runs, tells how it ended, then syncs', async () => {
+    const client = opClient(() => 'OK');
+    const h = await loaded({ operationsClient: async () => client });
+    h.sync.link.syncNow.mockResolvedValue(pollSummary());
+    const running = h.controller.runOperations([plan(101)]);
+    expect(h.state().operations.map((o) => `${o.label} ${o.state}`)).toEqual(['start VM 101 vm-101 running']);
+    await running;
+    expect(client.paths).toEqual(['/nodes/pve2/qemu/101/status/start']);
+    expect(h.state().operations.map((o) => `${o.label} ${o.state} ${o.message}`)).toEqual(['start VM 101 vm-101 done OK']);
+    expect(h.state().message).toMatchObject({ text: 'start VM 101 vm-101: OK', level: 'info' });
+    expect(h.sync.link.syncNow).toHaveBeenCalledTimes(1);
+  });
+
+  it('a batch reports every guest; a failure is named', async () => {
+    const client = opClient((path) => (path.includes('/102/') ? 'start failed: no such disk' : 'OK'));
+    const h = await loaded({ operationsClient: async () => client });
+    h.sync.link.syncNow.mockResolvedValue(pollSummary());
+    await h.controller.runOperations([plan(101), plan(102), plan(103)]);
+    expect(h.state().operations.map((o) => o.state)).toEqual(['done', 'failed', 'done']);
+    expect(h.state().message).toMatchObject({ text: 'start: 2 done, 1 failed (VM 102 vm-102: start failed: no such disk)', level: 'error' });
+  });
+
+  it('without a connection says so and runs nothing', async () => {
+    const h = await loaded();
+    await h.controller.runOperations([plan(101)]);
+    expect(h.state().operations).toEqual([]);
+    expect(h.state().message?.text).toMatch(/no connection/);
+  });
+
+  it('a lost connection fails the runs still going and says why', async () => {
+    const h = await loaded({
+      operationsClient: async () => ({
+        call: async () => {
+          throw Object.assign(new (await import('../../proxmox/errors.js')).ProxmoxError('network', 'connection refused'));
+        },
+        waitForTask: async () => {
+          throw new Error('unreachable');
+        },
+      }),
+    });
+    await h.controller.runOperations([plan(101)]);
+    expect(h.state().operations.map((o) => `${o.state} ${o.message}`)).toEqual(['failed connection refused']);
+    expect(h.state().message).toMatchObject({ text: 'start failed: connection refused', level: 'error' });
   });
 });
