@@ -726,6 +726,33 @@ describe('display options', { timeout: TEST_MS }, () => {
   });
 });
 
+describe('acting on guests from the console (a)', { timeout: TEST_MS }, () => {
+  it('starts a stopped VM at once, and stops it after a y/N question; the rows follow', async () => {
+    const tty = await openDemo(['--time-scale', '0.05']);
+    // 109 win11-desk is stopped: filter to it, then act.
+    tty.write('/win11\r');
+    await tty.waitFor((s) => mode(s) === 'NORMAL' && rowOf(s, 109) !== undefined && rowOf(s, 100) === undefined, { timeoutMs: STEP_MS, message: 'the filtered row' });
+    tty.write('a');
+    await tty.waitFor((s) => s.includes('Actions: VM 109 win11-desk') && /s {2}start \(low risk\)/.test(s), { timeoutMs: STEP_MS, message: 'the actions menu' });
+    tty.write('s');
+    await tty.waitFor((s) => s.includes('start VM 109 win11-desk: OK') && rowOf(s, 109)?.status === 'running', { timeoutMs: STEP_MS, message: 'started, and the row says so' });
+    tty.write('a');
+    await tty.waitFor((s) => /x {2}stop \(high risk\)/.test(s), { timeoutMs: STEP_MS, message: 'stop offered' });
+    tty.write('x');
+    await tty.waitFor((s) => s.includes('stop VM 109 win11-desk?') && s.includes('Could be lost') && s.includes('y: go ahead'), { timeoutMs: STEP_MS, message: 'the question' });
+    tty.write('y');
+    await tty.waitFor((s) => s.includes('stop VM 109 win11-desk: OK') && rowOf(s, 109)?.status === 'stopped', { timeoutMs: STEP_MS, message: 'stopped, and the row says so' });
+  });
+
+  it('--read-only offers no actions', async () => {
+    const tty = await openDemo(['--read-only']);
+    expect(tty.text()).not.toContain('<a> act');
+    tty.write('a');
+    await tty.waitFor((s) => s.includes('read-only mode: no actions'), { timeoutMs: STEP_MS, message: 'the refusal' });
+    expect(tty.text()).not.toContain('Actions:');
+  });
+});
+
 describe('the screens behind the number keys', { timeout: TEST_MS }, () => {
   it('1, 3, 4, 6 and 7 show the overview, nodes, storage, snapshots and settings; 2 the guests again', async () => {
     const tty = await openDemo();

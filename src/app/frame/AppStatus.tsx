@@ -8,6 +8,9 @@ import { useConsole, useTheme } from '../ConsoleContext.js';
 import { contextsFor } from '../inputRouter.js';
 import { bindingsFor, type Binding } from '../keymap.js';
 
+/** Actions that change the cluster (hidden in read-only mode). */
+const MUTATING: ReadonlySet<string> = new Set(['actions']);
+
 export function AppStatus({ width, keymap }: { width: number; keymap: readonly Binding[] }) {
   const theme = useTheme();
   const mode = useConsole((s) => s.mode);
@@ -17,15 +20,17 @@ export function AppStatus({ width, keymap }: { width: number; keymap: readonly B
   const running = useConsole(selectRunningTasks);
   const operating = useConsole((s) => s.operations.filter((o) => o.state === 'running').length);
   const route = useConsole(currentRoute);
+  const readOnly = useConsole((s) => s.meta.readOnly);
   const hints = useMemo<KeyHint[]>(() => {
     if (mode === 'palette') return [{ key: 'tab', label: 'complete' }, { key: 'up/down', label: 'history' }, { key: 'enter', label: 'run' }, { key: 'esc', label: 'cancel' }];
     if (mode === 'filter') return [{ key: 'enter', label: 'apply' }, { key: 'esc', label: 'cancel' }, { key: '!', label: 'negate' }, { key: 'node: status: tag: type:', label: 'fields' }];
     // The ones to find everything else first: a narrow terminal cuts the line from the right.
     const first = ['help', 'quit', 'palette'];
-    const hinted = bindingsFor(keymap, contextsFor(route)).filter((b) => b.hint !== undefined);
+    // Read-only mode hides what would change the cluster.
+    const hinted = bindingsFor(keymap, contextsFor(route)).filter((b) => b.hint !== undefined && !(readOnly && MUTATING.has(b.action)));
     hinted.sort((a, b) => rank(first, a.action) - rank(first, b.action));
     return hinted.map((b) => ({ key: b.keys[0] === 'g g' ? 'gg' : b.keys[0]!, label: b.hint! })).concat([{ key: '1-7', label: 'screens' }]);
-  }, [mode, route, keymap]);
+  }, [mode, route, keymap, readOnly]);
   return (
     <StatusBar
       mode={mode}
