@@ -729,6 +729,7 @@ describe('display options', { timeout: TEST_MS }, () => {
 describe('acting on guests from the console (a)', { timeout: TEST_MS }, () => {
   it('starts a stopped VM at once, and stops it after a y/N question; the rows follow', async () => {
     const tty = await openDemo(['--time-scale', '0.05']);
+    expect(tty.text()).toContain('<a> act');
     // 109 win11-desk is stopped: filter to it, then act.
     tty.write('/win11\r');
     await tty.waitFor((s) => mode(s) === 'NORMAL' && rowOf(s, 109) !== undefined && rowOf(s, 100) === undefined, { timeoutMs: STEP_MS, message: 'the filtered row' });
