@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { confirmationFor, confirmationText, isConfirmed, unconfirmedMessage } from './confirm.js';
-import { isRefusal, planPower, POWER, POWER_ACTIONS, type PowerAction } from './power.js';
+import { isRefusal, liveTarget, planPower, POWER, POWER_ACTIONS, type PowerAction } from './power.js';
 import type { GuestTarget, OperationPlan } from './types.js';
 
 const vm = (over: Partial<GuestTarget> = {}): GuestTarget => ({ type: 'qemu', vmid: 100, node: 'pve1', name: 'web-01', status: 'running', template: false, ...over });
@@ -102,5 +102,23 @@ describe('confirmation', () => {
 
   it('without a terminal, says how to confirm', () => {
     expect(unconfirmedMessage(planned(plan('reboot', ct())))).toBe('reboot CT 200 pihole is medium risk and needs confirmation: run it in a terminal, or pass --yes');
+  });
+});
+
+describe('liveTarget', () => {
+  it('takes a paused VM for paused (the cluster list says running) and the live lock', () => {
+    expect(liveTarget(vm({ lock: 'backup' }), { status: 'running', qmpstatus: 'paused' })).toEqual(vm({ status: 'paused' }));
+    expect(liveTarget(vm({ status: 'stopped' }), { status: 'running', qmpstatus: 'running', lock: 'migrate' })).toEqual(vm({ lock: 'migrate' }));
+    expect(liveTarget(ct({ status: 'running' }), { status: 'stopped' })).toEqual(ct({ status: 'stopped' }));
+  });
+});
+
+describe('a VM suspended to disk (lock: suspended)', () => {
+  const hibernated = vm({ status: 'stopped', lock: 'suspended' });
+  it('can be started or resumed, and nothing else', () => {
+    expect(isRefusal(plan('start', hibernated))).toBe(false);
+    expect(isRefusal(plan('resume', hibernated))).toBe(false);
+    const stop = plan('stop', hibernated);
+    expect(isRefusal(stop) && stop.reason).toBe('locked');
   });
 });

@@ -69,7 +69,7 @@ export const POWER: Readonly<Record<PowerAction, PowerDef>> = {
   },
   resume: {
     risk: 'low',
-    notApplicable: (t) => (isPaused(t) ? undefined : `it is ${t.status}: only a paused or suspended guest can be resumed`),
+    notApplicable: (t) => (isPaused(t) || t.lock === 'suspended' ? undefined : `it is ${t.status}: only a paused or suspended guest can be resumed`),
     summary: (t) => `resume ${guestLabel(t)} on ${t.node}`,
   },
 };
@@ -87,7 +87,9 @@ export function planPower(action: PowerAction, target: GuestTarget, ctx: PlanCon
   const def = POWER[action];
   if (ctx.readOnly) return { action, target, reason: 'read-only', message: `read-only mode: ${action} is refused (drop --read-only or console.readOnly to act)` };
   if (target.template) return { action, target, reason: 'not-applicable', message: `${guestLabel(target)} is a template: templates do not run (clone it instead)` };
-  if (target.lock) return { action, target, reason: 'locked', message: `${guestLabel(target)} is locked (${target.lock}): wait for the ${target.lock} to finish` };
+  // A VM suspended to disk holds the `suspended` lock until it is started or resumed again.
+  const lockAllows = target.lock === 'suspended' && (action === 'start' || action === 'resume');
+  if (target.lock && !lockAllows) return { action, target, reason: 'locked', message: `${guestLabel(target)} is locked (${target.lock}): wait for the ${target.lock} to finish` };
   const why = def.notApplicable(target);
   if (why !== undefined) return { action, target, reason: 'not-applicable', message: `${guestLabel(target)}: ${why}` };
   const params = def.params?.(target, options);
@@ -98,6 +100,14 @@ export function planPower(action: PowerAction, target: GuestTarget, ctx: PlanCon
   };
   const loss = def.loss?.(target);
   return { action, target, risk: def.risk, calls: [call], summary: def.summary(target, options), ...(loss ? { loss } : {}) };
+}
+
+/** The state PVE reports for a guest right now: `/cluster/resources` (and so the cache) calls
+ * a paused VM `running`; its own status says `qmpstatus: paused`. */
+export function liveTarget(target: GuestTarget, status: { status: string; qmpstatus?: string; lock?: string; node?: string }): GuestTarget {
+  const paused = status.qmpstatus === 'paused' || status.qmpstatus === 'suspended' || status.qmpstatus === 'prelaunch';
+  const { lock: _cachedLock, ...rest } = target;
+  return { ...rest, status: paused ? (status.qmpstatus as string) : status.status, ...(status.lock ? { lock: status.lock } : {}) };
 }
 
 export function isRefusal(value: OperationPlan | Refusal): value is Refusal {

@@ -5,8 +5,8 @@
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { confirmationFor, confirmationText, isConfirmed, unconfirmedMessage } from '../../operations/confirm.js';
-import { describeCall, executePlan, runBounded } from '../../operations/execute.js';
-import { isRefusal, planPower, type PowerAction, type PowerOptions } from '../../operations/power.js';
+import { describeCall, executePlan, isConnectionFailure, runBounded } from '../../operations/execute.js';
+import { isRefusal, liveTarget, planPower, type PowerAction, type PowerOptions } from '../../operations/power.js';
 import { type GuestTarget, type OperationPlan, type OperationResult } from '../../operations/types.js';
 import { configPath, loadConfigFile } from '../../workspace/configFile.js';
 import type { GlobalOptions } from '../cli.js';
@@ -49,8 +49,29 @@ async function ask(plan: OperationPlan): Promise<boolean> {
   try {
     const answer = await rl.question(`${lines.map(safeText).join('\n')} `);
     return isConfirmed(plan, answer);
+  } catch {
+    // Ctrl-D or Ctrl-C at the question: no.
+    process.stderr.write('\n');
+    return false;
   } finally {
     rl.close();
+  }
+}
+
+/** Each guest as PVE reports it now (the cache can be a poll behind, and calls a paused VM
+ * running); the cache's view when the cluster cannot be asked. */
+async function liveTargets(targets: GuestTarget[], opts: PowerCommandOptions): Promise<GuestTarget[]> {
+  let client: ReturnType<typeof createClient> | undefined;
+  try {
+    client = createClient(loadConnectionSettings(opts));
+    const api = client;
+    return await Promise.all(targets.map(async (t) => liveTarget(t, await api.guest(t.type).status(t.node, t.vmid))));
+  } catch (error) {
+    if (isConnectionFailure(error)) throw error;
+    process.stderr.write(`proxmox-mpc: warning: planning from the cached state (the live one could not be read: ${safeText((error as Error).message)})\n`);
+    return targets;
+  } finally {
+    client?.close();
   }
 }
 
@@ -69,7 +90,7 @@ export async function runPower(action: PowerAction, kind: string, refs: string[]
     const seen = new Set<string>();
     targets = [];
     for (const ref of refs) {
-      const g = findGuest(ctx, type, ref);
+      const g = findGuest(ctx, type, ref, action);
       const key = `${g.type}/${g.vmid}`;
       if (!seen.has(key)) targets.push(targetOf(g));
       seen.add(key);
@@ -78,6 +99,8 @@ export async function runPower(action: PowerAction, kind: string, refs: string[]
   } finally {
     ctx.close();
   }
+
+  targets = await liveTargets(targets, opts);
 
   const power: PowerOptions = {
     ...(action === 'shutdown' && opts.timeout !== undefined ? { timeoutSeconds: opts.timeout } : {}),

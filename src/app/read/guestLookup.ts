@@ -39,7 +39,8 @@ function where(ctx: ReadContext): string {
 const label = (g: GuestRow): string => `${g.vmid} ${safeText(g.name)} on ${safeText(g.node)}`;
 
 /** The guest `ref` (a vmid or a name) names, among guests of `type` (any type when undefined). */
-export function findGuest(ctx: ReadContext, type: GuestType | undefined, ref: string): GuestRow {
+export function findGuest(ctx: ReadContext, type: GuestType | undefined, ref: string, command = 'describe'): GuestRow {
+  const notCached = command === 'describe' ? '; try --refresh' : '; run proxmox-mpc sync if it is new';
   const noun = guestNoun(type);
   const pid = ctx.profile.id;
   const shown = safeText(ref);
@@ -53,9 +54,9 @@ export function findGuest(ctx: ReadContext, type: GuestType | undefined, ref: st
     let hint = '';
     if (type) {
       const other: GuestType = type === 'qemu' ? 'lxc' : 'qemu';
-      if (ctx.cache.guest(pid, guestKey(other, vmid))) hint = `; ${vmid} is a ${guestNoun(other)}: proxmox-mpc describe ${kindArg(other)} ${vmid}`;
+      if (ctx.cache.guest(pid, guestKey(other, vmid))) hint = `; ${vmid} is a ${guestNoun(other)}: proxmox-mpc ${command} ${kindArg(other)} ${vmid}`;
     }
-    throw new UserError(`no ${noun} ${vmid} ${where(ctx)}${hint || '; try --refresh'}`, ExitCode.notFound);
+    throw new UserError(`no ${noun} ${vmid} ${where(ctx)}${hint || notCached}`, ExitCode.notFound);
   }
 
   const candidates = ctx.cache.guests(pid, type ? { type, withConfig: false } : { withConfig: false });
@@ -79,7 +80,7 @@ export function findGuest(ctx: ReadContext, type: GuestType | undefined, ref: st
   if (!hint && type) {
     const other: GuestType = type === 'qemu' ? 'lxc' : 'qemu';
     const g = ctx.cache.guests(pid, { type: other, withConfig: false }).find((o) => o.name.toLowerCase() === needle);
-    if (g) hint = `; ${shown} is a ${guestNoun(other)}: proxmox-mpc describe ${kindArg(other)} ${g.vmid}`;
+    if (g) hint = `; ${shown} is a ${guestNoun(other)}: proxmox-mpc ${command} ${kindArg(other)} ${g.vmid}`;
   }
-  throw new UserError(`no ${noun} named '${shown}' ${where(ctx)}${hint || '; try --refresh'}`, ExitCode.notFound);
+  throw new UserError(`no ${noun} named '${shown}' ${where(ctx)}${hint || notCached}`, ExitCode.notFound);
 }
