@@ -77,7 +77,8 @@ async function liveTargets(targets: GuestTarget[], opts: PowerCommandOptions): P
 
 function resultLine(r: OperationResult): string {
   const who = `${r.target.type}/${r.target.vmid} ${safeText(r.target.name)}`;
-  const took = r.durationMs !== undefined && r.outcome === 'done' ? ` (${(r.durationMs / 1000).toFixed(1)} s)` : '';
+  // The time a followed task took (a task not followed has none to tell).
+  const took = r.durationMs !== undefined && r.outcome === 'done' && r.exitStatus !== undefined ? ` (${(r.durationMs / 1000).toFixed(1)} s)` : '';
   return `${who}: ${r.action} ${r.outcome}${took}: ${r.message}`;
 }
 
@@ -127,7 +128,7 @@ export async function runPower(action: PowerAction, kind: string, refs: string[]
       results.push(r);
       print(r);
     }
-    finish(results, json);
+    finish(inOrder(results, targets), json);
     return;
   }
 
@@ -170,7 +171,14 @@ export async function runPower(action: PowerAction, kind: string, refs: string[]
       });
     }
   }
-  finish(results, json);
+  finish(inOrder(results, targets), json);
+}
+
+/** Results in the order the guests were given (refusals are known first, tasks end later). */
+function inOrder(results: OperationResult[], targets: readonly GuestTarget[]): OperationResult[] {
+  const index = new Map(targets.map((t, i) => [`${t.type}/${t.vmid}`, i]));
+  const at = (r: OperationResult): number => index.get(`${r.target.type}/${r.target.vmid}`) ?? 0;
+  return [...results].sort((a, b) => at(a) - at(b));
 }
 
 /** The summary line (stderr), the JSON (stdout), and the exit code: 1 when a task failed, 4
