@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { confirmationFor, confirmationText, isConfirmed, unconfirmedMessage } from '../../operations/confirm.js';
 import { describeCall, executePlan, isConnectionFailure, runBounded } from '../../operations/execute.js';
 import { isRefusal, liveTarget, planPower, type PowerAction, type PowerOptions } from '../../operations/power.js';
+import type { Refusal } from '../../operations/types.js';
 import { type GuestTarget, type OperationPlan, type OperationResult } from '../../operations/types.js';
 import { configPath, loadConfigFile } from '../../workspace/configFile.js';
 import type { GlobalOptions } from '../cli.js';
@@ -34,7 +35,7 @@ function targetOf(g: { type: 'qemu' | 'lxc'; vmid: number; node: string; name: s
   return { type: g.type, vmid: g.vmid, node: g.node, name: g.name, status: g.status, template: g.template, ...(g.lock ? { lock: g.lock } : {}) };
 }
 
-function isReadOnly(opts: PowerCommandOptions): boolean {
+export function isReadOnly(opts: PowerCommandOptions): boolean {
   if (opts.readOnly) return true;
   try {
     return loadConfigFile(configPath()).config.console?.readOnly === true;
@@ -60,7 +61,7 @@ async function ask(plan: OperationPlan): Promise<boolean> {
 
 /** Each guest as PVE reports it now (the cache can be a poll behind, and calls a paused VM
  * running); the cache's view when the cluster cannot be asked. */
-async function liveTargets(targets: GuestTarget[], opts: PowerCommandOptions): Promise<GuestTarget[]> {
+export async function liveTargets(targets: GuestTarget[], opts: PowerCommandOptions): Promise<GuestTarget[]> {
   let client: ReturnType<typeof createClient> | undefined;
   try {
     client = createClient(loadConnectionSettings(opts));
@@ -83,35 +84,47 @@ function resultLine(r: OperationResult): string {
 }
 
 export async function runPower(action: PowerAction, kind: string, refs: string[], opts: PowerCommandOptions): Promise<void> {
-  const type = parseGuestKind(kind, action);
-  const ctx = await openReadContext(opts);
-  let targets: GuestTarget[];
-  let cachePath: string | undefined;
-  try {
-    const seen = new Set<string>();
-    targets = [];
-    for (const ref of refs) {
-      const g = findGuest(ctx, type, ref, action);
-      const key = `${g.type}/${g.vmid}`;
-      if (!seen.has(key)) targets.push(targetOf(g));
-      seen.add(key);
-    }
-    cachePath = ctx.cachePath;
-  } finally {
-    ctx.close();
-  }
-
-  targets = await liveTargets(targets, opts);
-
+  const { targets, cachePath } = await resolveTargets(action, kind, refs, opts);
   const power: PowerOptions = {
     ...(action === 'shutdown' && opts.timeout !== undefined ? { timeoutSeconds: opts.timeout } : {}),
     ...(opts.forceStop ? { forceStop: true } : {}),
   };
   const readOnly = isReadOnly(opts);
+  await runPlanned(action, await liveTargets(targets, opts), (t) => planPower(action, t, { readOnly }, power), cachePath, opts);
+}
+
+/** The guests `refs` name (from the cache, each once, in the order given). */
+export async function resolveTargets(command: string, kind: string, refs: readonly string[], opts: PowerCommandOptions): Promise<{ targets: GuestTarget[]; cachePath?: string }> {
+  const type = parseGuestKind(kind, command);
+  const ctx = await openReadContext(opts);
+  try {
+    const seen = new Set<string>();
+    const targets: GuestTarget[] = [];
+    for (const ref of refs) {
+      const g = findGuest(ctx, type, ref, command);
+      const key = `${g.type}/${g.vmid}`;
+      if (!seen.has(key)) targets.push(targetOf(g));
+      seen.add(key);
+    }
+    return { targets, ...(ctx.cachePath !== undefined ? { cachePath: ctx.cachePath } : {}) };
+  } finally {
+    ctx.close();
+  }
+}
+
+/** Plans each guest, prints refusals and skips, then (unless --dry-run) confirms what is risky,
+ * runs the rest at most --parallel at once, re-syncs, and sets the exit code. */
+export async function runPlanned(
+  action: string,
+  targets: readonly GuestTarget[],
+  plan: (target: GuestTarget) => OperationPlan | Refusal,
+  cachePath: string | undefined,
+  opts: PowerCommandOptions,
+): Promise<void> {
   const results: OperationResult[] = [];
   const plans: OperationPlan[] = [];
   for (const t of targets) {
-    const p = planPower(action, t, { readOnly }, power);
+    const p = plan(t);
     if (!isRefusal(p)) plans.push(p);
     else results.push({ action, target: t, outcome: p.reason === 'not-applicable' ? 'skipped' : 'refused', message: p.message });
   }
