@@ -210,6 +210,45 @@ describe('start', () => {
   });
 });
 
+describe('snapshots', () => {
+  it('take, list, roll back (after --yes) and delete a snapshot; the names and what is missing are checked', { timeout: TEST_MS }, async () => {
+    const env = await syncedEnv();
+    const create = await run(['snapshot', 'create', 'ct', 'syncthing', 'pre-upgrade', '--description', 'before the upgrade'], env);
+    expect(create.code, create.stderr).toBe(0);
+    expect(create.stdout).toMatch(/^lxc\/212 syncthing: snapshot create done \(\d+\.\d s\): OK\n$/);
+
+    const list = await run(['snapshot', 'list', 'ct', '212'], env);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toMatch(/^lxc\/212 syncthing: 1 snapshot\n {2}pre-upgrade .* before the upgrade\n {2}└─ NOW \(current state\)\n$/);
+    const json = JSON.parse((await run(['snapshot', 'list', 'ct', '212', '-o', 'json'], env)).stdout) as Array<Record<string, unknown>>;
+    expect(json).toMatchObject([{ name: 'pre-upgrade', description: 'before the upgrade', current: true, vmstate: false }]);
+
+    // Rollback is high risk: refused without a terminal and without --yes.
+    const unconfirmed = await run(['snapshot', 'rollback', 'ct', 'syncthing', 'pre-upgrade'], env);
+    expect(unconfirmed.code).toBe(4);
+    expect(unconfirmed.stdout).toMatch(/snapshot rollback refused: .*needs confirmation/);
+    const dry = await run(['snapshot', 'rollback', 'ct', 'syncthing', 'pre-upgrade', '--dry-run'], env);
+    expect(dry.stdout).toBe('lxc/212 syncthing: snapshot rollback planned: POST /api2/json/nodes/pve1/lxc/212/snapshot/pre-upgrade/rollback\n');
+    const rollback = await run(['snapshot', 'rollback', 'ct', 'syncthing', 'pre-upgrade', '--yes'], env);
+    expect(rollback.code, rollback.stderr).toBe(0);
+    expect(rollback.stdout).toMatch(/snapshot rollback done/);
+
+    const used = await run(['snapshot', 'create', 'ct', 'syncthing', 'pre-upgrade'], env);
+    expect(used.stdout).toMatch(/already has a snapshot 'pre-upgrade'/);
+    const bad = await run(['snapshot', 'create', 'ct', 'syncthing', '1bad'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/'1bad' is not a snapshot name/);
+    const missing = await run(['snapshot', 'delete', 'ct', 'syncthing', 'nope', '--yes'], env);
+    expect(missing.code).toBe(4);
+    expect(missing.stdout).toMatch(/has no snapshot 'nope' \(it has pre-upgrade\)/);
+
+    const del = await run(['snapshot', 'delete', 'ct', 'syncthing', 'pre-upgrade', '--yes'], env);
+    expect(del.code, del.stderr).toBe(0);
+    expect((await run(['snapshot', 'list', 'ct', 'syncthing'], env)).stdout).toMatch(/^lxc\/212 syncthing: no snapshots\n/);
+    noStackTrace(del);
+  });
+});
+
 describe('refusals', () => {
   it('--read-only (and console.readOnly in the config file) refuses every change: exit 4', { timeout: TEST_MS }, async () => {
     const env = await syncedEnv();

@@ -26,17 +26,23 @@ const DESCRIPTIONS: Record<(typeof POWER_ACTIONS)[number], string> = {
   resume: 'resume paused or suspended VMs or containers',
 };
 
+/** The options every operation command has. */
+function operationOptions(command: Command, timeoutHelp = 'seconds to follow each task before giving up (it goes on on the server)'): Command {
+  return command
+    .option('-y, --yes', 'confirm without asking (needed without a terminal for medium and high risk)')
+    .option('--dry-run', 'print the API calls that would be made and change nothing')
+    .option('--no-wait', 'do not follow the tasks to their end')
+    .option('--timeout <s>', timeoutHelp, seconds);
+}
+
 export function registerOperationCommands(program: Command): void {
+  registerSnapshotCommands(program);
   for (const action of POWER_ACTIONS) {
     const risk = POWER[action].risk;
-    const command = program
-      .command(`${action} <kind> <guests...>`)
-      .description(`${DESCRIPTIONS[action]} (${risk} risk)`)
-      .option('-y, --yes', 'confirm without asking (needed without a terminal for medium and high risk)')
-      .option('--dry-run', 'print the API calls that would be made and change nothing')
-      .option('--no-wait', 'do not follow the tasks to their end')
-      .option('--timeout <s>', action === 'shutdown' ? "seconds the guest OS gets to shut down (PVE's timeout), and to follow the task" : 'seconds to follow each task before giving up (it goes on on the server)', seconds)
-      .option('--parallel <n>', 'guests acted on at once (default 4)', parallel);
+    const command = operationOptions(
+      program.command(`${action} <kind> <guests...>`).description(`${DESCRIPTIONS[action]} (${risk} risk)`),
+      action === 'shutdown' ? "seconds the guest OS gets to shut down (PVE's timeout), and to follow the task" : undefined,
+    ).option('--parallel <n>', 'guests acted on at once (default 4)', parallel);
     if (action === 'shutdown') command.option('--force-stop', 'stop the guest when the timeout passes');
     command
       .addHelpText(
@@ -56,4 +62,27 @@ Examples:
         return runPower(action, kind, guests, { ...cmd.optsWithGlobals<GlobalOptions>(), ...opts });
       });
   }
+}
+
+function registerSnapshotCommands(program: Command): void {
+  const snapshot = program.command('snapshot').description('take, list, roll back to and delete snapshots of a VM or container');
+  const risks: Record<string, string> = { create: 'low risk', rollback: 'high risk: what changed since is lost', delete: 'high risk: the restore point is gone' };
+  for (const action of ['create', 'rollback', 'delete'] as const) {
+    const command = operationOptions(snapshot.command(`${action} <kind> <guest> <name>`).description(`${action === 'create' ? 'take a snapshot' : action === 'rollback' ? 'roll back to a snapshot' : 'delete a snapshot'} (${risks[action]})`));
+    if (action === 'create') command.option('--description <text>', 'a note kept with the snapshot').option('--vmstate', 'VMs: save the RAM too');
+    if (action === 'rollback') command.option('--start', 'start the guest afterwards');
+    command
+      .addHelpText('after', `\nExamples:\n  proxmox-mpc snapshot ${action} vm web-01 before-upgrade${action === 'create' ? " --description 'before apt upgrade'" : ''}`)
+      .action(async (kind: string, guest: string, name: string, opts, cmd: Command) => {
+        const { runSnapshot } = await import('./commands/snapshot.js');
+        return runSnapshot(action, kind, guest, name, { ...cmd.optsWithGlobals<GlobalOptions>(), ...opts });
+      });
+  }
+  snapshot
+    .command('list <kind> <guest>')
+    .description("a guest's snapshots as a tree, read live from PVE (-o json)")
+    .action(async (kind: string, guest: string, opts, cmd: Command) => {
+      const { runSnapshotList } = await import('./commands/snapshot.js');
+      return runSnapshotList(kind, guest, { ...cmd.optsWithGlobals<GlobalOptions>(), ...opts });
+    });
 }

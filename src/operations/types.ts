@@ -40,7 +40,8 @@ export interface OperationPlan {
 export interface Refusal {
   action: string;
   target: GuestTarget;
-  reason: 'read-only' | 'locked' | 'not-applicable';
+  /** not-found: what the operation names (a snapshot) does not exist. */
+  reason: 'read-only' | 'locked' | 'not-applicable' | 'not-found';
   message: string;
 }
 
