@@ -249,6 +249,40 @@ describe('snapshots', () => {
   });
 });
 
+describe('config edits', () => {
+  it('set and tag add/rm: one PUT of what changes (with the config digest), then the cache has it', { timeout: TEST_MS }, async () => {
+    const env = await syncedEnv();
+    const dry = await run(['set', 'ct', 'wireguard', '--cores', '2', '--memory', '1G', '--dry-run'], env);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/^lxc\/205 wireguard: set planned: PUT \/api2\/json\/nodes\/pve1\/lxc\/205\/config cores=2&memory=1024&digest=[0-9a-f]{40}\n$/);
+
+    const unconfirmed = await run(['set', 'ct', 'wireguard', '--cores', '2'], env);
+    expect(unconfirmed.code).toBe(4);
+    const set = await run(['set', 'ct', 'wireguard', '--cores', '2', '--memory', '1G', '--onboot', 'no', '--yes'], env);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toBe('lxc/205 wireguard: set done: applied\n');
+    const again = await run(['set', 'ct', 'wireguard', '--cores', '2', '--yes'], env);
+    expect(again.stdout).toMatch(/set skipped: .*nothing to change/);
+
+    expect((await run(['tag', 'add', 'ct', 'wireguard', 'edge', 'VPN', '--yes'], env)).code).toBe(0);
+    expect((await run(['tag', 'rm', 'ct', '205', 'vpn', '--yes'], env)).code).toBe(0);
+    const cts = JSON.parse((await run(['get', 'cts', '--offline', '-o', 'json'], env)).stdout) as Array<{ vmid: number; tags: string[]; maxcpu: number; maxmem: number }>;
+    const wg = cts.find((c) => c.vmid === 205)!;
+    expect(wg.tags).toEqual(['edge']);
+    expect(wg.maxcpu).toBe(2);
+    expect(wg.maxmem).toBe(1024 * 1024 * 1024);
+
+    const badTag = await run(['tag', 'add', 'ct', 'wireguard', 'no good', '--yes'], env);
+    expect(badTag.code).toBe(2);
+    expect(badTag.stderr).toMatch(/'no good' is not a tag/);
+    const badMemory = await run(['set', 'ct', 'wireguard', '--memory', 'lots'], env);
+    expect(badMemory.code).toBe(2);
+    const nothing = await run(['set', 'ct', 'wireguard'], env);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toMatch(/nothing to set/);
+  });
+});
+
 describe('refusals', () => {
   it('--read-only (and console.readOnly in the config file) refuses every change: exit 4', { timeout: TEST_MS }, async () => {
     const env = await syncedEnv();

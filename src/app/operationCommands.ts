@@ -37,6 +37,7 @@ function operationOptions(command: Command, timeoutHelp = 'seconds to follow eac
 
 export function registerOperationCommands(program: Command): void {
   registerSnapshotCommands(program);
+  registerConfigCommands(program);
   for (const action of POWER_ACTIONS) {
     const risk = POWER[action].risk;
     const command = operationOptions(
@@ -85,4 +86,32 @@ function registerSnapshotCommands(program: Command): void {
       const { runSnapshotList } = await import('./commands/snapshot.js');
       return runSnapshotList(kind, guest, { ...cmd.optsWithGlobals<GlobalOptions>(), ...opts });
     });
+}
+
+function cores(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 512) throw new InvalidArgumentError('expected a whole number of cores from 1 to 512');
+  return n;
+}
+
+function registerConfigCommands(program: Command): void {
+  operationOptions(program.command('set <kind> <guest>').description("change a guest's basics: cores, memory, start at boot, description (medium risk)"))
+    .option('--cores <n>', 'CPU cores', cores)
+    .option('--memory <size>', 'memory: 2048, 2048M or 2G')
+    .option('--onboot <yes|no>', 'start the guest when its node boots')
+    .option('--description <text>', 'the note shown in the PVE web UI')
+    .addHelpText('after', `\nExamples:\n  proxmox-mpc set vm web-01 --cores 4 --memory 8G\n  proxmox-mpc set ct 200 --onboot yes --dry-run`)
+    .action(async (kind: string, guest: string, opts, cmd: Command) => {
+      const { runSet } = await import('./commands/configEdit.js');
+      return runSet(kind, guest, { ...cmd.optsWithGlobals<GlobalOptions>(), ...opts });
+    });
+  const tag = program.command('tag').description("add or remove a guest's tags (medium risk: a config edit)");
+  for (const action of ['add', 'rm'] as const) {
+    operationOptions(tag.command(`${action} <kind> <guest> <tags...>`).description(action === 'add' ? 'add tags' : 'remove tags'))
+      .addHelpText('after', `\nExample:\n  proxmox-mpc tag ${action} vm web-01 prod web`)
+      .action(async (kind: string, guest: string, tags: string[], opts, cmd: Command) => {
+        const { runTag } = await import('./commands/configEdit.js');
+        return runTag(action, kind, guest, tags, { ...cmd.optsWithGlobals<GlobalOptions>(), ...opts });
+      });
+  }
 }

@@ -58,7 +58,7 @@ export async function executePlan(client: OperationClient, plan: OperationPlan, 
         return { ...base, outcome: 'done', message: safeText(task.exitstatus), upid, exitStatus: safeText(task.exitstatus), logTail, durationMs: Date.now() - started };
       }
     }
-    const message = upid !== undefined ? `started (task ${upid}); not followed` : 'done';
+    const message = upid !== undefined ? `started (task ${upid}); not followed` : 'applied';
     return { ...base, outcome: 'done', message, ...(upid ? { upid } : {}), durationMs: Date.now() - started };
   } catch (error) {
     if (isConnectionFailure(error)) throw error;

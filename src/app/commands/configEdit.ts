@@ -1,0 +1,72 @@
+// `proxmox-mpc set <kind> <guest> --cores --memory --onboot --description` and
+// `proxmox-mpc tag add|rm <kind> <guest> <tags...>`: the guest's config read live (with its
+// digest, so a concurrent edit is refused by PVE), one PUT of what changes, the shared run.
+import { nextTags, parseMemoryMiB, planConfig, tagProblem, type ConfigChanges, type CurrentConfig } from '../../operations/config.js';
+import type { GuestTarget } from '../../operations/types.js';
+import { createClient, loadConnectionSettings } from '../connect.js';
+import { ExitCode, UserError } from '../userError.js';
+import { isReadOnly, liveTargets, resolveTargets, runPlanned, type PowerCommandOptions } from './power.js';
+
+export interface SetCommandOptions extends PowerCommandOptions {
+  cores?: number;
+  memory?: string;
+  onboot?: string;
+  description?: string;
+}
+
+interface LiveConfig {
+  current: CurrentConfig;
+  tags: string[];
+  digest?: string;
+}
+
+async function liveConfig(opts: PowerCommandOptions, t: GuestTarget): Promise<LiveConfig> {
+  const client = createClient(loadConnectionSettings(opts));
+  try {
+    const c = await client.guest(t.type).config(t.node, t.vmid);
+    const tags = c.tags ?? [];
+    return {
+      current: { cores: c.cores, memory: c.memory, onboot: c.onboot === undefined ? undefined : c.onboot ? 1 : 0, description: c.description, tags: tags.join(';') },
+      tags,
+      ...(c.digest ? { digest: c.digest } : {}),
+    };
+  } finally {
+    client.close();
+  }
+}
+
+function onbootFlag(value: string): boolean {
+  if (/^(1|yes|on|true)$/i.test(value)) return true;
+  if (/^(0|no|off|false)$/i.test(value)) return false;
+  throw new UserError(`--onboot '${value}': use yes or no`, ExitCode.usage);
+}
+
+export async function runSet(kind: string, ref: string, opts: SetCommandOptions): Promise<void> {
+  const changes: ConfigChanges = {};
+  if (opts.cores !== undefined) changes.cores = opts.cores;
+  if (opts.memory !== undefined) {
+    const mib = parseMemoryMiB(opts.memory);
+    if (mib === undefined || mib < 16) throw new UserError(`--memory '${opts.memory}': a size such as 2048, 2048M or 2G (at least 16 MiB)`, ExitCode.usage);
+    changes.memory = mib;
+  }
+  if (opts.onboot !== undefined) changes.onboot = onbootFlag(opts.onboot);
+  if (opts.description !== undefined) changes.description = opts.description;
+  if (Object.keys(changes).length === 0) throw new UserError('nothing to set: give --cores, --memory, --onboot or --description', ExitCode.usage);
+  await runConfigEdit('set', kind, ref, opts, () => changes);
+}
+
+export async function runTag(action: 'add' | 'rm', kind: string, ref: string, tags: string[], opts: PowerCommandOptions): Promise<void> {
+  for (const tag of tags) {
+    const problem = tagProblem(tag);
+    if (problem !== undefined) throw new UserError(problem, ExitCode.usage);
+  }
+  await runConfigEdit(`tag ${action}`, kind, ref, opts, (live) => ({ tags: action === 'add' ? nextTags(live.tags, tags, []) : nextTags(live.tags, [], tags) }));
+}
+
+async function runConfigEdit(action: string, kind: string, ref: string, opts: PowerCommandOptions, changesFor: (live: LiveConfig) => ConfigChanges): Promise<void> {
+  const { targets, cachePath } = await resolveTargets(action, kind, [ref], opts);
+  const [target] = await liveTargets(targets, opts);
+  const live = await liveConfig(opts, target!);
+  const readOnly = isReadOnly(opts);
+  await runPlanned(action, [target!], (t) => planConfig(t, changesFor(live), live.current, { readOnly, ...(live.digest ? { digest: live.digest } : {}) }, action), cachePath, opts);
+}
