@@ -5,9 +5,9 @@ import { nextTags, parseMemoryMiB, planConfig, tagProblem, type ConfigChanges, t
 import type { GuestTarget } from '../../operations/types.js';
 import { createClient, loadConnectionSettings } from '../connect.js';
 import { ExitCode, UserError } from '../userError.js';
-import { isReadOnly, liveTargets, resolveTargets, runPlanned, type PowerCommandOptions } from './power.js';
+import { isReadOnly, liveTargets, resolveTargets, runPlanned, type OperationCommandOptions } from './operationRun.js';
 
-export interface SetCommandOptions extends PowerCommandOptions {
+export interface SetCommandOptions extends OperationCommandOptions {
   cores?: number;
   memory?: string;
   onboot?: string;
@@ -20,7 +20,7 @@ interface LiveConfig {
   digest?: string;
 }
 
-async function liveConfig(opts: PowerCommandOptions, t: GuestTarget): Promise<LiveConfig> {
+async function liveConfig(opts: OperationCommandOptions, t: GuestTarget): Promise<LiveConfig> {
   const client = createClient(loadConnectionSettings(opts));
   try {
     const c = await client.guest(t.type).config(t.node, t.vmid);
@@ -55,7 +55,7 @@ export async function runSet(kind: string, ref: string, opts: SetCommandOptions)
   await runConfigEdit('set', kind, ref, opts, () => changes);
 }
 
-export async function runTag(action: 'add' | 'rm', kind: string, ref: string, tags: string[], opts: PowerCommandOptions): Promise<void> {
+export async function runTag(action: 'add' | 'rm', kind: string, ref: string, tags: string[], opts: OperationCommandOptions): Promise<void> {
   for (const tag of tags) {
     const problem = tagProblem(tag);
     if (problem !== undefined) throw new UserError(problem, ExitCode.usage);
@@ -63,7 +63,7 @@ export async function runTag(action: 'add' | 'rm', kind: string, ref: string, ta
   await runConfigEdit(`tag ${action}`, kind, ref, opts, (live) => ({ tags: action === 'add' ? nextTags(live.tags, tags, []) : nextTags(live.tags, [], tags) }));
 }
 
-async function runConfigEdit(action: string, kind: string, ref: string, opts: PowerCommandOptions, changesFor: (live: LiveConfig) => ConfigChanges): Promise<void> {
+async function runConfigEdit(action: string, kind: string, ref: string, opts: OperationCommandOptions, changesFor: (live: LiveConfig) => ConfigChanges): Promise<void> {
   const { targets, cachePath } = await resolveTargets(action, kind, [ref], opts);
   const [target] = await liveTargets(targets, opts);
   const live = await liveConfig(opts, target!);

@@ -8,9 +8,9 @@ import type { SnapshotRow } from '../../db/model.js';
 import { safeText } from '../../util/terminalText.js';
 import { createClient, loadConnectionSettings } from '../connect.js';
 import { snapshotTree } from '../read/describeGuest.js';
-import { isReadOnly, liveTargets, resolveTargets, runPlanned, type PowerCommandOptions } from './power.js';
+import { isReadOnly, liveTargets, resolveTargets, runPlanned, type OperationCommandOptions } from './operationRun.js';
 
-export interface SnapshotCommandOptions extends PowerCommandOptions {
+export interface SnapshotCommandOptions extends OperationCommandOptions {
   description?: string;
   vmstate?: boolean;
   start?: boolean;
