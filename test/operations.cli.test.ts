@@ -283,6 +283,31 @@ describe('config edits', () => {
   });
 });
 
+describe('delete', () => {
+  it('refuses a running guest, needs --yes without a terminal, and then removes it for good', { timeout: TEST_MS }, async () => {
+    const env = await syncedEnv();
+    const running = await run(['delete', 'ct', 'grafana-ct', '--yes'], env);
+    expect(running.code).toBe(4);
+    expect(running.stdout).toMatch(/^lxc\/209 grafana-ct: delete refused: CT 209 grafana-ct is running: stop it first \(proxmox-mpc stop ct 209\)\n$/);
+    expect(simStatus('lxc', 'pve2', 209)).toBe('running');
+
+    await setPower('lxc', 'pve2', 209, 'stop');
+    const dry = await run(['delete', 'ct', '209', '--purge', '--dry-run'], env);
+    expect(dry.stdout).toBe('lxc/209 grafana-ct: delete planned: DELETE /api2/json/nodes/pve2/lxc/209 purge=1\n');
+    const unconfirmed = await run(['delete', 'ct', '209'], env);
+    expect(unconfirmed.code).toBe(4);
+    expect(unconfirmed.stdout).toMatch(/critical risk and needs confirmation/);
+    expect(sim.cluster.guestOn('lxc', 'pve2', 209)).toBeDefined();
+
+    const del = await run(['delete', 'ct', '209', '--yes'], env);
+    expect(del.code, del.stderr).toBe(0);
+    expect(del.stdout).toMatch(/^lxc\/209 grafana-ct: delete done \(\d+\.\d s\): OK\n$/);
+    expect(sim.cluster.guestOn('lxc', 'pve2', 209)).toBeUndefined();
+    const cts = JSON.parse((await run(['get', 'cts', '--offline', '-o', 'json'], env)).stdout) as Array<{ vmid: number }>;
+    expect(cts.some((c) => c.vmid === 209)).toBe(false);
+  });
+});
+
 describe('refusals', () => {
   it('--read-only (and console.readOnly in the config file) refuses every change: exit 4', { timeout: TEST_MS }, async () => {
     const env = await syncedEnv();

@@ -38,6 +38,7 @@ function operationOptions(command: Command, timeoutHelp = 'seconds to follow eac
 export function registerOperationCommands(program: Command): void {
   registerSnapshotCommands(program);
   registerConfigCommands(program);
+  registerDeleteCommand(program);
   for (const action of POWER_ACTIONS) {
     const risk = POWER[action].risk;
     const command = operationOptions(
@@ -114,4 +115,23 @@ function registerConfigCommands(program: Command): void {
         return runTag(action, kind, guest, tags, { ...cmd.optsWithGlobals<GlobalOptions>(), ...opts });
       });
   }
+}
+
+function registerDeleteCommand(program: Command): void {
+  operationOptions(program.command('delete <kind> <guests...>').description('delete VMs or containers for good, with their disks (critical risk: asks for the name)'))
+    .option('--purge', 'also remove them from backup jobs, replication and HA')
+    .option('--destroy-unreferenced-disks', 'also destroy volumes of the vmid that the config does not reference')
+    .addHelpText(
+      'after',
+      `
+A running or protected guest is refused: stop it (or turn protection off) first.
+On a terminal the question asks for the guest's name; without one, --yes confirms.
+
+Example:
+  proxmox-mpc delete vm test-vm --purge`,
+    )
+    .action(async (kind: string, guests: string[], opts, cmd: Command) => {
+      const { runDelete } = await import('./commands/destroy.js');
+      return runDelete(kind, guests, { ...cmd.optsWithGlobals<GlobalOptions>(), ...opts });
+    });
 }

@@ -40,8 +40,10 @@ export interface OperationPlan {
 export interface Refusal {
   action: string;
   target: GuestTarget;
-  /** not-found: what the operation names (a snapshot) does not exist. */
-  reason: 'read-only' | 'locked' | 'not-applicable' | 'not-found';
+  /** not-applicable: nothing to do (already so: skipped, not an error); blocked: it cannot be
+   * done in this state (a running or protected guest for delete); not-found: what the
+   * operation names (a snapshot) does not exist. */
+  reason: 'read-only' | 'locked' | 'not-applicable' | 'blocked' | 'not-found';
   message: string;
 }
 
