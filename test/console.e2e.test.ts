@@ -4,16 +4,15 @@
 // and sanitising tests run a simulator in this process and the console against it through the
 // PROXMOX_VE_* environment, so that they can change the cluster behind the console's back.
 // Every test gets its own HOME and XDG directories; every wait is on a predicate.
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tableRows as layoutTableRows } from '../src/app/layout.js';
 import { LIST_KINDS } from '../src/screens/listKinds.js';
 import { startTestSimulator, type TestSimulator } from '../src/sync/test-support/sim.js';
 import type { ProxmoxClient } from '../src/proxmox/client.js';
 import { isolatedEnv } from './support/cli.js';
+import { privateBuild, type PrivateBuild } from './support/privateBuild.js';
 import { CLI_PATH, spawnTty, type TtyOptions, type TtySession } from './support/tty.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -24,63 +23,16 @@ const TEST_MS = 90_000;
 
 // ------------------------------------------------------------------ build
 
-function newestMtime(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
-  return newest;
-}
-
-/** Every relative module the bundle imports is there (a copy taken while a build was writing
- * dist/ is not). */
-function bundleComplete(dist: string): boolean {
-  const files = [...readdirSync(dist).map((f) => join(dist, f)), ...(existsSync(join(dist, 'chunks')) ? readdirSync(join(dist, 'chunks')).map((f) => join(dist, 'chunks', f)) : [])];
-  if (!['cli.js', 'sync-worker.js', 'get-worker.js'].every((f) => existsSync(join(dist, f)))) return false;
-  for (const file of files.filter((f) => f.endsWith('.js'))) {
-    const code = readFileSync(file, 'utf8');
-    for (const m of code.matchAll(/(?:from\s*|import\(\s*)"(\.\.?\/[^"]+)"/g)) if (!existsSync(resolve(dirname(file), m[1]!))) return false;
-  }
-  return true;
-}
-
-/** The console under test: a private copy of the build, so that a rebuild of dist/ while these
- * tests run (scripts/build.mjs empties it first) cannot pull the program from under them. */
+/** The console under test: a private copy of the build (test/support/privateBuild.ts). */
 let cliPath = CLI_PATH;
-let privateCopy: string | undefined;
+let build: PrivateBuild | undefined;
 
 beforeAll(() => {
-  // Build unless dist/cli.js is newer than every source file (`npm test` has just built it).
-  const built = existsSync(CLI_PATH) ? statSync(CLI_PATH).mtimeMs : 0;
-  const sources = Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'scripts/build.mjs')), newestMtime(join(ROOT, 'package.json')));
-  if (sources > built) execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
-
-  // dist/ and drizzle/ (the migrations, found at ../drizzle from the bundle), and node_modules
-  // for the native modules the bundle leaves external.
-  const copy = mkdtempSync(join(tmpdir(), 'pmc-console-e2e-'));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    rmSync(join(copy, 'dist'), { recursive: true, force: true });
-    try {
-      cpSync(join(ROOT, 'dist'), join(copy, 'dist'), { recursive: true });
-      if (!bundleComplete(join(copy, 'dist'))) throw new Error(`${join(ROOT, 'dist')} is incomplete (a build running?)`);
-      execFileSync(process.execPath, [join(copy, 'dist', 'cli.js'), '--version'], { stdio: 'ignore' });
-      break;
-    } catch (error) {
-      // Caught dist/ half-written by a concurrent build: poll until a complete one is there.
-      if (Date.now() > deadline) throw error;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
-    }
-  }
-  cpSync(join(ROOT, 'drizzle'), join(copy, 'drizzle'), { recursive: true });
-  symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
-  privateCopy = copy;
-  cliPath = join(copy, 'dist', 'cli.js');
+  build = privateBuild('pmc-console-e2e-');
+  cliPath = build.cliPath;
 }, 180_000);
 
-afterAll(() => {
-  if (privateCopy) rmSync(privateCopy, { recursive: true, force: true });
-});
+afterAll(() => build?.dispose());
 
 // ------------------------------------------------------------------ sessions
 

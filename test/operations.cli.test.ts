@@ -3,71 +3,28 @@
 // a homelab simulator running in this process, so that the tests can look at the cluster model
 // directly, change it behind the CLI's back and inject faults while the CLI runs. Every test
 // syncs its own cache (its own HOME), acts on its own guests, and waits on predicates only.
-import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProxmoxClient } from '../src/proxmox/client.js';
 import { startTestSimulator, waitFor, type TestSimulator } from '../src/sync/test-support/sim.js';
 import { CLI, isolatedEnv, type CliResult } from './support/cli.js';
+import { privateBuild, type PrivateBuild } from './support/privateBuild.js';
 import { spawnTty, type TtySession } from './support/tty.js';
 
-const ROOT = resolve(import.meta.dirname, '..');
 /** Generous: CI machines are slow and run several test files at once. */
 const TEST_MS = 60_000;
 
 // ------------------------------------------------------------------ the CLI under test
 
-function newestMtime(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
-  return newest;
-}
-
-/** Every relative module the bundle imports is there (a copy taken while a build was writing
- * dist/ is not). */
-function bundleComplete(dist: string): boolean {
-  const chunks = join(dist, 'chunks');
-  const files = [...readdirSync(dist).map((f) => join(dist, f)), ...(existsSync(chunks) ? readdirSync(chunks).map((f) => join(chunks, f)) : [])];
-  if (!['cli.js', 'sync-worker.js', 'get-worker.js'].every((f) => existsSync(join(dist, f)))) return false;
-  for (const file of files.filter((f) => f.endsWith('.js'))) {
-    const code = readFileSync(file, 'utf8');
-    for (const m of code.matchAll(/(?:from\s*|import\(\s*)"(\.\.?\/[^"]+)"/g)) if (!existsSync(resolve(dirname(file), m[1]!))) return false;
-  }
-  return true;
-}
-
-/** A private copy of the build, so that a rebuild of dist/ while these tests run (the build
- * empties it first) cannot pull the program from under them. */
-let privateCopy: string | undefined;
+/** The CLI under test: a private copy of the build (test/support/privateBuild.ts). */
+let build: PrivateBuild | undefined;
 let cliPath = CLI;
 
 function prepareCli(): void {
-  const built = existsSync(CLI) ? statSync(CLI).mtimeMs : 0;
-  const sources = Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'scripts/build.mjs')), newestMtime(join(ROOT, 'package.json')));
-  if (sources > built) execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
-  const copy = mkdtempSync(join(tmpdir(), 'pmc-ops-cli-'));
-  privateCopy = copy;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    rmSync(join(copy, 'dist'), { recursive: true, force: true });
-    try {
-      cpSync(join(ROOT, 'dist'), join(copy, 'dist'), { recursive: true });
-      if (!bundleComplete(join(copy, 'dist'))) throw new Error(`${join(ROOT, 'dist')} is incomplete (a build running?)`);
-      execFileSync(process.execPath, [join(copy, 'dist', 'cli.js'), '--version'], { stdio: 'ignore' });
-      break;
-    } catch (error) {
-      // dist/ caught half-written by a concurrent build: poll until a complete one is there.
-      if (Date.now() > deadline) throw error;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
-    }
-  }
-  cpSync(join(ROOT, 'drizzle'), join(copy, 'drizzle'), { recursive: true });
-  symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
-  cliPath = join(copy, 'dist', 'cli.js');
+  build = privateBuild('pmc-ops-cli-');
+  cliPath = build.cliPath;
 }
 
 /** runCli (test/support/cli.ts) on the private copy: stdin is not a terminal. */
@@ -98,7 +55,7 @@ afterAll(async () => {
   client?.close();
   await sim?.close();
   for (const home of homes) rmSync(home, { recursive: true, force: true });
-  if (privateCopy) rmSync(privateCopy, { recursive: true, force: true });
+  build?.dispose();
 });
 
 afterEach(() => {

@@ -1,7 +1,7 @@
 // The console's actions menu (`a`): what can be done to the selected guest, or to the marked
 // ones, and the confirmation for what is risky. Pure: it builds dialogs and plans from the
 // state; the input router shows them and the controller runs what was confirmed.
-import type { GuestKey } from '../db/model.js';
+import { type GuestKey, guestKeyOf } from '../db/model.js';
 import { confirmationFor, confirmationText } from '../operations/confirm.js';
 import { isRefusal, planPower, POWER, POWER_ACTIONS, type PowerAction } from '../operations/power.js';
 import { guestLabel, type GuestTarget, type OperationPlan, type Refusal } from '../operations/types.js';
@@ -19,7 +19,7 @@ export function actionTargets(state: ConsoleState): GuestKey[] {
   if (listOf(route) !== 'guests') return [];
   if (state.marks.size > 0) return [...state.marks];
   const row = selectListRows(state, 'guests').rows[state.views.guests.cursor] as { type: 'qemu' | 'lxc'; vmid: number } | undefined;
-  return row ? [`${row.type}/${row.vmid}`] : [];
+  return row ? [guestKeyOf(row)] : [];
 }
 
 function target(state: ConsoleState, key: GuestKey): GuestTarget | undefined {
@@ -75,9 +75,9 @@ export function confirmDialog(state: ConsoleState, action: PowerAction, plans: r
       ? confirmationText(first).lines.slice(0, -1)
       : [`${first.risk.toUpperCase()}: ${action} ${plans.length} guests: ${plans.map((p) => guestLabel(p.target)).join(', ')}.`, ...(first.loss ? [`Could be lost: ${first.loss}.`] : [])];
   return {
-    title: `${action} ${who(state, plans.map((p) => `${p.target.type}/${p.target.vmid}` as GuestKey))}?`,
+    title: `${action} ${who(state, plans.map((p) => guestKeyOf(p.target)))}?`,
     body,
     footer: 'y: go ahead   n or Esc: cancel',
-    dialog: { kind: 'confirm', action, keys: plans.map((p) => `${p.target.type}/${p.target.vmid}` as GuestKey) },
+    dialog: { kind: 'confirm', action, keys: plans.map((p) => guestKeyOf(p.target)) },
   };
 }

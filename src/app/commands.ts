@@ -1,6 +1,6 @@
 // The palette's commands as data (k9s-style aliases), their completion, and what they do.
 // `:vm web-01` opens a guest; `/sync` and `/help` (the seed's slash forms) work as well.
-import type { GuestRow } from '../db/model.js';
+import { type GuestRow, guestKeyOf } from '../db/model.js';
 import type { ConsoleData, Route } from '../store/types.js';
 
 /** What commands complete and resolve against: the cluster as the console holds it. */
@@ -142,7 +142,7 @@ export function commandEffect(line: string, data: CommandData): CommandEffect | 
       if (arg === '') return { kind: 'route', route: list, replace: true };
       // A vmid or a name opens the guest; anything else filters the list (`:vm web`).
       const guest = exactGuest(data, arg, command.argument);
-      if (guest !== undefined) return { kind: 'route', route: { screen: 'detail', key: `${guest.type}/${guest.vmid}`, tab: 'summary' }, replace: false };
+      if (guest !== undefined) return { kind: 'route', route: { screen: 'detail', key: guestKeyOf(guest), tab: 'summary' }, replace: false };
       if (/^\d+$/.test(arg.trim())) return { kind: 'error', message: `no ${type === 'lxc' ? 'container' : type === 'qemu' ? 'VM' : 'guest'} ${arg.trim()}` };
       return { kind: 'route', route: list, replace: true, filter: { list: 'guests', text: arg.trim() } };
     }

@@ -12,6 +12,11 @@ export function guestKey(type: GuestType, vmid: number): GuestKey {
   return `${type}/${vmid}`;
 }
 
+/** The key of anything that names a guest by type and vmid (a row, a target, a snapshot). */
+export function guestKeyOf(g: { type: GuestType; vmid: number }): GuestKey {
+  return `${g.type}/${g.vmid}`;
+}
+
 export interface NodeRow {
   node: string;
   status: string; // online | offline | unknown

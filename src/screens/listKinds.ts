@@ -1,7 +1,7 @@
 // The console's list screens as data: per resource kind its columns (header, width, cell text,
 // sort value), the rows it shows, what `/` filters by and how a row is keyed. The DataTable,
 // the filter, the sort indicator, the help text and the palette all read from here.
-import type { GuestRow, NodeRow, StorageContentRow, StorageRow, TaskRow } from '../db/model.js';
+import { type GuestRow, type NodeRow, type StorageContentRow, type StorageRow, type TaskRow, guestKeyOf } from '../db/model.js';
 import { formatBytes, formatDuration, formatPercent, formatRatio, formatUsage, formatWhen } from '../app/output/units.js';
 import type { SortValue } from '../app/output/query.js';
 import { taskDuration, taskState, taskVmid } from '../app/read/records.js';
@@ -105,12 +105,12 @@ function guestTone(g: GuestRow): RowTone | undefined {
 export const guestsKind: ListKind<GuestRow> = {
   id: 'guests',
   title: 'Guests',
-  open: (g) => ({ push: { screen: 'detail', key: `${g.type}/${g.vmid}`, tab: 'summary' } }),
+  open: (g) => ({ push: { screen: 'detail', key: guestKeyOf(g), tab: 'summary' } }),
   tone: guestTone,
   columns: GUEST_COLUMNS,
   defaultSort: { column: 'vmid', descending: false },
   tieBreak: (a, b) => a.vmid - b.vmid || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0),
-  rowKey: (g) => `${g.type}/${g.vmid}`,
+  rowKey: guestKeyOf,
   filter: {
     search: (g) => [g.name, g.vmid, g.node, ...g.tags],
     fields: {
@@ -236,7 +236,7 @@ export const tasksKind: ListKind<TaskRow> = {
 export const snapshotsKind: ListKind<SnapshotListRow> = {
   id: 'snapshots',
   title: 'Snapshots',
-  open: (s) => ({ push: { screen: 'detail', key: `${s.type}/${s.vmid}`, tab: 'snapshots' } }),
+  open: (s) => ({ push: { screen: 'detail', key: guestKeyOf(s), tab: 'snapshots' } }),
   columns: [
     { id: 'vmid', header: 'VMID', width: 6, align: 'right', cell: (s) => String(s.vmid), sort: (s) => s.vmid },
     { id: 'guest', header: 'GUEST', width: 14, cell: (s) => s.guestName, sort: (s) => s.guestName },

@@ -2,13 +2,12 @@
 // input router writes navigation in, components read through narrow selectors. Actions are
 // plain state changes (no I/O): loading what a screen needs is the controller's job.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { GuestKey, GuestRow, NodeRow, StorageContentRow, StorageRow, TaskRow } from '../db/model.js';
+import { type GuestKey, type GuestRow, type NodeRow, type StorageContentRow, type StorageRow, type TaskRow, guestKey, guestKeyOf, GUEST_FIGURE_FIELDS } from '../db/model.js';
 import { GUEST_FIGURES_STRIDE, type FiguresFrame } from '../sync/figures.js';
-import { GUEST_FIGURE_FIELDS } from '../db/model.js';
 import type { ConnectionStatus, SyncProgress } from '../sync/types.js';
 import { tableRows } from '../app/layout.js';
 import { LIST_KINDS, type ListKind } from '../screens/listKinds.js';
-import { currentRoute, listOf, selectListRows, visibleCount } from './selectors.js';
+import { currentRoute, listOf, selectGuest, selectListRows, visibleCount } from './selectors.js';
 import {
   DETAIL_TABS,
   type ConsoleMeta,
@@ -137,7 +136,6 @@ export function initialState(init: InitialState): ConsoleState {
   };
 }
 
-const keyOf = (g: Pick<GuestRow, 'type' | 'vmid'>): GuestKey => `${g.type}/${g.vmid}`;
 
 function byVmid(a: GuestRow, b: GuestRow): number {
   return a.vmid - b.vmid || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0);
@@ -230,7 +228,7 @@ export function createConsoleStore(init: InitialState): ConsoleStore {
       const d = get().data;
       const marks = get().marks;
       if (marks.size > 0) {
-        const present = new Set(sortedGuests.map(keyOf));
+        const present = new Set(sortedGuests.map(guestKeyOf));
         if ([...marks].some((k) => !present.has(k))) set({ marks: new Set([...marks].filter((k) => present.has(k))) });
       }
       data({ guests: sortedGuests, guestsVersion: d.guestsVersion + 1, guestsPartial: false, nodes, storage, tasks });
@@ -245,11 +243,11 @@ export function createConsoleStore(init: InitialState): ConsoleStore {
       if (changed.length === 0 && removed.length === 0) return;
       const d = get().data;
       const replace = new Map<GuestKey, GuestRow>();
-      for (const g of changed) replace.set(keyOf(g), g);
+      for (const g of changed) replace.set(guestKeyOf(g), g);
       const gone = new Set(removed);
       const next: GuestRow[] = [];
       for (const g of d.guests) {
-        const key = keyOf(g);
+        const key = guestKeyOf(g);
         if (gone.has(key)) continue;
         const fresh = replace.get(key);
         if (fresh !== undefined) {
@@ -267,12 +265,12 @@ export function createConsoleStore(init: InitialState): ConsoleStore {
     },
 
     applyFigures(frame) {
-      const d = get().data;
-      const index = new Map<GuestKey, GuestRow>();
-      for (const g of d.guests) index.set(keyOf(g), g);
+      const s = get();
+      const d = s.data;
       const { vmids, types, values } = frame.guests;
       for (let i = 0; i < vmids.length; i++) {
-        const g = index.get(`${types[i] === 1 ? 'lxc' : 'qemu'}/${vmids[i]!}`);
+        // The selectors' index, built once per guests array (not once per frame).
+        const g = selectGuest(s, guestKey(types[i] === 1 ? 'lxc' : 'qemu', vmids[i]!));
         if (g === undefined) continue;
         const base = i * GUEST_FIGURES_STRIDE;
         for (let f = 0; f < GUEST_FIGURES_STRIDE; f++) {

@@ -1,6 +1,6 @@
 // Derived views of the state, memoised so that a cursor move at 100,000 guests costs nothing:
 // the filtered and sorted rows of a list are recomputed only when their inputs change.
-import type { GuestRow, GuestType, TaskRow } from '../db/model.js';
+import { type GuestRow, type GuestType, type TaskRow, guestKeyOf } from '../db/model.js';
 import { LIST_KINDS, type ListKind } from '../screens/listKinds.js';
 import { sortByValue } from '../app/output/query.js';
 import { compileFilter } from './filterExpr.js';
@@ -177,7 +177,7 @@ export function selectGuest(state: ConsoleState, key: string): GuestRow | undefi
   let index = indexMemo.get(guests);
   if (index === undefined) {
     index = new Map();
-    for (const g of guests) index.set(`${g.type}/${g.vmid}`, g);
+    for (const g of guests) index.set(guestKeyOf(g), g);
     indexMemo.set(guests, index);
   }
   return index.get(key);

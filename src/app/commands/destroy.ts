@@ -1,5 +1,6 @@
 // `proxmox-mpc delete <kind> <guest>`: CRITICAL. The config is read live for the volumes that
 // go with the guest and its protection; the question asks for the guest's name.
+import { guestKeyOf } from '../../db/model.js';
 import { planDelete, type DeleteRequest } from '../../operations/destroy.js';
 import type { GuestTarget } from '../../operations/types.js';
 import { createClient, loadConnectionSettings } from '../connect.js';
@@ -27,8 +28,8 @@ export async function runDelete(kind: string, refs: string[], opts: DeleteComman
   const { targets, cachePath } = await resolveTargets('delete', kind, refs, opts);
   const live = await liveTargets(targets, opts);
   const facts = new Map<string, { volumes: string[]; protection: boolean }>();
-  for (const t of live) facts.set(`${t.type}/${t.vmid}`, await deleteFacts(opts, t));
+  for (const t of live) facts.set(guestKeyOf(t), await deleteFacts(opts, t));
   const request: DeleteRequest = { ...(opts.purge ? { purge: true } : {}), ...(opts.destroyUnreferencedDisks ? { destroyUnreferenced: true } : {}) };
   const readOnly = isReadOnly(opts);
-  await runPlanned('delete', live, (t) => planDelete(t, request, facts.get(`${t.type}/${t.vmid}`)!, { readOnly }), cachePath, opts);
+  await runPlanned('delete', live, (t) => planDelete(t, request, facts.get(guestKeyOf(t))!, { readOnly }), cachePath, opts);
 }

@@ -1,6 +1,7 @@
 // What every operation command shares: the guests from the cache and then their live state,
 // the plans with their refusals printed, --dry-run, the y/N question (or a refusal without a
 // terminal and --yes), the run at most --parallel at once, a re-sync, the exit code.
+import { guestKeyOf } from '../../db/model.js';
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { confirmationFor, confirmationText, isConfirmed, unconfirmedMessage } from '../../operations/confirm.js';
@@ -90,7 +91,7 @@ export async function resolveTargets(command: string, kind: string, refs: readon
     const targets: GuestTarget[] = [];
     for (const ref of refs) {
       const g = findGuest(ctx, type, ref, command);
-      const key = `${g.type}/${g.vmid}`;
+      const key = guestKeyOf(g);
       if (!seen.has(key)) targets.push(targetOf(g));
       seen.add(key);
     }
@@ -177,8 +178,8 @@ export async function runPlanned(
 
 /** Results in the order the guests were given (refusals are known first, tasks end later). */
 function inOrder(results: OperationResult[], targets: readonly GuestTarget[]): OperationResult[] {
-  const index = new Map(targets.map((t, i) => [`${t.type}/${t.vmid}`, i]));
-  const at = (r: OperationResult): number => index.get(`${r.target.type}/${r.target.vmid}`) ?? 0;
+  const index = new Map(targets.map((t, i) => [guestKeyOf(t), i]));
+  const at = (r: OperationResult): number => index.get(guestKeyOf(r.target)) ?? 0;
   return [...results].sort((a, b) => at(a) - at(b));
 }
 
@@ -189,7 +190,7 @@ function finish(results: OperationResult[], json: boolean): void {
   if (json) {
     process.stdout.write(
       `${JSON.stringify(
-        results.map((r) => ({ action: r.action, guest: `${r.target.type}/${r.target.vmid}`, name: r.target.name, node: r.target.node, outcome: r.outcome, message: r.message, upid: r.upid ?? null, exitStatus: r.exitStatus ?? null, durationMs: r.durationMs ?? null })),
+        results.map((r) => ({ action: r.action, guest: guestKeyOf(r.target), name: r.target.name, node: r.target.node, outcome: r.outcome, message: r.message, upid: r.upid ?? null, exitStatus: r.exitStatus ?? null, durationMs: r.durationMs ?? null })),
         null,
         2,
       )}\n`,

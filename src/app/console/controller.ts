@@ -1,7 +1,7 @@
 // The console's side effects in one place: the first load from the cache, the sync worker's
 // events merged into the store in ~100 ms batches, what a screen needs loaded when it opens,
 // and a running task's log followed while it is on screen.
-import type { GuestKey } from '../../db/model.js';
+import { type GuestKey, guestKeyOf } from '../../db/model.js';
 import type { ConsoleStore } from '../../store/consoleStore.js';
 import { currentRoute } from '../../store/selectors.js';
 import type { OperationRun, Route } from '../../store/types.js';
@@ -111,7 +111,7 @@ export function createController(options: ControllerOptions): ConsoleController 
     }
     if (changed.length > 0 || p.removed.size > 0) {
       const rows = source.guests(changed);
-      const found = new Set(rows.map((g) => `${g.type}/${g.vmid}` as GuestKey));
+      const found = new Set(rows.map(guestKeyOf));
       // A changed key the cache no longer has is gone (deleted between the event and now).
       const removed = [...p.removed, ...changed.filter((k) => !found.has(k))];
       actions.mergeGuests(rows, removed);

@@ -3,7 +3,7 @@
 // store and the components never do.
 import type { Cache, CacheReader, ProfileRef } from '../../db/cacheApi.js';
 import { selectGuestTasks } from '../read/describeGuest.js';
-import type { GuestKey, GuestRow, GuestType, NodeRow, StorageContentRow, StorageRow, TaskRow } from '../../db/model.js';
+import { type GuestKey, type GuestRow, type GuestType, type NodeRow, type StorageContentRow, type StorageRow, type TaskRow, guestKeyOf } from '../../db/model.js';
 import type { DetailData, SnapshotListRow } from '../../store/types.js';
 
 /** The newest tasks the console keeps (the tasks screen and the running-task count). */
@@ -82,8 +82,8 @@ export function cacheDataSource(cache: CacheReader, profileId: number): ConsoleD
     snapshots() {
       const names = new Map<string, string>();
       return cache.snapshot(() => {
-        for (const g of cache.guests(profileId, { withConfig: false })) names.set(`${g.type}/${g.vmid}`, g.name);
-        return cache.snapshots(profileId).map((s) => ({ ...s, guestName: names.get(`${s.type}/${s.vmid}`) ?? '' }));
+        for (const g of cache.guests(profileId, { withConfig: false })) names.set(guestKeyOf(g), g.name);
+        return cache.snapshots(profileId).map((s) => ({ ...s, guestName: names.get(guestKeyOf(s)) ?? '' }));
       });
     },
     detail(key) {

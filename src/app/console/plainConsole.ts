@@ -6,7 +6,7 @@
 import { createInterface, type Interface } from 'node:readline';
 import type { Cache, ProfileRef } from '../../db/cacheApi.js';
 import { openCache } from '../../db/client.js';
-import type { GuestKey, GuestRow, GuestType } from '../../db/model.js';
+import { type GuestKey, type GuestRow, type GuestType, guestKeyOf } from '../../db/model.js';
 import { columnWidths, joinCells } from '../../components/fit.js';
 import { guestsKind, LIST_KINDS, type ListKind } from '../../screens/listKinds.js';
 import { initialState } from '../../store/consoleStore.js';
@@ -163,8 +163,8 @@ export async function runPlainConsole(options: PlainConsoleOptions): Promise<num
             .history(session.profileId, { sinceRunId: runId - 1 })
             .filter((e) => e.syncRunId === runId)
             .reverse();
-          const names = new Map(session.state.data.guests.map((g) => [`${g.type}/${g.vmid}`, g.name]));
-          const lines = entries.slice(0, CHANGE_LINES).map((e) => safeText(historyLine(e, e.event === 'deleted' ? e.old : names.get(`${e.type}/${e.vmid}`))));
+          const names = new Map(session.state.data.guests.map((g) => [guestKeyOf(g), g.name]));
+          const lines = entries.slice(0, CHANGE_LINES).map((e) => safeText(historyLine(e, e.event === 'deleted' ? e.old : names.get(guestKeyOf(e)))));
           if (entries.length > CHANGE_LINES) lines.push(`and ${entries.length - CHANGE_LINES} more changes`);
           print(lines);
         }
@@ -233,7 +233,7 @@ export async function runPlainConsole(options: PlainConsoleOptions): Promise<num
     };
 
     const describe = (guest: GuestRow): Outcome => {
-      const key: GuestKey = `${guest.type}/${guest.vmid}`;
+      const key: GuestKey = guestKeyOf(guest);
       const detail = source.detail(key);
       if (detail.guest === undefined) return fail(`${key} is no longer in the cache`);
       const now = Date.now();
