@@ -2,6 +2,7 @@
 // description). Each is one PUT of the changed keys; the risk is MEDIUM (a config edit), and
 // the summary says each change as old -> new.
 import { apiPath } from '../proxmox/params.js';
+import { commonRefusal } from './common.js';
 import { guestLabel, type GuestTarget, type OperationPlan, type Refusal } from './types.js';
 
 const TAG = /^[a-z0-9_][a-z0-9_\-+.]*$/i;
@@ -40,8 +41,8 @@ const show = (v: string | number | undefined): string => (v === undefined || v =
  * refuse the edit if someone else changed the config in between. */
 export function planConfig(target: GuestTarget, changes: ConfigChanges, current: CurrentConfig, ctx: { readOnly: boolean; digest?: string }, action = 'set'): OperationPlan | Refusal {
   const label = guestLabel(target);
-  if (ctx.readOnly) return { action, target, reason: 'read-only', message: `read-only mode: ${action} is refused (drop --read-only or console.readOnly to act)` };
-  if (target.lock) return { action, target, reason: 'locked', message: `${label} is locked (${target.lock}): wait for the ${target.lock} to finish` };
+  const common = commonRefusal(action, target, ctx);
+  if (common) return common;
   const params: Record<string, string | number> = {};
   if (changes.cores !== undefined) params.cores = changes.cores;
   if (changes.memory !== undefined) params.memory = changes.memory;

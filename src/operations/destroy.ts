@@ -1,6 +1,7 @@
 // Deleting a guest: the one CRITICAL operation so far. It refuses a running or protected
 // guest, names every volume that goes with it, and asks for the guest's name.
 import { apiPath } from '../proxmox/params.js';
+import { commonRefusal } from './common.js';
 import { guestLabel, type GuestTarget, type OperationPlan, type Refusal } from './types.js';
 
 export interface DeleteRequest {
@@ -19,8 +20,8 @@ export interface DeleteFacts {
 export function planDelete(target: GuestTarget, request: DeleteRequest, facts: DeleteFacts, ctx: { readOnly: boolean }): OperationPlan | Refusal {
   const label = guestLabel(target);
   const action = 'delete';
-  if (ctx.readOnly) return { action, target, reason: 'read-only', message: 'read-only mode: delete is refused (drop --read-only or console.readOnly to act)' };
-  if (target.lock) return { action, target, reason: 'locked', message: `${label} is locked (${target.lock}): wait for the ${target.lock} to finish` };
+  const common = commonRefusal(action, target, ctx);
+  if (common) return common;
   if (facts.protection) return { action, target, reason: 'blocked', message: `${label} is protected: turn protection off in its options first` };
   if (target.status !== 'stopped') return { action, target, reason: 'blocked', message: `${label} is ${target.status}: stop it first (proxmox-mpc stop ${target.type === 'qemu' ? 'vm' : 'ct'} ${target.vmid})` };
   const params: Record<string, string | number> = {};

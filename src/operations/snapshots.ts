@@ -1,6 +1,7 @@
 // Snapshots as operations: take one (low risk), roll back to one (high: what happened since is
 // lost), delete one (high: the restore point is gone). Names are checked as PVE checks them.
 import { apiPath } from '../proxmox/params.js';
+import { commonRefusal } from './common.js';
 import { guestLabel, type GuestTarget, type OperationPlan, type Refusal } from './types.js';
 
 export type SnapshotAction = 'create' | 'rollback' | 'delete';
@@ -42,9 +43,9 @@ function missing(label: string, name: string, existing: readonly ExistingSnapsho
 
 export function planSnapshot(action: SnapshotAction, target: GuestTarget, request: SnapshotRequest, existing: readonly ExistingSnapshot[], ctx: { readOnly: boolean }): OperationPlan | Refusal {
   const label = guestLabel(target);
-  if (ctx.readOnly) return { action: `snapshot ${action}`, target, reason: 'read-only', message: `read-only mode: snapshot ${action} is refused (drop --read-only or console.readOnly to act)` };
+  const common = commonRefusal(`snapshot ${action}`, target, ctx);
+  if (common) return common;
   if (target.template) return { action: `snapshot ${action}`, target, reason: 'not-applicable', message: `${label} is a template: templates have no snapshots` };
-  if (target.lock) return { action: `snapshot ${action}`, target, reason: 'locked', message: `${label} is locked (${target.lock}): wait for the ${target.lock} to finish` };
   const problem = snapshotNameProblem(request.name);
   if (problem !== undefined) return { action: `snapshot ${action}`, target, reason: 'not-applicable', message: problem };
   const found = existing.find((s) => s.name === request.name);
