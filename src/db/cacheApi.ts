@@ -17,6 +17,7 @@ import type {
   TaskRow,
 } from './model.js';
 import type { GuestJsonQuery } from './guestJson.js';
+import type { OperationLogEntry, OperationLogFilter } from './operationLog.js';
 
 export type { GuestJsonQuery } from './guestJson.js';
 
@@ -104,6 +105,8 @@ export interface CacheReader {
   snapshots(profileId: number, key?: GuestKey): SnapshotRow[];
   tasks(profileId: number, filter?: { vmid?: number; node?: string; limit?: number }): TaskRow[];
   history(profileId: number, filter?: { key?: GuestKey; sinceRunId?: number; since?: number; limit?: number }): HistoryEntry[];
+  /** Operations run on guests (src/db/operationLog.ts), newest first. */
+  operations(profileId: number, filter?: OperationLogFilter): OperationLogEntry[];
 }
 
 export interface Cache extends CacheReader, CacheWriter {

@@ -6,6 +6,7 @@ import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { CacheReader, GuestQuery, ProfileRef } from './cacheApi.js';
 import type { GuestKey, GuestRow, GuestType, HistoryEntry, PoolRow, SyncOutcome, SyncRunRow } from './model.js';
 import { guestJsonRecords, guestJsonSplit } from './guestJson.js';
+import { readOperations } from './operationLog.js';
 import { GUEST_COLUMNS, guestFromTuple, type GuestTuple } from './guestTuple.js';
 import {
   type NetworkRecord,
@@ -279,5 +280,7 @@ export function createReader(sqlite: Database.Database, db: CacheDb): CacheReade
         return entry;
       });
     },
+
+    operations: (profileId, filter) => readOperations(sqlite, profileId, filter),
   };
 }

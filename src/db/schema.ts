@@ -242,6 +242,36 @@ export const history = sqliteTable(
   ],
 );
 
+/** Operations run on guests (from the CLI or the console), whatever their outcome: who did
+ * what to which guest, how risky it was, how it ended. Written by the process that ran the
+ * operation (not the sync worker); never holds a secret (call parameters are redacted). */
+export const operations = sqliteTable(
+  'operations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    profileId: profileId(),
+    startedAt: integer('started_at').notNull(),
+    endedAt: integer('ended_at').notNull(),
+    source: text('source', { enum: ['cli', 'console'] }).notNull(),
+    /** The profile's user (`root@pam`, `ops@pve!ci`), when known. */
+    user: text('user'),
+    action: text('action').notNull(),
+    type: text('type', { enum: ['qemu', 'lxc'] }).notNull(),
+    vmid: integer('vmid').notNull(),
+    name: text('name').notNull().default(''),
+    node: text('node').notNull(),
+    risk: text('risk', { enum: ['low', 'medium', 'high', 'critical'] }),
+    outcome: text('outcome', { enum: ['done', 'failed', 'refused', 'skipped'] }).notNull(),
+    message: text('message').notNull().default(''),
+    exitStatus: text('exit_status'),
+    upid: text('upid'),
+    durationMs: integer('duration_ms'),
+    /** JSON array of the calls made: method, path and the parameters, secrets masked. */
+    calls: text('calls').notNull().default('[]'),
+  },
+  (t) => [index('operations_guest_idx').on(t.profileId, t.type, t.vmid, t.startedAt), index('operations_time_idx').on(t.profileId, t.startedAt)],
+);
+
 /** Every table the cache owns (a file holding other tables is not ours). */
 export const CACHE_TABLES = [
   'profiles',
@@ -256,4 +286,5 @@ export const CACHE_TABLES = [
   'tasks',
   'sync_runs',
   'history',
+  'operations',
 ] as const;

@@ -8,6 +8,8 @@ import { confirmationFor, confirmationText, isConfirmed, unconfirmedMessage } fr
 import { describeCall, executePlan, isConnectionFailure, runBounded } from '../../operations/execute.js';
 import { isRefusal, liveTarget } from '../../operations/power.js';
 import type { GuestTarget, OperationPlan, OperationResult, Refusal } from '../../operations/types.js';
+import { createRecorder, operationEntry, userOf } from '../../operations/record.js';
+import { resolveReadProfile } from '../read/context.js';
 import { configPath, loadConfigFile } from '../../workspace/configFile.js';
 import type { GlobalOptions } from '../cli.js';
 import { createClient, loadConnectionSettings } from '../connect.js';
@@ -82,6 +84,30 @@ function resultLine(r: OperationResult): string {
   return `${who}: ${r.action} ${r.outcome}${took}: ${r.message}`;
 }
 
+/** Records results in the history of the profile's cache (nothing without a cache; a failure
+ * to record is a warning on stderr). */
+function historyRecorder(cachePath: string | undefined, opts: OperationCommandOptions): { add(r: OperationResult, plan?: OperationPlan, startedAt?: number): Promise<void>; close(): void } {
+  let recorder: ReturnType<typeof createRecorder> | undefined;
+  let user: string | undefined;
+  if (cachePath !== undefined) {
+    try {
+      const profile = resolveReadProfile(opts);
+      if (profile.settings) user = userOf(profile.settings.auth);
+      recorder = createRecorder({
+        cachePath,
+        profile: { name: profile.name, ...(profile.settings ? { endpoint: profile.settings.endpoint } : {}) },
+        onWarning: (message) => process.stderr.write(`proxmox-mpc: warning: ${message}\n`),
+      });
+    } catch (error) {
+      process.stderr.write(`proxmox-mpc: warning: operations not recorded in history: ${safeText((error as Error).message)}\n`);
+    }
+  }
+  return {
+    add: async (r, plan, startedAt) => recorder?.record([operationEntry(r, plan, { source: 'cli', ...(user !== undefined ? { user } : {}), ...(startedAt !== undefined ? { startedAt } : {}) })]),
+    close: () => recorder?.close(),
+  };
+}
+
 /** The guests `refs` name (from the cache, each once, in the order given). */
 export async function resolveTargets(command: string, kind: string, refs: readonly string[], opts: OperationCommandOptions): Promise<{ targets: GuestTarget[]; cachePath?: string }> {
   const type = parseGuestKind(kind, command);
@@ -112,6 +138,8 @@ export async function runPlanned(
 ): Promise<void> {
   const results: OperationResult[] = [];
   const plans: OperationPlan[] = [];
+  // Dry runs change nothing and are not recorded.
+  const history = historyRecorder(opts.dryRun ? undefined : cachePath, opts);
   for (const t of targets) {
     const p = plan(t);
     if (!isRefusal(p)) plans.push(p);
@@ -122,7 +150,10 @@ export async function runPlanned(
   const print = (r: OperationResult): void => {
     if (!json) process.stdout.write(`${resultLine(r)}\n`);
   };
-  for (const r of results) print(r);
+  for (const r of results) {
+    print(r);
+    await history.add(r);
+  }
 
   if (opts.dryRun) {
     for (const p of plans) {
@@ -142,11 +173,13 @@ export async function runPlanned(
       const r: OperationResult = { action, target: p.target, outcome: 'refused', message: unconfirmedMessage(p) };
       results.push(r);
       print(r);
+      await history.add(r, p);
     } else if (await ask(p)) confirmed.push(p);
     else {
       const r: OperationResult = { action, target: p.target, outcome: 'refused', message: 'not confirmed' };
       results.push(r);
       print(r);
+      await history.add(r, p);
     }
   }
 
@@ -156,13 +189,16 @@ export async function runPlanned(
     try {
       if (!json && confirmed.length > 1) process.stderr.write(`${action}: ${confirmed.length} guests, ${Math.min(opts.parallel ?? DEFAULT_PARALLEL, confirmed.length)} at a time...\n`);
       const done = await runBounded(confirmed, opts.parallel ?? DEFAULT_PARALLEL, async (p) => {
+        const startedAt = Date.now();
         const r = await executePlan(client, p, { wait: opts.wait !== false, ...(opts.timeout !== undefined ? { timeoutMs: opts.timeout * 1000 } : {}) });
         print(r);
+        await history.add(r, p, startedAt);
         return r;
       });
       results.push(...done);
     } finally {
       client.close();
+      history.close();
     }
     // A targeted re-sync: what changed reaches the cache (the configs it already has are trusted).
     if (cachePath !== undefined && results.some((r) => r.outcome === 'done')) {
@@ -173,6 +209,7 @@ export async function runPlanned(
       });
     }
   }
+  history.close();
   finish(inOrder(results, targets), json);
 }
 
