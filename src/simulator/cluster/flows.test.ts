@@ -288,6 +288,25 @@ describe('templates, power, HA', () => {
     expect(await act('resume').catch((e: Error) => e.message)).toBe('CT 204 already running');
   });
 
+  it('a shutdown whose timeout passes fails as PVE says it, the guest still running; forceStop stops it then', async () => {
+    h = makeHarness();
+    const shutdown = async (kind: 'qemu' | 'lxc', node: string, vmid: number, extra: Record<string, number> = {}) =>
+      h.finished(await h.call('POST', `/nodes/{node}/${kind}/{vmid}/status/shutdown`, { node, vmid, timeout: 1, ...extra }));
+    // The guests take 1.5 to 8 s to shut down: one second is never enough.
+    expect((await shutdown('qemu', 'pve1', 117)).exitstatus).toBe('VM quit/powerdown failed - got timeout');
+    expect((await resource(117))?.status).toBe('running');
+    expect((await shutdown('lxc', 'pve1', 204)).exitstatus).toBe("command 'lxc-stop -n 204 --nokill --timeout 1' failed: exit code 1");
+    expect((await resource(204))?.status).toBe('running');
+    const forced = await shutdown('qemu', 'pve1', 117, { forceStop: 1 });
+    expect(forced.exitstatus).toBe('OK');
+    expect(forced.lines).toContain('VM still running - terminating now with SIGTERM');
+    expect((await resource(117))?.status).toBe('stopped');
+    expect((await shutdown('lxc', 'pve1', 204, { forceStop: 1 })).exitstatus).toBe('OK');
+    expect((await resource(204))?.status).toBe('stopped');
+    // Time enough: a clean shutdown.
+    expect((await h.finished(await h.call('POST', '/nodes/{node}/qemu/{vmid}/status/shutdown', { node: 'pve1', vmid: 100, timeout: 60 }))).exitstatus).toBe('OK');
+  });
+
   it('VM reboot gives a new process; reset keeps it', async () => {
     h = makeHarness();
     const current = async () => asObject(await h.call('GET', '/nodes/{node}/qemu/{vmid}/status/current', { node: 'pve1', vmid: 117 }));

@@ -6,7 +6,7 @@ import type { Cluster } from '../cluster.js';
 import { TaskFailure, type TaskScript } from '../tasks.js';
 import { checkLockInTask, flag, loadInTask, ms, ownerOf, pathNode, pathVmid, startTask } from './context.js';
 import { followUp, haRequest } from './ha.js';
-import { isRunning, requireRootFor, type PowerAction } from './powerCommon.js';
+import { isRunning, requireRootFor, shutdownLimits, type PowerAction, type ShutdownLimits } from './powerCommon.js';
 
 export function lxcPower(cluster: Cluster, action: PowerAction, req: SimRequest): string {
   const node = pathNode(req);
@@ -29,7 +29,7 @@ export function lxcPower(cluster: Cluster, action: PowerAction, req: SimRequest)
     case 'shutdown':
       if (!running) throw dieError(`CT ${vmid} not running`);
       if (guest?.ha) return haRequest(cluster, owner, guest, 'hastop', () => followUp(cluster, guest, 'vzshutdown', lxcStopScript(cluster, node, vmid, false, true)));
-      return startTask(cluster, owner, node, 'vzshutdown', vmid, lxcStopScript(cluster, node, vmid, false, true));
+      return startTask(cluster, owner, node, 'vzshutdown', vmid, lxcStopScript(cluster, node, vmid, false, true, shutdownLimits(req)));
     case 'reboot':
       // pve-container really says "VM" here.
       if (!running) throw dieError(`VM ${vmid} not running`);
@@ -72,11 +72,18 @@ export function lxcStartScript(cluster: Cluster, node: string, vmid: number, ski
   };
 }
 
-export function lxcStopScript(cluster: Cluster, node: string, vmid: number, skiplock: boolean, shutdown: boolean): TaskScript {
+export function lxcStopScript(cluster: Cluster, node: string, vmid: number, skiplock: boolean, shutdown: boolean, limits: ShutdownLimits = {}): TaskScript {
   return async (t) => {
     const guest = loadInTask(cluster, 'lxc', node, vmid);
     if (shutdown || !skiplock) checkLockInTask(guest, shutdown ? [] : ['mounted']);
-    await t.sleep(shutdown ? ms(cluster, 1500, 5000) : ms(cluster, 300, 900));
+    const needed = shutdown ? ms(cluster, 1500, 5000) : ms(cluster, 300, 900);
+    // lxc-stop --timeout: without forceStop (--nokill) it gives up and fails; with it, it kills.
+    if (shutdown && limits.timeoutSeconds !== undefined && needed > limits.timeoutSeconds * 1000) {
+      await t.sleep(limits.timeoutSeconds * 1000);
+      if (!limits.forceStop) throw new TaskFailure(`command 'lxc-stop -n ${vmid} --nokill --timeout ${limits.timeoutSeconds}' failed: exit code 1`);
+    } else {
+      await t.sleep(needed);
+    }
     cluster.markStopped(guest);
   };
 }

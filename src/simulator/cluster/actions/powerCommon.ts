@@ -3,7 +3,7 @@
 import type { SimRequest } from '../../types.js';
 import { guestType, onlyRoot } from '../errors.js';
 import type { Guest, GuestKind } from '../model.js';
-import { isRoot } from './context.js';
+import { flag, int, isRoot } from './context.js';
 
 export type PowerAction = 'start' | 'stop' | 'shutdown' | 'reboot' | 'reset' | 'suspend' | 'resume';
 
@@ -24,4 +24,15 @@ export function requireRootFor(req: SimRequest, ...params: string[]): void {
 /** Re-reads the state after an await (TypeScript would keep the earlier narrowing). */
 export function isRunning(guest: Guest): boolean {
   return guest.status === 'running';
+}
+
+/** A shutdown's `timeout` (seconds the guest OS gets) and `forceStop` (stop it after that). */
+export interface ShutdownLimits {
+  timeoutSeconds?: number;
+  forceStop?: boolean;
+}
+
+export function shutdownLimits(req: SimRequest): ShutdownLimits {
+  const timeoutSeconds = int(req, 'timeout');
+  return { ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}), ...(flag(req, 'forceStop') ? { forceStop: true } : {}) };
 }

@@ -9,7 +9,7 @@ import { TaskFailure, type TaskScript } from '../tasks.js';
 import { allocateVolume } from '../volumes.js';
 import { checkLockInTask, flag, loadInTask, ms, ownerOf, pathNode, pathVmid, startTask } from './context.js';
 import { followUp, haRequest } from './ha.js';
-import { isRunning, notOnNode, requireRootFor, type PowerAction } from './powerCommon.js';
+import { isRunning, notOnNode, requireRootFor, shutdownLimits, type PowerAction, type ShutdownLimits } from './powerCommon.js';
 
 export function qemuPower(cluster: Cluster, action: PowerAction, req: SimRequest): string {
   const node = pathNode(req);
@@ -33,7 +33,7 @@ export function qemuPower(cluster: Cluster, action: PowerAction, req: SimRequest
       requireRootFor(req, 'keepActive');
       if (guest?.paused && running && !flag(req, 'forceStop')) throw dieError('VM is paused - cannot shutdown');
       if (guest?.ha) return haRequest(cluster, owner, guest, 'hastop', () => followUp(cluster, guest, 'qmshutdown', qemuStopScript(cluster, node, vmid, false, true)));
-      return startTask(cluster, owner, node, 'qmshutdown', vmid, qemuStopScript(cluster, node, vmid, skiplock, !guest?.paused));
+      return startTask(cluster, owner, node, 'qmshutdown', vmid, qemuStopScript(cluster, node, vmid, skiplock, !guest?.paused, false, shutdownLimits(req)));
     }
     case 'reboot':
       if (guest?.paused && running) throw dieError('VM is paused - cannot shutdown');
@@ -106,7 +106,7 @@ export function qemuStartScript(cluster: Cluster, node: string, vmid: number, sk
 }
 
 /** vm_stop (hard) or its shutdown variant; a VM that isn't running is a no-op, as in _do_vm_stop. */
-export function qemuStopScript(cluster: Cluster, node: string, vmid: number, skiplock: boolean, shutdown: boolean, overrule = false): TaskScript {
+export function qemuStopScript(cluster: Cluster, node: string, vmid: number, skiplock: boolean, shutdown: boolean, overrule = false, limits: ShutdownLimits = {}): TaskScript {
   return async (t) => {
     const guest = cluster.guestOn('qemu', node, vmid);
     if (!guest) throw new TaskFailure(notOnNode('qemu', node, vmid));
@@ -119,7 +119,15 @@ export function qemuStopScript(cluster: Cluster, node: string, vmid: number, ski
     }
     if (guest.status !== 'running') return;
     if (!skiplock) checkLockInTask(guest);
-    await t.sleep(shutdown ? ms(cluster, 2500, 8000) : ms(cluster, 400, 1200));
+    const needed = shutdown ? ms(cluster, 2500, 8000) : ms(cluster, 400, 1200);
+    // _do_vm_stop: the guest OS gets `timeout` seconds; then forceStop kills it, else it fails.
+    if (shutdown && limits.timeoutSeconds !== undefined && needed > limits.timeoutSeconds * 1000) {
+      await t.sleep(limits.timeoutSeconds * 1000);
+      if (!limits.forceStop) throw new TaskFailure('VM quit/powerdown failed - got timeout');
+      t.log('VM still running - terminating now with SIGTERM');
+    } else {
+      await t.sleep(needed);
+    }
     cluster.markStopped(guest);
   };
 }
