@@ -97,13 +97,14 @@ Examples:
   addCacheOptions(
     program
       .command('history [guest]')
-      .description('the changes syncs recorded (created, deleted, moved, status, config), newest first; --since for the drift since a sync')
+      .description('the changes syncs recorded (created, deleted, moved, status, config), newest first; --since for the drift since a sync; --ops for the operations run on guests')
       .option('--since <when>', 'a sync run id (42), a duration (30m, 2h, 1d) or a date: show the net change per guest and field since then')
       .option('--all', 'every recorded change as its own row (with --since instead of the net drift; no one-line summaries of node outages)')
       .option('--type <type>', 'qemu|vm or lxc|ct: only that type (a bare vmid shows both)')
       .option('--event <events>', 'only these events: created, deleted, moved, status, config (comma-separated)')
       .option('--limit <n>', `at most n changes (tables default to ${100}; 0 for all)`, count)
-      .option('--no-headers', 'no header row in tables'),
+      .option('--no-headers', 'no header row in tables')
+      .option('--ops', 'the operations run on guests from this CLI and the console instead (who, what, risk, outcome, task); --since takes a duration or a date'),
   )
     .addHelpText(
       'after',
@@ -112,13 +113,19 @@ guest is a vmid (every guest that had it, deleted ones too), qemu/100 or ct/100,
 -o json / -o yaml print an array of records (always [] when nothing matches):
   history    at, syncRunId, type, vmid, guest, event, field, old, new
   drift      type, vmid, guest, event, field, old, new, changes, firstAt, lastAt   (with --since)
+  operations startedAt, endedAt, source, user, action, type, vmid, guest, node, risk, outcome,
+             message, exitStatus, upid, durationMs, calls (parameters of secrets masked)   (with --ops)
+Changes are what syncs saw happen (whoever did it); operations are what proxmox-mpc did or
+refused to do (done, failed, refused, not confirmed; dry runs are not recorded).
 ${FRESHNESS_HELP}
 
 Examples:
   proxmox-mpc history                   the newest changes
   proxmox-mpc history 100 --event config
   proxmox-mpc history --since 1d        what drifted in the last day
-  proxmox-mpc history --since 42 -o json`,
+  proxmox-mpc history --since 42 -o json
+  proxmox-mpc history --ops             the newest operations (start, stop, delete...)
+  proxmox-mpc history web-01 --ops --since 1d`,
     )
     .action(async (guest: string | undefined, _opts, cmd: Command) => {
       const { runHistory } = await import('./commands/history.js');

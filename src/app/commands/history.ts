@@ -25,6 +25,8 @@ import { renderTable, terminalWidth, type TableColumn } from '../output/table.js
 import { formatAge, formatDateTime, formatWhen } from '../output/units.js';
 import { ExitCode, UserError } from '../userError.js';
 import { safeText } from '../../util/terminalText.js';
+import type { OperationLogEntry } from '../../db/operationLog.js';
+import { byText, operationRecord, tookText } from '../read/operationsView.js';
 
 export interface HistoryOptions extends ReadOptions {
   since?: string;
@@ -36,6 +38,8 @@ export interface HistoryOptions extends ReadOptions {
   event?: string;
   limit?: number;
   headers?: boolean;
+  /** The operations run on guests (from the CLI and the console) instead of the changes. */
+  ops?: boolean;
 }
 
 export interface HistoryIo {
@@ -170,6 +174,10 @@ const involvesUnknown = (e: HistoryEntry): boolean => e.event === 'status' && (e
 type HistoryFilter = { key?: GuestKey; sinceRunId?: number; since?: number; limit?: number };
 
 export function renderHistory(ctx: ReadContext, ref: string | undefined, opts: HistoryOptions, format: ReadFormat, io: Omit<HistoryIo, 'open'>, events = parseEvents(opts.event)): void {
+  if (opts.ops) {
+    renderOperations(ctx, ref, opts, format, io);
+    return;
+  }
   const pid = ctx.profile.id;
   const type = parseHistoryType(opts.type);
   const target = ref !== undefined ? resolveTarget(ctx, ref, type) : undefined;
@@ -291,6 +299,7 @@ export function renderHistory(ctx: ReadContext, ref: string | undefined, opts: H
   if (limit !== undefined) rows = rows.slice(0, limit);
   if (rows.length === 0) {
     io.stderr.write(`proxmox-mpc: no recorded changes${what}${sinceText ? ` ${sinceText}` : ''} in the cache of profile ${ctx.profileName} (${ctx.syncedAgo()})\n`);
+    opsHint(ctx, target, io);
     return;
   }
   const columns: TableColumn[] = [
@@ -314,4 +323,70 @@ export function renderHistory(ctx: ReadContext, ref: string | undefined, opts: H
   io.stdout.write(renderTable(columns, cells, { width, headers }));
   if (more) io.stderr.write(`proxmox-mpc: showing the newest ${limit} changes; --limit N shows more (0 for all)\n`);
   summedUp(rows.reduce((sum, r) => sum + (r.kind === 'outage' ? r.outage.entries.length : 0), 0));
+  opsHint(ctx, target, io);
+}
+
+/** A word when operations were recorded too (they have a view of their own). */
+function opsHint(ctx: ReadContext, target: Target | undefined, io: Omit<HistoryIo, 'open'>): void {
+  const any = target ? target.keys.some((key) => ctx.cache.operations(ctx.profile.id, { key, limit: 1 }).length > 0) : ctx.cache.operations(ctx.profile.id, { limit: 1 }).length > 0;
+  if (any) io.stderr.write(`proxmox-mpc: operations run on ${target ? 'this guest' : 'guests'} are recorded too: proxmox-mpc history${target ? ` ${target.label}` : ''} --ops\n`);
+}
+
+/** `history --ops`: the operations run on guests, newest first (the changes' options that make
+ * no sense for them are refused). */
+function renderOperations(ctx: ReadContext, ref: string | undefined, opts: HistoryOptions, format: ReadFormat, io: Omit<HistoryIo, 'open'>): void {
+  if (opts.event !== undefined) throw new UserError('--event chooses among recorded changes; --ops lists operations: drop one of them', ExitCode.usage);
+  const type = parseHistoryType(opts.type);
+  const target = ref !== undefined ? resolveTarget(ctx, ref, type) : undefined;
+  const since = opts.since !== undefined ? parseSince(opts.since, ctx.now) : undefined;
+  if (since?.kind === 'run') throw new UserError(`--since ${safeText(opts.since!)}: operations are not recorded by sync runs; give a duration (30m, 2h, 1d) or a date`, ExitCode.usage);
+  const limit = limitFor(opts, format);
+  const filter = { ...(since ? { since: since.at } : {}), ...(limit !== undefined && type === undefined ? { limit: limit + 1 } : {}) };
+  let entries: OperationLogEntry[] = (target ? target.keys.flatMap((key) => ctx.cache.operations(ctx.profile.id, { ...filter, key })) : ctx.cache.operations(ctx.profile.id, filter))
+    .filter((e) => type === undefined || e.type === type)
+    .sort((a, b) => b.startedAt - a.startedAt || (b.id ?? 0) - (a.id ?? 0));
+  const more = limit !== undefined && entries.length > limit;
+  if (limit !== undefined) entries = entries.slice(0, limit);
+  if (isDataFormat(format)) {
+    io.stdout.write(serialize(entries.map(operationRecord), format));
+    return;
+  }
+  const what = target ? ` on ${target.label}` : '';
+  const sinceText = since?.kind === 'time' ? ` since ${formatDateTime(since.at)}` : '';
+  if (entries.length === 0) {
+    io.stderr.write(`proxmox-mpc: no recorded operations${what}${sinceText} in the cache of profile ${ctx.profileName}\n`);
+    return;
+  }
+  const wide = format === 'wide';
+  const showType = wide || target?.anyType === true;
+  const columns: TableColumn[] = [
+    { header: 'TIME' },
+    { header: 'GUEST', align: 'right' },
+    { header: 'NAME', flex: true, minWidth: 8 },
+    ...(showType ? [{ header: 'TYPE' }] : []),
+    ...(wide ? [{ header: 'NODE' }] : []),
+    { header: 'ACTION' },
+    { header: 'RISK' },
+    { header: 'OUTCOME' },
+    { header: 'BY' },
+    { header: 'TOOK', align: 'right' },
+    { header: 'MESSAGE', flex: true, minWidth: 12 },
+    ...(wide ? [{ header: 'UPID' }] : []),
+  ];
+  const cells = entries.map((e) => [
+    formatDateTime(e.startedAt),
+    String(e.vmid),
+    safeText(e.name) || '-',
+    ...(showType ? [e.type] : []),
+    ...(wide ? [safeText(e.node)] : []),
+    safeText(e.action),
+    e.risk ?? '-',
+    e.outcome,
+    byText(e),
+    tookText(e),
+    safeText(e.message) || '-',
+    ...(wide ? [e.upid ? safeText(e.upid) : '-'] : []),
+  ]);
+  io.stdout.write(renderTable(columns, cells, { width: terminalWidth(io.stdout, io.env), headers: opts.headers !== false }));
+  if (more) io.stderr.write(`proxmox-mpc: showing the newest ${limit} operations; --limit N shows more (0 for all)\n`);
 }
