@@ -82,7 +82,7 @@ Examples:
 kind is vm, ct or guest (either); guest is a vmid or a name. A name that several guests have
 is a usage error (exit 2) listing them; a guest not in the cache exits 4.
 -o json / -o yaml print the whole document (the get fields, then description, config, disks,
-nics, unused, boot, configErrors, snapshots, currentSnapshot, tasks, history).
+nics, unused, boot, configErrors, snapshots, currentSnapshot, tasks, history, operations).
 ${FRESHNESS_HELP}
 
 Examples:

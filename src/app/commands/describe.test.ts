@@ -110,6 +110,7 @@ describe('describe vm', () => {
       'currentSnapshot',
       'tasks',
       'history',
+      'operations',
     ]);
     expect(doc.disks.find((d) => d.key === 'scsi0')).toEqual({
       key: 'scsi0',

@@ -8,7 +8,8 @@ import { openCache, openDatabase } from '../../db/client.js';
 import type { Cache } from '../../db/cacheApi.js';
 import { insertOperations, type OperationLogEntry } from '../../db/operationLog.js';
 import type { ReadContext } from '../read/context.js';
-import { sink } from '../read/test-support/fixture.js';
+import { plainGuest, sink } from '../read/test-support/fixture.js';
+import { describeSections, describeView } from '../read/describeGuest.js';
 import { UserError } from '../userError.js';
 import { runHistory, type HistoryOptions } from './history.js';
 
@@ -118,5 +119,19 @@ describe('history --ops', () => {
   it('without --ops, the changes view says that operations were recorded too', async () => {
     const r = await history(undefined, { ops: false });
     expect(r.stderr).toMatch(/operations run on guests are recorded too: proxmox-mpc history --ops/);
+  });
+});
+
+describe("a guest's operations in describe and the console's History tab", () => {
+  it('the document lists them; the History section has an Operations table', () => {
+    const guest = plainGuest('qemu', 100, 'web-01', 'pve1');
+    const operations = cache.operations(ctx.profile.id);
+    const view = describeView(guest, { snapshots: [], tasks: [], history: [], operations }, ctx.now);
+    // Only this guest's (the container 200 is another guest).
+    expect(view.doc.operations.map((o) => o.action)).toEqual(['stop', 'start']);
+    const text = describeSections(view, ctx.now, 120).history.join('\n');
+    expect(text).toMatch(/^Operations:$/m);
+    expect(text).toMatch(/^ +2025-01-05 10:01:00 +stop +refused +root@pam \(cli\) +- +not confirmed$/m);
+    expect(text).toMatch(/^ +2025-01-05 10:00:00 +start +done +root@pam \(cli\) +2\.4 s +OK$/m);
   });
 });

@@ -10,6 +10,8 @@ import type { DetailData, SnapshotListRow } from '../../store/types.js';
 export const TASKS_SHOWN = 500;
 /** A guest's tasks its detail view shows. */
 export const DETAIL_TASKS = 50;
+/** A guest's recorded operations its History tab shows. */
+export const DETAIL_OPERATIONS = 100;
 
 export interface ConsoleDataSource {
   profile(): ProfileRef | undefined;
@@ -95,6 +97,7 @@ export function cacheDataSource(cache: CacheReader, profileId: number): ConsoleD
           snapshots: cache.snapshots(profileId, key),
           tasks: selectGuestTasks(cache.tasks(profileId, { vmid, limit: 500 }), { type, vmid }, undefined, DETAIL_TASKS),
           history: cache.history(profileId, { key, limit: 500 }),
+          operations: cache.operations(profileId, { key, limit: DETAIL_OPERATIONS }),
           loadedAt: Date.now(),
         };
         if (guest !== undefined) detail.guest = guest;

@@ -8,6 +8,8 @@ import { formatBytes, formatDateTime, formatDuration, formatPercent, formatUsage
 import type { ReadContext } from './context.js';
 import { parseGuestConfig, type DiskInfo, type NicInfo, type OptionValue, type UnusedInfo } from './guestConfig.js';
 import { guestRecord, historyRecord, taskDuration, taskRecord, taskState, type GuestRecord, type HistoryRecord, type TaskRecord } from './records.js';
+import type { OperationLogEntry } from '../../db/operationLog.js';
+import { GUEST_OPERATION_HEADERS, guestOperationCells, operationRecord, type OperationRecord } from './operationsView.js';
 
 export const DESCRIBE_TASKS = 10;
 export const DESCRIBE_HISTORY = 20;
@@ -35,6 +37,8 @@ export interface GuestDescription extends GuestRecord {
   currentSnapshot: string | null;
   tasks: TaskRecord[];
   history: HistoryRecord[];
+  /** Operations proxmox-mpc ran (or refused) on this guest, newest first. */
+  operations: OperationRecord[];
 }
 
 /** What the text view needs beyond the document. */
@@ -45,6 +49,7 @@ export interface DescribeView {
   snapshots: SnapshotRow[];
   tasks: TaskRow[];
   history: HistoryEntry[];
+  operations: OperationLogEntry[];
 }
 
 function sortedConfig(config: Record<string, string | number> | undefined): Record<string, string | number> | null {
@@ -125,7 +130,8 @@ export function describeGuest(ctx: ReadContext, guest: GuestRow): DescribeView {
   const key = guestKey(guest.type, guest.vmid);
   const recent = ctx.cache.history(pid, { key, limit: DESCRIBE_HISTORY }).filter((h) => h.type === guest.type && h.vmid === guest.vmid);
   const tasks = guestTasks(ctx, guest, createdAt(ctx, guest, recent));
-  return describeView(guest, { snapshots: ctx.cache.snapshots(pid, key), tasks, history: recent }, ctx.now);
+  const operations = ctx.cache.operations(pid, { key, limit: DESCRIBE_HISTORY });
+  return describeView(guest, { snapshots: ctx.cache.snapshots(pid, key), tasks, history: recent, operations }, ctx.now);
 }
 
 /** The description of a guest from what the cache holds about it: its snapshots, its tasks
@@ -133,7 +139,7 @@ export function describeGuest(ctx: ReadContext, guest: GuestRow): DescribeView {
  * `historyLimit` are kept). */
 export function describeView(
   guest: GuestRow,
-  raw: { snapshots: readonly SnapshotRow[]; tasks: readonly TaskRow[]; history: readonly HistoryEntry[] },
+  raw: { snapshots: readonly SnapshotRow[]; tasks: readonly TaskRow[]; history: readonly HistoryEntry[]; operations?: readonly OperationLogEntry[] },
   now: number,
   historyLimit = DESCRIBE_HISTORY,
 ): DescribeView {
@@ -146,6 +152,10 @@ export function describeView(
     .sort((a, b) => b.at - a.at)
     .slice(0, historyLimit);
   const tasks = [...raw.tasks];
+  const operations = (raw.operations ?? [])
+    .filter((o) => o.type === guest.type && o.vmid === guest.vmid)
+    .sort((a, b) => b.startedAt - a.startedAt)
+    .slice(0, historyLimit);
   const config = guest.config;
   const parent = config?.parent;
   const description = config?.description;
@@ -169,8 +179,9 @@ export function describeView(
     currentSnapshot: typeof parent === 'string' && parent !== '' ? parent : null,
     tasks: tasks.map((t) => taskRecord(t, now)),
     history: history.map((h) => historyRecord(h, guest.name)),
+    operations: operations.map(operationRecord),
   };
-  return { doc, guest, other: parsed.other, snapshots, tasks, history };
+  return { doc, guest, other: parsed.other, snapshots, tasks, history, operations };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -374,6 +385,11 @@ export function describeSections(view: DescribeView, now: number, width: number)
     'History',
     historyRows.length ? indentTable([{ header: 'TIME' }, { header: 'EVENT' }, { header: 'FIELD' }, { header: 'CHANGE', flex: true, minWidth: 12 }], historyRows, width) : ['  no recorded changes'],
   );
+  // What proxmox-mpc did to the guest (the changes above are what syncs saw, whoever did it).
+  if (view.operations.length) {
+    const columns: TableColumn[] = GUEST_OPERATION_HEADERS.map((header) => (header === 'MESSAGE' ? { header, flex: true, minWidth: 12 } : header === 'TOOK' ? { header, align: 'right' as const } : { header }));
+    history.push(...section('Operations', indentTable(columns, view.operations.map(guestOperationCells), width)));
+  }
   return { summary, config, hardware, snapshots, tasks, history };
 }
 
