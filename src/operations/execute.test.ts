@@ -90,6 +90,51 @@ describe('executePlan', () => {
     expect(r.outcome).toBe('failed');
     expect(r.message).toMatch(/still running after 2 s .*goes on on the server/);
   });
+
+  const steps: OperationPlan = {
+    ...plan,
+    action: 'create',
+    calls: [
+      { method: 'POST', path: '/nodes/pve1/qemu/9000/clone', params: { newid: 130 } },
+      { method: 'PUT', path: '/nodes/pve1/qemu/130/config', params: { cores: 2 } },
+      { method: 'POST', path: '/nodes/pve1/qemu/130/status/start' },
+    ],
+    steps: ['clone', 'config update', 'start'],
+    ifFailedAtFirst: 'nothing was created',
+    ifFailedAfterFirst: 'VM 130 exists, stopped',
+  };
+
+  /** PVE's PUT .../config answers null (applied at once); the rest start tasks. */
+  const putAnswersNull = async (method: string): Promise<{ data: unknown }> => ({ data: method === 'PUT' ? null : UPID });
+
+  it('a plan of several calls that fails half-way says which calls completed and what stands', async () => {
+    const c = client({
+      call: vi.fn(async (method: string) => {
+        if (method === 'PUT') throw new ProxmoxError('server', 'balloon value too large (must be smaller than assigned memory)', { status: 500 });
+        return { data: UPID };
+      }),
+    });
+    const r = await executePlan(c, steps);
+    expect(r).toMatchObject({ outcome: 'failed', completedCalls: 1 });
+    expect(r.message).toBe('clone done, but the config update failed: balloon value too large (must be smaller than assigned memory); VM 130 exists, stopped');
+  });
+
+  it('a failed first task says nothing was created; a failed last task names the ones done', async () => {
+    const first = await executePlan(client({ waitForTask: async () => task('clone failed: no space left') }), steps);
+    expect(first).toMatchObject({ outcome: 'failed', completedCalls: 0, message: 'clone failed: clone failed: no space left; nothing was created' });
+    let n = 0;
+    const last = await executePlan(client({ call: putAnswersNull, waitForTask: async () => task(++n === 2 ? 'start failed: QEMU exited' : 'OK') }), steps);
+    expect(last).toMatchObject({ outcome: 'failed', completedCalls: 2, message: 'clone, config update done, but the start failed: start failed: QEMU exited; VM 130 exists, stopped' });
+  });
+
+  it('--no-wait still follows the tasks a later call needs, only not the last one', async () => {
+    const c = client({ call: vi.fn(putAnswersNull) });
+    const r = await executePlan(c, steps, { wait: false });
+    expect(c.call).toHaveBeenCalledTimes(3);
+    expect(c.waitForTask).toHaveBeenCalledTimes(1); // the clone's; the config PUT answers no task
+    expect(r).toMatchObject({ outcome: 'done', upid: UPID });
+    expect(r.message).toMatch(/not followed/);
+  });
 });
 
 describe('runBounded', () => {

@@ -38,12 +38,28 @@ export function isConnectionFailure(error: unknown): boolean {
 export async function executePlan(client: OperationClient, plan: OperationPlan, options: ExecuteOptions = {}): Promise<OperationResult> {
   const started = Date.now();
   const base = { action: plan.action, target: plan.target };
+  const last = plan.calls.length - 1;
   let upid: string | undefined;
+  let completed = 0;
+  /** A failure's message, with (for a plan of several calls) what completed before it. */
+  const failed = (message: string): string => {
+    if (plan.calls.length < 2) return message;
+    const name = (i: number): string => plan.steps?.[i] ?? `call ${i + 1}`;
+    if (completed === 0) return `${name(0)} failed: ${message}${plan.ifFailedAtFirst ? `; ${plan.ifFailedAtFirst}` : ''}`;
+    const done = Array.from({ length: completed }, (_, i) => name(i)).join(', ');
+    return `${done} done, but the ${name(completed)} failed: ${message}${plan.ifFailedAfterFirst ? `; ${plan.ifFailedAfterFirst}` : ''}`;
+  };
+  const partial = (): { completedCalls?: number } => (plan.calls.length > 1 ? { completedCalls: completed } : {});
   try {
-    for (const call of plan.calls) {
+    for (const [i, call] of plan.calls.entries()) {
       const { data } = await client.call(call.method, call.path, call.params);
       upid = typeof data === 'string' && isUpid(data) ? data : undefined;
-      if (upid === undefined || options.wait === false) continue;
+      // Without --wait only the last task is left to itself: a later call needs the earlier
+      // ones' tasks ended (a clone's lock gone before its config is changed).
+      if (upid === undefined || (options.wait === false && i === last)) {
+        completed++;
+        continue;
+      }
       const signal = options.timeoutMs !== undefined ? AbortSignal.timeout(options.timeoutMs) : undefined;
       const task = await client.waitForTask(upid, {
         ...(signal ? { signal } : {}),
@@ -52,9 +68,10 @@ export async function executePlan(client: OperationClient, plan: OperationPlan, 
       });
       const logTail = task.log.slice(-LOG_TAIL).map((l) => safeText(l.t));
       if (!task.ok) {
-        return { ...base, outcome: 'failed', message: safeText(task.exitstatus), upid, exitStatus: safeText(task.exitstatus), logTail, durationMs: Date.now() - started };
+        return { ...base, outcome: 'failed', message: failed(safeText(task.exitstatus)), upid, exitStatus: safeText(task.exitstatus), logTail, durationMs: Date.now() - started, ...partial() };
       }
-      if (call === plan.calls[plan.calls.length - 1]) {
+      completed++;
+      if (i === last) {
         return { ...base, outcome: 'done', message: safeText(task.exitstatus), upid, exitStatus: safeText(task.exitstatus), logTail, durationMs: Date.now() - started };
       }
     }
@@ -66,7 +83,7 @@ export async function executePlan(client: OperationClient, plan: OperationPlan, 
     const message = cancelled
       ? `still running after ${Math.round((options.timeoutMs ?? 0) / 1000)} s (task ${upid}); it goes on on the server`
       : safeText((error as Error).message);
-    return { ...base, outcome: 'failed', message, ...(upid ? { upid } : {}), durationMs: Date.now() - started };
+    return { ...base, outcome: 'failed', message: failed(message), ...(upid ? { upid } : {}), durationMs: Date.now() - started, ...partial() };
   }
 }
 
@@ -84,8 +101,11 @@ export async function runBounded<T, R>(items: readonly T[], limit: number, fn: (
   return results;
 }
 
-/** The request lines --dry-run prints. */
+/** Parameters whose value is a secret: --dry-run shows them as `***`. */
+const SECRET_PARAMS = new Set(['password', 'cipassword']);
+
+/** The request lines --dry-run prints (secrets masked). */
 export function describeCall(call: ApiCall): string {
-  const params = call.params ? Object.entries(call.params).map(([k, v]) => `${k}=${v}`).join('&') : '';
+  const params = call.params ? Object.entries(call.params).map(([k, v]) => `${k}=${SECRET_PARAMS.has(k) ? '***' : v}`).join('&') : '';
   return `${call.method} /api2/json${call.path}${params ? ` ${params}` : ''}`;
 }

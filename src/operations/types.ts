@@ -34,6 +34,13 @@ export interface OperationPlan {
   summary: string;
   /** What could be lost, when something could. */
   loss?: string;
+  /** Plans of several calls (create: clone, config update, start): a short name per call, so
+   * that a failure half-way says which calls completed. */
+  steps?: readonly string[];
+  /** Said when a call after the first fails: what stands then (`VM 130 web-03 exists, stopped`). */
+  ifFailedAfterFirst?: string;
+  /** Said when the first call fails (`nothing was created`). */
+  ifFailedAtFirst?: string;
 }
 
 /** Why an operation is not even asked: read-only mode, a lock, or it does not apply. */
@@ -61,6 +68,9 @@ export interface OperationResult {
   /** The last lines of the task's log. */
   logTail?: string[];
   durationMs?: number;
+  /** How many of the plan's calls completed (their tasks ended OK, or they were only sent with
+   * --no-wait); set when a plan of several calls failed. */
+  completedCalls?: number;
 }
 
 export function guestLabel(t: Pick<GuestTarget, 'type' | 'vmid' | 'name'>): string {
