@@ -7,7 +7,7 @@ import type { ConsoleData, Route } from '../store/types.js';
 export type CommandData = Pick<ConsoleData, 'guests' | 'nodes' | 'storage'>;
 import { fuzzyFilter } from './fuzzy.js';
 
-export type CommandId = 'overview' | 'guests' | 'vm' | 'ct' | 'node' | 'storage' | 'task' | 'snap' | 'sync' | 'help' | 'settings' | 'quit';
+export type CommandId = 'overview' | 'guests' | 'vm' | 'ct' | 'node' | 'storage' | 'task' | 'snap' | 'sync' | 'help' | 'settings' | 'quit' | 'create';
 
 export type ArgumentKind = 'guest' | 'vm' | 'ct' | 'node' | 'storage';
 
@@ -29,6 +29,7 @@ export const PALETTE_COMMANDS: readonly PaletteCommand[] = [
   { id: 'task', name: 'task', aliases: ['tasks', 't'], description: 'recent and running tasks' },
   { id: 'snap', name: 'snap', aliases: ['snapshot', 'snapshots', 'sn'], description: 'snapshots of every guest' },
   { id: 'overview', name: 'overview', aliases: ['cluster', 'ov', 'home'], description: 'cluster overview' },
+  { id: 'create', name: 'create', aliases: ['new'], description: 'create a guest: :create vm, :create ct (a wizard)' },
   { id: 'sync', name: 'sync', aliases: ['refresh', 'r'], description: 'sync with the cluster now' },
   { id: 'settings', name: 'settings', aliases: ['set', 'prefs'], description: 'theme, refresh interval, icons' },
   { id: 'help', name: 'help', aliases: ['h', '?'], description: 'keys and commands' },
@@ -125,6 +126,7 @@ export type CommandEffect =
   | { kind: 'route'; route: Route; replace: boolean; filter?: { list: 'guests'; text: string } }
   | { kind: 'sync' }
   | { kind: 'quit' }
+  | { kind: 'wizard'; id: 'create-vm' | 'create-ct' }
   | { kind: 'error'; message: string };
 
 /** What running a palette line does, decided from the state alone (the router applies it). */
@@ -171,6 +173,12 @@ export function commandEffect(line: string, data: CommandData): CommandEffect | 
       return { kind: 'route', route: { screen: 'help' }, replace: false };
     case 'sync':
       return { kind: 'sync' };
+    case 'create': {
+      const what = arg.trim().toLowerCase();
+      if (what === 'vm' || what === 'qemu') return { kind: 'wizard', id: 'create-vm' };
+      if (what === 'ct' || what === 'lxc' || what === 'container') return { kind: 'wizard', id: 'create-ct' };
+      return { kind: 'error', message: what === '' ? 'create what? :create vm or :create ct' : `cannot create '${arg.trim()}': :create vm or :create ct` };
+    }
     case 'quit':
       return { kind: 'quit' };
   }

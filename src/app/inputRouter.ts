@@ -3,7 +3,7 @@
 // Ink's key events), so tests drive it directly.
 import type { Key } from 'ink';
 import type { ConsoleStore } from '../store/consoleStore.js';
-import { currentRoute, listOf, selectListRows } from '../store/selectors.js';
+import { currentRoute, listOf, selectListRows, tasksPanelShown } from '../store/selectors.js';
 import type { GuestKey } from '../db/model.js';
 import { confirmationFor } from '../operations/confirm.js';
 import type { PowerAction } from '../operations/power.js';
@@ -19,11 +19,22 @@ import { isPlain, keyName, keyOfChar } from './keys.js';
 import { createLineModes } from './lineModes.js';
 import { tableRows, textRows } from './layout.js';
 import type { PaletteHistory } from './paletteHistory.js';
+import { wizardKey } from '../screens/wizards/engine.js';
+import type { CreateWizardId } from '../screens/wizards/index.js';
+
+/** A wizard's I/O, done by the controller: load its choices, load them again (another node, or
+ * a retry), carry out its plan. */
+export interface WizardHost {
+  open(id: CreateWizardId): void;
+  reload(): void;
+  submit(): void;
+}
 
 export interface RouterDeps {
   console: ConsoleStore;
   /** Runs confirmed operations (in the background: the console goes on). */
   operate?(plans: OperationPlan[]): void;
+  wizards?: WizardHost;
   keymap: readonly Binding[];
   history?: PaletteHistory;
   /** Sync now. */
@@ -78,7 +89,7 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
   // ------------------------------------------------------------------ actions
   const textScrollMax = (s: ConsoleState): number => {
     const lines = textLinesFor(s, keymap);
-    return lines === undefined ? 0 : Math.max(0, lines.length - textRows(currentRoute(s).screen, s.size));
+    return lines === undefined ? 0 : Math.max(0, lines.length - textRows(currentRoute(s).screen, s.size, tasksPanelShown(s)));
   };
 
   /** Stops following a task log where it is (the end), not where the scroll last was. */
@@ -105,7 +116,7 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
   const pageSize = (): number => {
     const s = state();
     const route = currentRoute(s);
-    return listOf(route) !== undefined ? tableRows(s.size) : textRows(route.screen, s.size);
+    return listOf(route) !== undefined ? tableRows(s.size, tasksPanelShown(s)) : textRows(route.screen, s.size, tasksPanelShown(s));
   };
 
   const openRow = (): void => {
@@ -219,6 +230,10 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
         if (menu) actions.showModal(menu);
         return;
       }
+      case 'create.vm':
+        return openWizard('create-vm');
+      case 'create.ct':
+        return openWizard('create-ct');
       case 'screen.settings':
         return actions.navigate({ screen: 'settings' });
       case 'quit':
@@ -252,6 +267,9 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
         return;
       case 'sync':
         deps.refresh();
+        return;
+      case 'wizard':
+        openWizard(effect.id);
         return;
       case 'route':
         if (effect.replace) actions.switchTo(effect.route);
@@ -319,6 +337,41 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
       return;
     }
     if (name === 'escape' || name === 'enter' || name === 'q') actions.showModal(undefined);
+  };
+
+  // ------------------------------------------------------------------ wizards
+  const openWizard = (id: CreateWizardId): void => {
+    if (state().meta.readOnly) return actions.notify('read-only mode: nothing is created (start without --read-only to create guests)', 'warn');
+    if (!deps.wizards) return actions.notify('no connection: creating a guest needs one', 'error');
+    deps.wizards.open(id);
+  };
+
+  /** Every key while a wizard is open (letters are text there, Esc goes back a step). */
+  const handleWizard = (name: string): void => {
+    const w = state().wizard!;
+    if (state().message) actions.clearMessage();
+    if (name === 'ctrl+c') return deps.exit();
+    if (w.session === undefined || w.context === undefined) {
+      if (name === 'escape') {
+        actions.setWizard(undefined);
+        actions.notify(`${w.def.title}: cancelled`);
+      } else if (name === 'enter' && !w.loading) deps.wizards?.reload();
+      return;
+    }
+    if (name === 'enter' && w.loading) return actions.setWizard({ ...w, status: { text: 'still loading the choices: a moment', level: 'info' } });
+    const { session, effect } = wizardKey(w.def, w.session, w.context, name);
+    if (effect === 'close') {
+      actions.setWizard(undefined);
+      actions.notify(`${w.def.title}: cancelled`);
+      return;
+    }
+    if (effect === 'submit') return deps.wizards?.submit();
+    if (session === w.session) return;
+    const next = { ...w, session };
+    if (!w.loading) delete next.status;
+    actions.setWizard(next);
+    const contextKey = w.def.contextKey;
+    if (contextKey && contextKey(session.values) !== contextKey(w.session.values)) deps.wizards?.reload();
   };
 
   // ------------------------------------------------------------------ normal mode
@@ -414,6 +467,11 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
       return;
     }
     const name = keyName(input, key);
+    // An open wizard takes every key; a closed one costs this one look.
+    if (state().wizard !== undefined) {
+      if (name !== undefined) handleWizard(name);
+      return;
+    }
     const mode = state().mode;
     if (mode === 'palette') return lines.palette(input, key, name);
     if (mode === 'filter') return lines.filter(input, key, name);

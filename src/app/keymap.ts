@@ -33,6 +33,8 @@ export type ActionId =
   | 'screen.snapshots'
   | 'screen.settings'
   | 'actions'
+  | 'create.vm'
+  | 'create.ct'
   | 'setting.toggle'
   | 'setting.next'
   | 'setting.prev';
@@ -75,6 +77,8 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   { action: 'sort.reverse', keys: ['S'], contexts: ['list'], description: 'reverse the sort order', group: 'Views' },
   { action: 'mark', keys: ['space'], contexts: ['list'], description: 'mark the row for a batch action', group: 'Views', hint: 'mark' },
   { action: 'actions', keys: ['a'], contexts: ['list', 'detail'], description: 'act on the guest (or the marked ones): start, shutdown, reboot, stop...', group: 'Views', hint: 'act' },
+  { action: 'create.vm', keys: ['c'], contexts: ['list'], description: 'create a VM (a wizard: node, name, source, disk, network, review)', group: 'Views', hint: 'create' },
+  { action: 'create.ct', keys: ['C'], contexts: ['list'], description: 'create a container (a wizard: node, template, disk, network, review)', group: 'Views' },
   { action: 'follow', keys: ['f'], contexts: ['taskLog'], description: 'follow the log as it grows (on/off)', group: 'Views', hint: 'follow' },
   { action: 'setting.toggle', keys: ['enter', 'space'], contexts: ['settings'], description: 'change the setting', group: 'Views', hint: 'change' },
   { action: 'setting.next', keys: ['l', 'right'], contexts: ['settings'], description: 'next value', group: 'Views' },

@@ -4,6 +4,7 @@
 import type { GuestKey, GuestRow, GuestType, HistoryEntry, NodeRow, SnapshotRow, StorageContentRow, StorageRow, TaskRow } from '../db/model.js';
 import type { ConnectionStatus, SyncProgress } from '../sync/types.js';
 import type { OperationLogEntry } from '../db/operationLog.js';
+import type { WizardDef, WizardSession } from '../screens/wizards/engine.js';
 
 /** The list screens (each has a cursor, a filter and a sort of its own). */
 export type ListId = 'guests' | 'nodes' | 'storage' | 'tasks' | 'snapshots' | 'content';
@@ -161,7 +162,23 @@ export interface ConsoleState {
   modal?: ModalState;
   /** Operations started from the console, newest last (the last few are kept). */
   operations: OperationRun[];
+  /** A wizard or form dialog over the screen: keys go to it while it is open. */
+  wizard?: WizardState;
   quitting: boolean;
+}
+
+/** An open wizard (src/screens/wizards/engine.ts): its definition (data with functions, the
+ * one such thing in the state), the session (plain data), and the context its choices come
+ * from once loaded (the cluster's nodes, storages... for the create wizards). */
+export interface WizardState {
+  def: WizardDef<unknown>;
+  /** Undefined until the context is first loaded. */
+  session?: WizardSession;
+  context?: unknown;
+  /** The context is being loaded (at first, or again for another node). */
+  loading?: boolean;
+  /** Loading, a failure to load, PVE's refusal: one line shown at the top of the wizard. */
+  status?: { text: string; level: 'info' | 'error' };
 }
 
 export interface ModalState {

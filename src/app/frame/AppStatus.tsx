@@ -9,7 +9,7 @@ import { contextsFor } from '../inputRouter.js';
 import { bindingsFor, type Binding } from '../keymap.js';
 
 /** Actions that change the cluster (hidden in read-only mode). */
-const MUTATING: ReadonlySet<string> = new Set(['actions']);
+const MUTATING: ReadonlySet<string> = new Set(['actions', 'create.vm', 'create.ct']);
 
 export function AppStatus({ width, keymap }: { width: number; keymap: readonly Binding[] }) {
   const theme = useTheme();
