@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProxmoxError } from '../proxmox/errors.js';
 import { ctCommandLine, ctSpecProblems, fieldErrorsOf, planCreateCt, planCreateVm, vmCommandLine, vmSpecProblems, type CreateFacts, type CtCreateSpec, type VmCreateSpec } from './create.js';
-import { describeCall } from './execute.js';
+import { describeCall, executePlan } from './execute.js';
 import { isRefusal } from './power.js';
 import type { OperationPlan, Refusal } from './types.js';
 
@@ -304,6 +304,14 @@ describe('fieldErrorsOf', () => {
     expect(fieldErrorsOf(e, 'qemu')).toEqual({ name: 'value does not look like a valid DNS name', memoryMiB: 'value must have a minimum value of 16', 'cloudInit.ip': 'invalid format', bogus: 'unknown' });
     const lxc = new ProxmoxError('parameter', 'Parameter verification failed.', { status: 400, errors: { hostname: 'bad', 'ssh-public-keys': 'bad key', rootfs: 'bad size', storage: "storage 'x' does not exist" } });
     expect(fieldErrorsOf(lxc, 'lxc')).toEqual({ hostname: 'bad', sshKeys: 'bad key', 'rootfs.sizeGiB': 'bad size', 'rootfs.storage': "storage 'x' does not exist" });
+  });
+
+  it('takes the failed result executePlan made of the error', async () => {
+    const e = new ProxmoxError('parameter', 'invalid parameters', { status: 400, errors: { net0: "bridge 'vmbr9' does not exist" } });
+    const failing = { call: async () => Promise.reject(e), waitForTask: async () => Promise.reject(new Error('not reached')) };
+    const r = await executePlan(failing, planOf(planCreateVm(isoVm, { readOnly: false })));
+    expect(r.outcome).toBe('failed');
+    expect(fieldErrorsOf(r, 'qemu')).toEqual({ 'nic.bridge': "bridge 'vmbr9' does not exist" });
   });
 
   it('is undefined for any other error', () => {

@@ -8,7 +8,7 @@ import { ProxmoxError } from '../proxmox/errors.js';
 import { apiPath } from '../proxmox/params.js';
 import { commonRefusal } from './common.js';
 import { parseMemoryMiB, tagProblem } from './config.js';
-import { guestLabel, type ApiCall, type GuestTarget, type OperationPlan, type Refusal } from './types.js';
+import { guestLabel, type ApiCall, type GuestTarget, type OperationPlan, type OperationResult, type Refusal } from './types.js';
 import { cidrProblem, dnsNameProblem, gatewayProblem, sshKeyProblem, vlanProblem, vmidProblem } from './validate.js';
 
 export type IpSetting = 'dhcp' | { cidr: string; gateway?: string };
@@ -499,12 +499,15 @@ const LXC_FIELDS: Record<string, string> = {
 };
 
 /** A PVE 400 (parameter verification failed) as spec field -> PVE's message; a parameter the
- * specs do not have keeps its PVE name. Undefined for any other error. */
+ * specs do not have keeps its PVE name. Takes the error, or the failed result executePlan made
+ * of it (its `paramErrors`). Undefined for any other error. */
 export function fieldErrorsOf(error: unknown, type: 'qemu' | 'lxc'): Record<string, string> | undefined {
-  if (!(error instanceof ProxmoxError) || error.kind !== 'parameter' || !error.details.errors) return undefined;
+  const errors =
+    error instanceof ProxmoxError ? (error.kind === 'parameter' ? error.details.errors : undefined) : typeof error === 'object' && error !== null && 'outcome' in error ? (error as OperationResult).paramErrors : undefined;
+  if (!errors) return undefined;
   const map = type === 'qemu' ? QEMU_FIELDS : LXC_FIELDS;
   const out: Record<string, string> = {};
-  for (const [param, message] of Object.entries(error.details.errors)) {
+  for (const [param, message] of Object.entries(errors)) {
     const field = map[param] ?? param;
     const text = message.trim();
     out[field] = out[field] ? `${out[field]}; ${text}` : text;

@@ -83,7 +83,8 @@ export async function executePlan(client: OperationClient, plan: OperationPlan, 
     const message = cancelled
       ? `still running after ${Math.round((options.timeoutMs ?? 0) / 1000)} s (task ${upid}); it goes on on the server`
       : safeText((error as Error).message);
-    return { ...base, outcome: 'failed', message: failed(message), ...(upid ? { upid } : {}), durationMs: Date.now() - started, ...partial() };
+    const paramErrors = error instanceof ProxmoxError && error.kind === 'parameter' ? error.details.errors : undefined;
+    return { ...base, outcome: 'failed', message: failed(message), ...(upid ? { upid } : {}), durationMs: Date.now() - started, ...partial(), ...(paramErrors ? { paramErrors } : {}) };
   }
 }
 

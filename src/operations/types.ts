@@ -71,6 +71,8 @@ export interface OperationResult {
   /** How many of the plan's calls completed (their tasks ended OK, or they were only sent with
    * --no-wait); set when a plan of several calls failed. */
   completedCalls?: number;
+  /** A PVE 400: its per-parameter messages (parameter -> message), for mapping back to fields. */
+  paramErrors?: Record<string, string>;
 }
 
 export function guestLabel(t: Pick<GuestTarget, 'type' | 'vmid' | 'name'>): string {
