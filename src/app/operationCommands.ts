@@ -1,6 +1,7 @@
 // The lifecycle commands' definitions: one per action, the same options for all (kept out of
 // cli.ts, like the read and sync commands).
 import { type Command, InvalidArgumentError } from 'commander';
+import { VMID_MAX, VMID_MIN } from '../operations/common.js';
 import { POWER, POWER_ACTIONS } from '../operations/power.js';
 import type { GlobalOptions } from './cli.js';
 
@@ -39,6 +40,9 @@ export function registerOperationCommands(program: Command): void {
   registerSnapshotCommands(program);
   registerConfigCommands(program);
   registerDeleteCommand(program);
+  registerCloneCommand(program);
+  registerMigrateCommand(program);
+  registerTemplateCommand(program);
   for (const action of POWER_ACTIONS) {
     const risk = POWER[action].risk;
     const command = operationOptions(
@@ -133,5 +137,85 @@ Example:
     .action(async (kind: string, guests: string[], opts, cmd: Command) => {
       const { runDelete } = await import('./commands/destroy.js');
       return runDelete(kind, guests, { ...cmd.optsWithGlobals<GlobalOptions>(), ...opts });
+    });
+}
+
+function vmid(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < VMID_MIN || n > VMID_MAX) throw new InvalidArgumentError(`expected a vmid from ${VMID_MIN} to ${VMID_MAX}`);
+  return n;
+}
+
+function registerCloneCommand(program: Command): void {
+  operationOptions(program.command('clone <kind> <guest>').description('clone a VM or container: a full copy, or a linked clone of a template (low risk)'))
+    .option('--name <name>', "the new VM's name (a container's hostname)")
+    .option('--newid <vmid>', 'the new vmid (default: the next free one, from /cluster/nextid)', vmid)
+    .option('--full', 'copy every disk (the default, except for templates)')
+    .option('--linked', 'a linked clone: templates only, sharing their disks (the default for templates where the storage can)')
+    .option('--target-node <node>', 'the node the clone ends up on (its disks must be on shared storage)')
+    .option('--storage <storage>', 'full clones: the storage for the new disks')
+    .option('--pool <pool>', 'add the clone to this pool')
+    .option('--description <text>', "the clone's note")
+    .option('--snapname <name>', 'clone the guest as it was in this snapshot')
+    .option('--start', 'start the clone once it is made')
+    .addHelpText(
+      'after',
+      `
+<kind> is vm, ct or guest; <guest> is a vmid or a name (from the cache: sync first for new ones).
+A linked clone needs a template (PVE's rule); a clone to another node needs shared storage.
+
+Examples:
+  proxmox-mpc clone vm ubuntu-24.04-cloud --name web-03 --start
+  proxmox-mpc clone vm web-01 --newid 150 --full --storage nas --dry-run
+  proxmox-mpc clone ct 9100 --name dns-2 --target-node pve2`,
+    )
+    .action(async (kind: string, guest: string, opts, cmd: Command) => {
+      const { runClone } = await import('./commands/cloneMigrateTemplate.js');
+      return runClone(kind, guest, { ...cmd.optsWithGlobals<GlobalOptions>(), ...opts });
+    });
+}
+
+function registerMigrateCommand(program: Command): void {
+  operationOptions(
+    program.command('migrate <kind> <guests...>').description('move VMs or containers to another node (medium risk)'),
+    'seconds to follow each task (and, with --restart, the time a container gets to shut down)',
+  )
+    .requiredOption('--to <node>', 'the node to move them to')
+    .option('--online', 'VMs: live migration of a running VM')
+    .option('--with-local-disks', 'VMs: copy local disks along (needed live when it has any)')
+    .option('--target-storage <storage>', 'the storage on the target for local disks (or src:dst pairs)')
+    .option('--restart', 'containers: shut a running one down, move it, start it again (PVE cannot move them live)')
+    .option('--parallel <n>', 'guests moved at once (default 4)', parallel)
+    .addHelpText(
+      'after',
+      `
+A stopped guest moves offline; a running VM needs --online, a running container --restart.
+Exit codes: 0 done, 1 a task failed, 2 usage, 3 connection or authentication, 4 refused (read-only, not confirmed, locked, offline node).
+
+Examples:
+  proxmox-mpc migrate vm web-01 --to pve2 --online --with-local-disks
+  proxmox-mpc migrate ct pihole unifi --to pve3 --restart --yes
+  proxmox-mpc migrate vm 114 --to pve1 --dry-run`,
+    )
+    .action(async (kind: string, guests: string[], opts, cmd: Command) => {
+      const { runMigrate } = await import('./commands/cloneMigrateTemplate.js');
+      return runMigrate(kind, guests, { ...cmd.optsWithGlobals<GlobalOptions>(), ...opts });
+    });
+}
+
+function registerTemplateCommand(program: Command): void {
+  operationOptions(program.command('template <kind> <guests...>').description('convert stopped VMs or containers to templates (high risk: it cannot be undone)'))
+    .option('--parallel <n>', 'guests converted at once (default 4)', parallel)
+    .addHelpText(
+      'after',
+      `
+A template can no longer be started, only cloned. A running guest, or one with snapshots, is refused.
+
+Example:
+  proxmox-mpc template vm golden-image --dry-run`,
+    )
+    .action(async (kind: string, guests: string[], opts, cmd: Command) => {
+      const { runTemplate } = await import('./commands/cloneMigrateTemplate.js');
+      return runTemplate(kind, guests, { ...cmd.optsWithGlobals<GlobalOptions>(), ...opts });
     });
 }
