@@ -47,7 +47,7 @@ export function registerOperationCommands(program: Command): void {
     const risk = POWER[action].risk;
     const command = operationOptions(
       program.command(`${action} <kind> <guests...>`).description(`${DESCRIPTIONS[action]} (${risk} risk)`),
-      action === 'shutdown' ? "seconds the guest OS gets to shut down (PVE's timeout), and to follow the task" : undefined,
+      action === 'shutdown' ? "seconds the guest OS gets to shut down (PVE's timeout; the task is followed 15 s longer)" : undefined,
     ).option('--parallel <n>', 'guests acted on at once (default 4)', parallel);
     if (action === 'shutdown') command.option('--force-stop', 'stop the guest when the timeout passes');
     command

@@ -15,7 +15,7 @@ import type { GlobalOptions } from '../cli.js';
 import { createClient, loadConnectionSettings } from '../connect.js';
 import { openReadContext } from '../read/context.js';
 import { findGuest, parseGuestKind } from '../read/guestLookup.js';
-import { ExitCode } from '../userError.js';
+import { ExitCode, type ExitCodeValue } from '../userError.js';
 import { safeText } from '../../util/terminalText.js';
 
 export interface OperationCommandOptions extends GlobalOptions {
@@ -45,8 +45,10 @@ export function isReadOnly(opts: OperationCommandOptions): boolean {
   }
 }
 
-async function ask(plan: OperationPlan): Promise<boolean> {
+/** The y/N (or name) question on the terminal; `question` replaces its last line. */
+export async function ask(plan: OperationPlan, question?: string): Promise<boolean> {
   const { lines } = confirmationText(plan);
+  if (question !== undefined) lines[lines.length - 1] = question;
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question(`${lines.map(safeText).join('\n')} `);
@@ -135,7 +137,7 @@ export async function runPlanned(
   plan: (target: GuestTarget) => OperationPlan | Refusal,
   cachePath: string | undefined,
   opts: OperationCommandOptions,
-): Promise<void> {
+): Promise<OperationResult[]> {
   const results: OperationResult[] = [];
   const plans: OperationPlan[] = [];
   // Dry runs change nothing and are not recorded.
@@ -161,8 +163,7 @@ export async function runPlanned(
       results.push(r);
       print(r);
     }
-    finish(inOrder(results, targets), json);
-    return;
+    return finish(inOrder(results, targets), json);
   }
 
   // Confirm what is risky: on the terminal, or --yes; never a prompt without one.
@@ -210,7 +211,7 @@ export async function runPlanned(
     }
   }
   history.close();
-  finish(inOrder(results, targets), json);
+  return finish(inOrder(results, targets), json);
 }
 
 /** Results in the order the guests were given (refusals are known first, tasks end later). */
@@ -220,9 +221,14 @@ function inOrder(results: OperationResult[], targets: readonly GuestTarget[]): O
   return [...results].sort((a, b) => at(a) - at(b));
 }
 
-/** The summary line (stderr), the JSON (stdout), and the exit code: 1 when a task failed, 4
- * when something was refused, else 0. */
-function finish(results: OperationResult[], json: boolean): void {
+/** 1 when a task failed, 4 when something was refused, else 0. */
+export function exitCodeFor(results: readonly OperationResult[]): ExitCodeValue {
+  return results.some((r) => r.outcome === 'failed') ? ExitCode.failure : results.some((r) => r.outcome === 'refused') ? ExitCode.refused : ExitCode.ok;
+}
+
+/** The summary line (stderr), the JSON (stdout), and the exit code (exitCodeFor); the results
+ * are returned for what a command does next (shutdown's offer to stop). */
+function finish(results: OperationResult[], json: boolean): OperationResult[] {
   const count = (o: OperationResult['outcome']) => results.filter((r) => r.outcome === o).length;
   if (json) {
     process.stdout.write(
@@ -236,6 +242,7 @@ function finish(results: OperationResult[], json: boolean): void {
     const parts = (['done', 'planned', 'failed', 'refused', 'skipped'] as const).filter((o) => count(o) > 0).map((o) => `${count(o)} ${o}`);
     process.stderr.write(`${parts.join(', ')}\n`);
   }
-  process.exitCode = count('failed') > 0 ? ExitCode.failure : count('refused') > 0 ? ExitCode.refused : ExitCode.ok;
+  process.exitCode = exitCodeFor(results);
+  return results;
 }
 
