@@ -11,6 +11,11 @@ import { safeText } from '../../util/terminalText.js';
 import { executePlan, runBounded, type OperationClient } from '../../operations/execute.js';
 import { guestLabel, type OperationPlan, type OperationResult } from '../../operations/types.js';
 import type { ConsoleDataSource, TaskLogSource } from './dataSource.js';
+import type { CreateChoices } from '../../operations/choices.js';
+import { fieldErrorsOf } from '../../operations/create.js';
+import { refreshDefaults, startWizard, withFieldErrors } from '../../screens/wizards/engine.js';
+import { CREATE_WIZARDS, isCreateWizardId, storedDef } from '../../screens/wizards/index.js';
+import type { WizardHost } from '../inputRouter.js';
 
 export type SyncLink = Pick<SyncWorkerHandle, 'on' | 'syncNow'>;
 
@@ -21,6 +26,8 @@ export interface ControllerOptions {
   taskLogs?: TaskLogSource;
   /** The API client operations run through (connected on first use). */
   operationsClient?: () => Promise<OperationClient>;
+  /** The create wizards' choices, read live for a node (default: the first online one). */
+  createChoices?(node?: string): Promise<CreateChoices>;
   /** Operations run at once at most (default 4). */
   operationsParallel?: number;
   /** How long change events are gathered before they reach the store (default 100 ms). */
@@ -36,10 +43,19 @@ export interface ConsoleController {
   refresh(): Promise<void>;
   /** Runs confirmed plans in the background: each is shown while it runs, its end is told,
    * and a sync follows so the rows show the result. */
-  runOperations(plans: readonly OperationPlan[]): Promise<void>;
+  runOperations(plans: readonly OperationPlan[], hooks?: RunHooks): Promise<void>;
+  /** The wizards' I/O: their choices loaded (again for another node), their plan run. */
+  wizards: WizardHost;
   /** Reloads what the current screen shows from the cache. */
   reloadScreen(): void;
   dispose(): void;
+}
+
+/** What a caller of runOperations may add: a client wrapped (to see the error a call threw),
+ * and each result as it comes (before it is told). */
+export interface RunHooks {
+  client?(client: OperationClient): OperationClient;
+  onResult?(result: OperationResult, plan: OperationPlan): void;
 }
 
 interface Pending {
@@ -265,7 +281,86 @@ export function createController(options: ControllerOptions): ConsoleController 
     void read();
   }
 
-  return {
+  // --- wizards: their choices read live, their plan run in the background -----------------
+  let wizardLoads = 0;
+  const loadWizard = (): void => {
+    const w = store.getState().wizard;
+    if (!w || !isCreateWizardId(w.def.id)) return;
+    if (!options.createChoices) {
+      actions.setWizard({ ...w, loading: false, status: { text: 'no connection: creating a guest needs one (Esc closes)', level: 'error' } });
+      return;
+    }
+    const def = w.def;
+    const node = w.session && def.contextKey ? def.contextKey(w.session.values) : '';
+    const generation = ++wizardLoads;
+    actions.setWizard({ ...w, loading: true, status: { text: node ? `loading the storages, bridges and images of ${safeText(node)}...` : "loading the cluster's nodes, storages, bridges and images...", level: 'info' } });
+    const current = () => {
+      const now = store.getState().wizard;
+      return !disposed && generation === wizardLoads && now?.def === def ? now : undefined;
+    };
+    options.createChoices(node || undefined).then(
+      (choices) => {
+        const now = current();
+        if (!now) return;
+        const session = now.session ? refreshDefaults(def, now.session, choices) : startWizard(def, choices);
+        actions.setWizard({ def, session, context: choices, loading: false });
+      },
+      (error: unknown) => {
+        const now = current();
+        if (!now) return;
+        const text = `could not read the choices from the cluster: ${safeText((error as Error).message)}. Enter tries again, Esc closes`;
+        actions.setWizard({ ...now, loading: false, status: { text, level: 'error' } });
+      },
+    );
+  };
+
+  const submitWizard = (): void => {
+    const w = store.getState().wizard;
+    if (!w?.session || w.context === undefined || !isCreateWizardId(w.def.id)) return;
+    const { def, session } = w;
+    const entry = CREATE_WIZARDS[w.def.id];
+    const choices = w.context as CreateChoices;
+    if (!options.operationsClient) return actions.setWizard({ ...w, status: { text: 'no connection: creating a guest needs one', level: 'error' } });
+    const plan = entry.plan(session.values, choices, store.getState().meta.readOnly);
+    if (!('calls' in plan)) return actions.setWizard({ ...w, status: { text: safeText(plan.message), level: 'error' } });
+    actions.setWizard(undefined);
+    // PVE's refusal of the first call (nothing created yet) reopens the wizard on its field.
+    let refusal: unknown;
+    void self.runOperations([plan], {
+      client: (c) => {
+        let calls = 0;
+        return {
+          call: (method, path, params, callOptions) => {
+            const first = calls++ === 0;
+            return c.call(method, path, params, callOptions).catch((error: unknown) => {
+              if (first) refusal = error;
+              throw error;
+            });
+          },
+          waitForTask: (upid, waitOptions) => c.waitForTask(upid, waitOptions),
+        };
+      },
+      onResult: (result) => {
+        if (result.outcome === 'done' || refusal === undefined) return;
+        const errors = fieldErrorsOf(refusal, entry.type);
+        if (errors === undefined) return;
+        const safe = Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, safeText(v)]));
+        const reopened = withFieldErrors(def, session, choices, safe);
+        if (reopened === undefined || store.getState().wizard !== undefined) return;
+        actions.setWizard({ def, session: reopened, context: choices, status: { text: 'PVE refused it: fix the field marked, then Enter (nothing was created)', level: 'error' } });
+      },
+    });
+  };
+
+  const self: ConsoleController = {
+    wizards: {
+      open(id) {
+        actions.setWizard({ def: storedDef(CREATE_WIZARDS[id].def) });
+        loadWizard();
+      },
+      reload: loadWizard,
+      submit: submitWizard,
+    },
     async refresh() {
       if (!sync) {
         actions.notify('no connection: showing the cache', 'warn');
@@ -280,7 +375,7 @@ export function createController(options: ControllerOptions): ConsoleController 
       }
     },
     attachSync,
-    async runOperations(plans) {
+    async runOperations(plans, hooks) {
       if (plans.length === 0) return;
       if (!options.operationsClient) {
         actions.notify('no connection: operations need one', 'error');
@@ -293,9 +388,11 @@ export function createController(options: ControllerOptions): ConsoleController 
       });
       let results: OperationResult[];
       try {
-        const client = await options.operationsClient();
+        const connected = await options.operationsClient();
+        const client = hooks?.client ? hooks.client(connected) : connected;
         results = await runBounded(plans, options.operationsParallel ?? 4, async (plan, i) => {
           const result = await executePlan(client, plan);
+          if (!disposed) hooks?.onResult?.(result, plan);
           if (!disposed) actions.putOperation({ ...runs[i]!, state: result.outcome === 'done' ? 'done' : 'failed', message: result.message });
           return result;
         });
@@ -332,4 +429,5 @@ export function createController(options: ControllerOptions): ConsoleController 
       for (const u of unsubscribers) u();
     },
   };
+  return self;
 }

@@ -139,7 +139,13 @@ export async function runConsole(options: ConsoleRunOptions): Promise<number> {
   const controller = createController({
     console: consoleStore,
     source: cacheDataSource(cache, profileRow.id),
-    ...(api ? { taskLogs: taskLogSource(api), operationsClient: api.get } : {}),
+    ...(api
+      ? {
+          taskLogs: taskLogSource(api),
+          operationsClient: api.get,
+          createChoices: async (node?: string) => (await import('../../operations/choices.js')).loadCreateChoices(await api.get(), node),
+        }
+      : {}),
   });
   const router = createInputRouter({
     console: consoleStore,
@@ -147,6 +153,7 @@ export async function runConsole(options: ConsoleRunOptions): Promise<number> {
     history: openPaletteHistory(historyPath(env)),
     refresh: () => void controller.refresh(),
     operate: (plans) => void controller.runOperations(plans),
+    wizards: controller.wizards,
     exit: () => actions.quit(),
   });
 

@@ -1,5 +1,7 @@
 // The body: the current screen, or the dialog over it.
 import { Modal } from '../../components/Modal.js';
+import { WizardView } from '../../components/WizardView.js';
+import { frameOf } from '../../screens/wizards/index.js';
 import { DetailScreen } from '../../screens/DetailScreen.js';
 import { HelpScreen } from '../../screens/HelpScreen.js';
 import { ListScreen } from '../../screens/ListScreen.js';
@@ -13,7 +15,9 @@ import { useConsole, useTheme } from '../ConsoleContext.js';
 export function ScreenBody({ width, height }: { width: number; height: number }) {
   const route = useConsole(currentRoute);
   const modal = useConsole((s) => s.modal);
+  const wizard = useConsole((s) => s.wizard);
   const theme = useTheme();
+  if (wizard) return <WizardView frame={frameOf(wizard)} width={width} height={height} theme={theme} />;
   if (modal) return <Modal title={safeText(modal.title)} body={modal.body.map(safeText)} {...(modal.footer ? { footer: modal.footer } : {})} width={width} height={height} theme={theme} />;
   const list = listOf(route);
   if (list !== undefined) return <ListScreen list={list} width={width} height={height} />;
