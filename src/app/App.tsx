@@ -8,6 +8,8 @@ import { ConsoleContext, useConsole } from './ConsoleContext.js';
 import { AppHeader } from './frame/AppHeader.js';
 import { AppStatus } from './frame/AppStatus.js';
 import { PalettePanel } from './frame/PalettePanel.js';
+import { AppTasks } from './frame/AppTasks.js';
+import { tasksPanelShown } from '../store/selectors.js';
 import { ScreenBody } from './frame/ScreenBody.js';
 import type { InputRouter } from './inputRouter.js';
 import type { Binding } from './keymap.js';
@@ -25,6 +27,7 @@ function Frame({ keymap, router, console: c }: AppProps) {
   const size = useConsole((s) => s.size);
   const quitting = useConsole((s) => s.quitting);
   const paletteOpen = useConsole((s) => s.mode === 'palette');
+  const tasksOpen = useConsole(tasksPanelShown);
 
   useInput((input, key) => router.handle(input, key));
 
@@ -43,7 +46,7 @@ function Frame({ keymap, router, console: c }: AppProps) {
 
   if (isTooSmall(size)) return <TooSmall columns={size.columns} rows={size.rows} minColumns={MIN_COLUMNS} minRows={MIN_ROWS} />;
   const width = size.columns;
-  const body = bodyRows(size, paletteOpen);
+  const body = bodyRows(size, paletteOpen || tasksOpen);
   return (
     <Box flexDirection="column" width={width} height={size.rows - SPARE_ROWS}>
       <Box height={HEADER_ROWS}>
@@ -52,7 +55,7 @@ function Frame({ keymap, router, console: c }: AppProps) {
       <Box height={body}>
         <ScreenBody width={width} height={body} />
       </Box>
-      {paletteOpen ? <PalettePanel width={width} /> : null}
+      {paletteOpen ? <PalettePanel width={width} /> : tasksOpen ? <AppTasks width={width} /> : null}
       <Box height={STATUS_ROWS}>
         <AppStatus width={width} keymap={keymap} />
       </Box>

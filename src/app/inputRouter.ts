@@ -3,7 +3,7 @@
 // Ink's key events), so tests drive it directly.
 import type { Key } from 'ink';
 import type { ConsoleStore } from '../store/consoleStore.js';
-import { currentRoute, listOf, selectListRows } from '../store/selectors.js';
+import { currentRoute, listOf, selectListRows, tasksPanelShown } from '../store/selectors.js';
 import type { GuestKey } from '../db/model.js';
 import { confirmationFor } from '../operations/confirm.js';
 import type { PowerAction } from '../operations/power.js';
@@ -89,7 +89,7 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
   // ------------------------------------------------------------------ actions
   const textScrollMax = (s: ConsoleState): number => {
     const lines = textLinesFor(s, keymap);
-    return lines === undefined ? 0 : Math.max(0, lines.length - textRows(currentRoute(s).screen, s.size));
+    return lines === undefined ? 0 : Math.max(0, lines.length - textRows(currentRoute(s).screen, s.size, tasksPanelShown(s)));
   };
 
   /** Stops following a task log where it is (the end), not where the scroll last was. */
@@ -116,7 +116,7 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
   const pageSize = (): number => {
     const s = state();
     const route = currentRoute(s);
-    return listOf(route) !== undefined ? tableRows(s.size) : textRows(route.screen, s.size);
+    return listOf(route) !== undefined ? tableRows(s.size, tasksPanelShown(s)) : textRows(route.screen, s.size, tasksPanelShown(s));
   };
 
   const openRow = (): void => {

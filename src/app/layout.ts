@@ -21,7 +21,8 @@ export function isTooSmall(size: Size): boolean {
   return size.columns < MIN_COLUMNS || size.rows < MIN_ROWS;
 }
 
-/** Rows between the header and the status bar. */
+/** Rows between the header and the status bar; `paletteOpen`: a panel of PALETTE_ROWS is open
+ * above the status bar (the palette's completions, or the tasks panel). */
 export function bodyRows(size: Size, paletteOpen = false): number {
   return Math.max(1, size.rows - HEADER_ROWS - STATUS_ROWS - SPARE_ROWS - (paletteOpen ? PALETTE_ROWS : 0));
 }
@@ -33,7 +34,7 @@ export function tableRows(size: Size, paletteOpen = false): number {
 
 /** Lines of text a text screen shows: the body less its own title lines (a guest's detail: the
  * title and the tabs; a task log: its title). */
-export function textRows(screen: string, size: Size): number {
+export function textRows(screen: string, size: Size, panelOpen = false): number {
   const titleRows = screen === 'detail' ? 2 : screen === 'taskLog' ? 1 : 0;
-  return Math.max(1, bodyRows(size) - titleRows);
+  return Math.max(1, bodyRows(size, panelOpen) - titleRows);
 }

@@ -6,7 +6,7 @@ import { textRows } from '../app/layout.js';
 import { Tabs } from '../components/Tabs.js';
 import { TextView } from '../components/TextView.js';
 import { statusColor } from '../app/theme.js';
-import { currentRoute, selectGuest } from '../store/selectors.js';
+import { currentRoute, selectGuest, tasksPanelShown } from '../store/selectors.js';
 import { DETAIL_TABS, type DetailTab } from '../store/types.js';
 import { safeText } from '../util/terminalText.js';
 import { guestStatus } from './listKinds.js';
@@ -20,6 +20,7 @@ export function DetailScreen({ width, height }: { width: number; height: number 
   const keymap = useKeymap();
   const route = useConsole(currentRoute);
   const size = useConsole((s) => s.size);
+  const tasksPanel = useConsole(tasksPanelShown);
   const key = route.screen === 'detail' ? route.key : undefined;
   const guest = useConsole((s) => (key === undefined ? undefined : selectGuest(s, key)));
   const lines = useConsole((s) => textLinesFor(s, keymap) ?? NO_LINES);
@@ -36,7 +37,7 @@ export function DetailScreen({ width, height }: { width: number; height: number 
         {guest?.lock ? <Text color={theme.warn}>{`  locked (${safeText(guest.lock)})`}</Text> : null}
       </Text>
       <Tabs tabs={TABS} active={route.tab} theme={theme} />
-      <TextView lines={lines} top={top} height={textRows('detail', size)} width={width} theme={theme} />
+      <TextView lines={lines} top={top} height={textRows('detail', size, tasksPanel)} width={width} theme={theme} />
     </Box>
   );
 }

@@ -4,7 +4,7 @@ import { useConsole, useKeymap, useTheme } from '../app/ConsoleContext.js';
 import { textRows } from '../app/layout.js';
 import { TextView } from '../components/TextView.js';
 import { isUpid, parseUpid } from '../proxmox/upid.js';
-import { currentRoute } from '../store/selectors.js';
+import { currentRoute, tasksPanelShown } from '../store/selectors.js';
 import { safeText } from '../util/terminalText.js';
 import { NO_LINES, textLinesFor } from './textContent.js';
 
@@ -13,12 +13,13 @@ export function TaskLogScreen({ width, height }: { width: number; height: number
   const keymap = useKeymap();
   const route = useConsole(currentRoute);
   const size = useConsole((s) => s.size);
+  const tasksPanel = useConsole(tasksPanelShown);
   const log = useConsole((s) => s.data.taskLog);
   const lines = useConsole((s) => textLinesFor(s, keymap) ?? NO_LINES);
   const scroll = useConsole((s) => s.textScroll);
   if (route.screen !== 'taskLog') return null;
   const upid = isUpid(route.upid) ? parseUpid(route.upid) : undefined;
-  const bodyHeight = textRows('taskLog', size);
+  const bodyHeight = textRows('taskLog', size, tasksPanel);
   const top = log?.follow ? Math.max(0, lines.length - bodyHeight) : scroll;
   const state = log === undefined ? 'loading' : log.running ? 'running' : (log.exitStatus ?? 'finished');
   const color = state === 'running' ? theme.accent : state === 'OK' ? theme.ok : /^WARN/.test(state) ? theme.warn : theme.error;

@@ -7,7 +7,7 @@ import { GUEST_FIGURES_STRIDE, type FiguresFrame } from '../sync/figures.js';
 import type { ConnectionStatus, SyncProgress } from '../sync/types.js';
 import { tableRows } from '../app/layout.js';
 import { LIST_KINDS, type ListKind } from '../screens/listKinds.js';
-import { currentRoute, listOf, selectGuest, selectListRows, visibleCount } from './selectors.js';
+import { currentRoute, listOf, selectGuest, selectListRows, tasksPanelShown, visibleCount } from './selectors.js';
 import {
   DETAIL_TABS,
   type ConsoleMeta,
@@ -187,7 +187,7 @@ export function createConsoleStore(init: InitialState): ConsoleStore {
 
   const page = (): number => {
     const s = get();
-    return tableRows(s.size, s.mode === 'palette');
+    return tableRows(s.size, s.mode === 'palette' || tasksPanelShown(s));
   };
 
   /** Sets a list's view, remembering which row the cursor is on (by key). */
@@ -425,6 +425,8 @@ export function createConsoleStore(init: InitialState): ConsoleStore {
     putOperation(run) {
       const others = get().operations.filter((o) => o.id !== run.id);
       set({ operations: [...others, run].sort((a, b) => a.id - b.id).slice(-OPERATIONS_KEPT) });
+      // The tasks panel may have come or gone: the cursor stays on screen.
+      reclamp();
     },
     setWizard: (wizard) => set({ wizard }),
     quit: () => set({ quitting: true }),

@@ -4,7 +4,7 @@ import { type GuestRow, type GuestType, type TaskRow, guestKeyOf } from '../db/m
 import { LIST_KINDS, type ListKind } from '../screens/listKinds.js';
 import { sortByValue } from '../app/output/query.js';
 import { compileFilter } from './filterExpr.js';
-import type { ConsoleState, ListId, Route } from './types.js';
+import type { ConsoleState, ListId, OperationRun, Route } from './types.js';
 
 export interface ListRows<Row = unknown> {
   rows: readonly Row[];
@@ -181,4 +181,26 @@ export function selectGuest(state: ConsoleState, key: string): GuestRow | undefi
     indexMemo.set(guests, index);
   }
   return index.get(key);
+}
+
+const panelMemo = new WeakMap<readonly OperationRun[], readonly OperationRun[]>();
+const NO_RUNS: readonly OperationRun[] = [];
+
+/** The operations the tasks panel shows: running ones and those finished a short while ago
+ * (the controller settles them), newest first. The same array while the runs are the same. */
+export function selectPanelRuns(state: ConsoleState): readonly OperationRun[] {
+  const runs = state.operations;
+  if (runs.length === 0) return NO_RUNS;
+  let shown = panelMemo.get(runs);
+  if (shown === undefined) {
+    const open = runs.filter((r) => !r.settled).reverse();
+    panelMemo.set(runs, (shown = open.length ? open : NO_RUNS));
+  }
+  return shown;
+}
+
+/** The tasks panel is on screen (above the status bar, where the palette's completions go;
+ * the palette wins while it is open): the body is that much shorter. */
+export function tasksPanelShown(state: ConsoleState): boolean {
+  return state.mode !== 'palette' && selectPanelRuns(state).length > 0;
 }

@@ -209,4 +209,13 @@ export interface OperationRun {
   state: 'running' | 'done' | 'failed';
   message?: string;
   startedAt: number;
+  /** The task PVE started for it, once the API answered. */
+  upid?: string;
+  /** The newest lines of its task log, as they come (sanitised). */
+  logTail?: string[];
+  /** PVE's exit status once the task ended (`OK`, or its error text). */
+  exitStatus?: string;
+  endedAt?: number;
+  /** A finished run that has been on show long enough: the tasks panel leaves it out. */
+  settled?: boolean;
 }

@@ -8,7 +8,9 @@ import type { OperationRun, Route } from '../../store/types.js';
 import type { SyncWorkerHandle } from '../../sync/host.js';
 import type { FiguresFrame } from '../../sync/figures.js';
 import { safeText } from '../../util/terminalText.js';
-import { executePlan, runBounded, type OperationClient } from '../../operations/execute.js';
+import { executePlan, LOG_TAIL, runBounded, type OperationClient } from '../../operations/execute.js';
+import { isUpid } from '../../proxmox/upid.js';
+import type { TaskLogLine } from '../../proxmox/types.js';
 import { guestLabel, type OperationPlan, type OperationResult } from '../../operations/types.js';
 import type { ConsoleDataSource, TaskLogSource } from './dataSource.js';
 import type { CreateChoices } from '../../operations/choices.js';
@@ -34,6 +36,11 @@ export interface ControllerOptions {
   batchMs?: number;
   /** How often a followed task's log is read (default 1000 ms). */
   logPollMs?: number;
+  /** Records an operation's end in history (src/operations/record.ts); resolves once written
+   * or given up, never rejects. */
+  recordOperation?(plan: OperationPlan, result: OperationResult, startedAt: number): Promise<void>;
+  /** How long a finished operation stays in the tasks panel (default 10 s; a failed one 3x). */
+  finishedShownMs?: number;
 }
 
 export interface ConsoleController {
@@ -200,6 +207,83 @@ export function createController(options: ControllerOptions): ConsoleController 
     );
   };
   if (options.sync) attachSync(options.sync);
+
+  // --- operations' runs, as the tasks panel shows them (updates batched like change events) ---
+  const finishedShownMs = options.finishedShownMs ?? 10_000;
+  const liveRuns = new Map<number, OperationRun>();
+  const dirtyRuns = new Set<number>();
+  let runsTimer: NodeJS.Timeout | undefined;
+  const settleTimers = new Set<NodeJS.Timeout>();
+  const flushRuns = (): void => {
+    if (runsTimer) clearTimeout(runsTimer);
+    runsTimer = undefined;
+    if (disposed) return;
+    consoleStore.batch(() => {
+      for (const id of dirtyRuns) {
+        const run = liveRuns.get(id);
+        if (run) actions.putOperation(run);
+        if (run?.settled) liveRuns.delete(id);
+      }
+    });
+    dirtyRuns.clear();
+  };
+  /** Changes a run: at once for its start and end, else with the next batch (log lines). */
+  const updateRun = (id: number, patch: Partial<OperationRun>, atOnce = false): void => {
+    const run = liveRuns.get(id);
+    if (run === undefined || disposed) return;
+    liveRuns.set(id, { ...run, ...patch });
+    dirtyRuns.add(id);
+    if (atOnce) flushRuns();
+    else runsTimer ??= setTimeout(flushRuns, batchMs);
+  };
+  const startRun = (run: OperationRun): void => {
+    liveRuns.set(run.id, run);
+    dirtyRuns.add(run.id);
+    flushRuns();
+  };
+  const appendLog = (id: number, lines: readonly TaskLogLine[]): void => {
+    const tail = [...(liveRuns.get(id)?.logTail ?? []), ...lines.map((l) => safeText(l.t))].slice(-LOG_TAIL);
+    updateRun(id, { logTail: tail });
+  };
+  /** The end of a run; it leaves the tasks panel a while later. */
+  const endRun = (id: number, result: Pick<OperationResult, 'outcome' | 'message' | 'exitStatus' | 'upid' | 'logTail'>): void => {
+    if (disposed) return;
+    const state = result.outcome === 'done' ? 'done' : 'failed';
+    updateRun(
+      id,
+      {
+        state,
+        endedAt: Date.now(),
+        message: result.message,
+        ...(result.exitStatus !== undefined ? { exitStatus: result.exitStatus } : {}),
+        ...(result.upid !== undefined ? { upid: result.upid } : {}),
+        ...(result.logTail !== undefined ? { logTail: result.logTail } : {}),
+      },
+      true,
+    );
+    const timer = setTimeout(() => {
+      settleTimers.delete(timer);
+      updateRun(id, { settled: true }, true);
+    }, state === 'failed' ? finishedShownMs * 3 : finishedShownMs);
+    settleTimers.add(timer);
+  };
+  /** The client, telling the run its task's UPID as soon as the API answers with it. */
+  const reportingUpid = (client: OperationClient, id: number): OperationClient => ({
+    async call(method, path, params, callOptions) {
+      const answer = await client.call(method, path, params, callOptions);
+      if (typeof answer.data === 'string' && isUpid(answer.data)) updateRun(id, { upid: answer.data }, true);
+      return answer;
+    },
+    waitForTask: (upid, waitOptions) => client.waitForTask(upid, waitOptions),
+  });
+  /** Records the end in history; the guest's detail, when open, shows it then. */
+  const record = (plan: OperationPlan, result: OperationResult, startedAt: number): void => {
+    if (!options.recordOperation) return;
+    void options.recordOperation(plan, result, startedAt).then(() => {
+      const route = currentRoute(store.getState());
+      if (!disposed && route.screen === 'detail' && route.key === guestKeyOf(plan.target)) actions.setDetail(source.detail(route.key));
+    });
+  };
 
   // --- what a screen needs when it opens --------------------------------------------------
   const loadFor = (route: Route): void => {
@@ -383,7 +467,7 @@ export function createController(options: ControllerOptions): ConsoleController 
       }
       const runs = plans.map((plan) => {
         const run: OperationRun = { id: ++operationIds, label: `${plan.action} ${guestLabel(plan.target)}`, state: 'running', startedAt: Date.now() };
-        actions.putOperation(run);
+        startRun(run);
         return run;
       });
       let results: OperationResult[];
@@ -391,15 +475,19 @@ export function createController(options: ControllerOptions): ConsoleController 
         const connected = await options.operationsClient();
         const client = hooks?.client ? hooks.client(connected) : connected;
         results = await runBounded(plans, options.operationsParallel ?? 4, async (plan, i) => {
-          const result = await executePlan(client, plan);
+          const id = runs[i]!.id;
+          const startedAt = Date.now();
+          updateRun(id, { startedAt }, true);
+          const result = await executePlan(reportingUpid(client, id), plan, { onLog: (lines) => appendLog(id, lines) });
           if (!disposed) hooks?.onResult?.(result, plan);
-          if (!disposed) actions.putOperation({ ...runs[i]!, state: result.outcome === 'done' ? 'done' : 'failed', message: result.message });
+          endRun(id, result);
+          record(plan, result, startedAt);
           return result;
         });
       } catch (error) {
         if (disposed) return;
         const message = safeText((error as Error).message);
-        for (const run of runs) if (store.getState().operations.find((o) => o.id === run.id)?.state === 'running') actions.putOperation({ ...run, state: 'failed', message });
+        for (const run of runs) if (liveRuns.get(run.id)?.state === 'running') endRun(run.id, { outcome: 'failed', message });
         actions.notify(`${plans[0]!.action} failed: ${message}`, 'error');
         return;
       }
@@ -426,6 +514,8 @@ export function createController(options: ControllerOptions): ConsoleController 
       clearImmediate(fullLoad);
       if (timer) clearTimeout(timer);
       if (logTimer) clearTimeout(logTimer);
+      if (runsTimer) clearTimeout(runsTimer);
+      for (const t of settleTimers) clearTimeout(t);
       for (const u of unsubscribers) u();
     },
   };

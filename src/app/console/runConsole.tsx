@@ -17,6 +17,7 @@ import { applyKeyOverrides, DEFAULT_KEYMAP } from '../keymap.js';
 import { historyPath, openPaletteHistory } from '../paletteHistory.js';
 import { cacheDataSource, consoleProfile, type TaskLogSource } from './dataSource.js';
 import { createController } from './controller.js';
+import { createRecorder, operationEntry, userOf } from '../../operations/record.js';
 import { enterFullScreen, type FullScreen } from './terminal.js';
 
 /** Configs the console's sync reads per poll at most: a cluster new to the cache is listed
@@ -133,12 +134,27 @@ export async function runConsole(options: ConsoleRunOptions): Promise<number> {
   };
   if (!api) actions.notify('no connection settings: showing the cache only (see proxmox-mpc --help)', 'warn');
 
+  // Operations are recorded in history over a connection of their own: a write waits at most
+  // 50 ms for the sync worker's transaction (the UI thread must not stall), then tries again.
+  const recorder = options.connection
+    ? createRecorder({
+        cachePath: options.cachePath,
+        profile: { name: options.profile, endpoint: options.connection.endpoint },
+        busyTimeoutMs: 50,
+        retries: 40,
+        retryDelayMs: 250,
+        onWarning: (message) => actions.notify(message, 'warn'),
+      })
+    : undefined;
+  const user = options.connection ? userOf(options.connection.auth) : undefined;
+
   let instance: Instance | undefined;
   let screen: FullScreen | undefined;
   let finished = false as boolean;
   const controller = createController({
     console: consoleStore,
     source: cacheDataSource(cache, profileRow.id),
+    ...(recorder ? { recordOperation: (plan, result, startedAt) => recorder.record([operationEntry(result, plan, { source: 'console', startedAt, ...(user !== undefined ? { user } : {}) })]) } : {}),
     ...(api
       ? {
           taskLogs: taskLogSource(api),
@@ -186,6 +202,7 @@ export async function runConsole(options: ConsoleRunOptions): Promise<number> {
     screen?.restore();
     api?.close();
     await sync?.stop().catch(() => undefined);
+    recorder?.close();
     cache.close();
   };
 
