@@ -1,9 +1,9 @@
 // `proxmox-mpc set <kind> <guest> --cores --memory --onboot --description` and
 // `proxmox-mpc tag add|rm <kind> <guest> <tags...>`: the guest's config read live (with its
 // digest, so a concurrent edit is refused by PVE), one PUT of what changes, the shared run.
-import { nextTags, parseMemoryMiB, planConfig, tagProblem, type ConfigChanges, type CurrentConfig } from '../../operations/config.js';
-import type { GuestTarget } from '../../operations/types.js';
-import { createClient, loadConnectionSettings } from '../connect.js';
+import { nextTags, parseMemoryMiB, planConfig, tagProblem, type ConfigChanges } from '../../operations/config.js';
+import { liveConfig, type LiveConfig } from '../../operations/guestFacts.js';
+import { withClient } from '../connect.js';
 import { ExitCode, UserError } from '../userError.js';
 import { isReadOnly, liveTargets, resolveTargets, runPlanned, type OperationCommandOptions } from './operationRun.js';
 
@@ -12,27 +12,6 @@ export interface SetCommandOptions extends OperationCommandOptions {
   memory?: string;
   onboot?: string;
   description?: string;
-}
-
-interface LiveConfig {
-  current: CurrentConfig;
-  tags: string[];
-  digest?: string;
-}
-
-async function liveConfig(opts: OperationCommandOptions, t: GuestTarget): Promise<LiveConfig> {
-  const client = createClient(loadConnectionSettings(opts));
-  try {
-    const c = await client.guest(t.type).config(t.node, t.vmid);
-    const tags = c.tags ?? [];
-    return {
-      current: { cores: c.cores, memory: c.memory, onboot: c.onboot === undefined ? undefined : c.onboot ? 1 : 0, description: c.description, tags: tags.join(';') },
-      tags,
-      ...(c.digest ? { digest: c.digest } : {}),
-    };
-  } finally {
-    client.close();
-  }
 }
 
 function onbootFlag(value: string): boolean {
@@ -66,7 +45,7 @@ export async function runTag(action: 'add' | 'rm', kind: string, ref: string, ta
 async function runConfigEdit(action: string, kind: string, ref: string, opts: OperationCommandOptions, changesFor: (live: LiveConfig) => ConfigChanges): Promise<void> {
   const { targets, cachePath } = await resolveTargets(action, kind, [ref], opts);
   const [target] = await liveTargets(targets, opts);
-  const live = await liveConfig(opts, target!);
+  const live = await withClient(opts, (client) => liveConfig(client, target!));
   const readOnly = isReadOnly(opts);
   await runPlanned(action, [target!], (t) => planConfig(t, changesFor(live), live.current, { readOnly, ...(live.digest ? { digest: live.digest } : {}) }, action), cachePath, opts);
 }

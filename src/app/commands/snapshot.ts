@@ -1,12 +1,13 @@
 // `proxmox-mpc snapshot create|rollback|delete <kind> <guest> <name>` and `snapshot list`:
 // the guest from the cache, its snapshots read live from PVE, then the shared operation run
 // (refusals, --dry-run, y/N for rollback and delete, the task followed, a re-sync).
-import { planSnapshot, snapshotNameProblem, type ExistingSnapshot, type SnapshotAction } from '../../operations/snapshots.js';
+import { planSnapshot, snapshotNameProblem, type SnapshotAction } from '../../operations/snapshots.js';
 import { ExitCode, UserError } from '../userError.js';
 import type { Snapshot } from '../../proxmox/types.js';
 import type { SnapshotRow } from '../../db/model.js';
 import { safeText } from '../../util/terminalText.js';
-import { createClient, loadConnectionSettings } from '../connect.js';
+import { liveSnapshots } from '../../operations/guestFacts.js';
+import { withClient } from '../connect.js';
 import { snapshotTree } from '../read/describeGuest.js';
 import { isReadOnly, liveTargets, resolveTargets, runPlanned, type OperationCommandOptions } from './operationRun.js';
 
@@ -16,13 +17,8 @@ export interface SnapshotCommandOptions extends OperationCommandOptions {
   start?: boolean;
 }
 
-async function liveSnapshots(opts: SnapshotCommandOptions, type: 'qemu' | 'lxc', node: string, vmid: number): Promise<Snapshot[]> {
-  const client = createClient(loadConnectionSettings(opts));
-  try {
-    return await client.guest(type).snapshots(node, vmid);
-  } finally {
-    client.close();
-  }
+async function allSnapshots(opts: SnapshotCommandOptions, type: 'qemu' | 'lxc', node: string, vmid: number): Promise<Snapshot[]> {
+  return withClient(opts, (client) => client.guest(type).snapshots(node, vmid));
 }
 
 export async function runSnapshot(action: SnapshotAction, kind: string, ref: string, name: string, opts: SnapshotCommandOptions): Promise<void> {
@@ -30,9 +26,7 @@ export async function runSnapshot(action: SnapshotAction, kind: string, ref: str
   if (problem !== undefined) throw new UserError(problem, ExitCode.usage);
   const { targets, cachePath } = await resolveTargets(`snapshot ${action}`, kind, [ref], opts);
   const [target] = await liveTargets(targets, opts);
-  const existing: ExistingSnapshot[] = (await liveSnapshots(opts, target!.type, target!.node, target!.vmid))
-    .filter((s) => s.name !== 'current')
-    .map((s) => ({ name: s.name, ...(s.snaptime !== undefined ? { snaptime: s.snaptime } : {}), ...(s.vmstate ? { vmstate: true } : {}) }));
+  const existing = await withClient(opts, (client) => liveSnapshots(client, target!));
   const readOnly = isReadOnly(opts);
   const request = {
     name,
@@ -46,7 +40,7 @@ export async function runSnapshot(action: SnapshotAction, kind: string, ref: str
 export async function runSnapshotList(kind: string, ref: string, opts: SnapshotCommandOptions): Promise<void> {
   const { targets } = await resolveTargets('snapshot list', kind, [ref], opts);
   const t = targets[0]!;
-  const all = await liveSnapshots(opts, t.type, t.node, t.vmid);
+  const all = await allSnapshots(opts, t.type, t.node, t.vmid);
   const current = all.find((s) => s.name === 'current')?.parent ?? null;
   const snapshots = all.filter((s) => s.name !== 'current');
   if (opts.output === 'json') {
