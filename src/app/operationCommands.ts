@@ -43,6 +43,7 @@ export function registerOperationCommands(program: Command): void {
   registerCloneCommand(program);
   registerMigrateCommand(program);
   registerTemplateCommand(program);
+  registerCreateCommand(program);
   for (const action of POWER_ACTIONS) {
     const risk = POWER[action].risk;
     const command = operationOptions(
@@ -217,5 +218,80 @@ Example:
     .action(async (kind: string, guests: string[], opts, cmd: Command) => {
       const { runTemplate } = await import('./commands/cloneMigrateTemplate.js');
       return runTemplate(kind, guests, { ...cmd.optsWithGlobals<GlobalOptions>(), ...opts });
+    });
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** The flags `create vm` and `create ct` share. */
+function createOptions(command: Command): Command {
+  return operationOptions(command)
+    .option('--node <node>', 'the node (default: the first online one)')
+    .option('--vmid <id>', 'the new vmid (default: the next free one, /cluster/nextid)')
+    .option('--cores <n>', 'CPU cores (default 1)')
+    .option('--net <bridge>', 'the bridge of the first NIC (default vmbr0)')
+    .option('--vlan <tag>', 'VLAN tag of the NIC (1-4094)')
+    .option('--firewall', "turn on PVE's firewall on the NIC")
+    .option('--password-env <VAR>', 'read the password from this environment variable (never from the command line)')
+    .option('--ssh-key <file|key>', 'an SSH public key, or a .pub file (repeatable)', collect)
+    .option('--ip <dhcp|CIDR>', 'the address: dhcp, or a static one as 192.168.1.50/24')
+    .option('--gw <ip>', 'the gateway of a static --ip')
+    .option('--start', 'start the guest once it is created')
+    .option('--tags <list>', 'tags, comma-separated (e.g. web,prod)')
+    .option('--pool <pool>', 'add the guest to this resource pool')
+    .option('--description <text>', 'the note shown in the PVE web UI');
+}
+
+function registerCreateCommand(program: Command): void {
+  const create = program.command('create').description('create a VM (from an ISO or a template) or a container (low risk)');
+  createOptions(create.command('vm').description('create a VM: from an ISO (--iso), a clone of a template (--clone, with cloud-init), or empty'))
+    .option('--name <name>', 'the VM name (a DNS name, e.g. web-01)')
+    .option('--iso <volid|file>', 'boot this ISO: a volume id (local:iso/debian-12.iso) or the start of its file name')
+    .option('--clone <template>', 'clone this VM template (name or vmid); linked unless --full')
+    .option('--full', 'a full copy of the template instead of a linked clone')
+    .option('--ostype <type>', "the guest OS: l26 (Linux, the default), win11, win10, other... (a clone keeps the template's)")
+    .option('--memory <size>', 'memory: 2048, 2048M or 2G (default 2048 MiB)')
+    .option('--disk <storage:size>', 'the disk: local-lvm:32, or a size on the first storage for disks (default 32G); a clone: the size to grow to')
+    .option('--nic-model <model>', 'NIC model (default virtio)')
+    .option('--ci-user <user>', 'cloud-init (with --clone): the user to create')
+    .addHelpText(
+      'after',
+      `
+Bad values are all told at once, each with the flag and the fix (exit 2); an ISO or template
+that does not exist is named with what does. --password-env (with --clone) sets the cloud-init
+password. A create that fails half-way says what was created and what was not.
+
+Examples:
+  proxmox-mpc create vm --name web-01 --node pve1 --cores 2 --memory 2048 --disk local-lvm:32 --net vmbr0 --iso local:iso/debian-12.8.0-amd64-netinst.iso
+  proxmox-mpc create vm --name k8s-node-4 --clone ubuntu-24.04-cloud --ci-user ubuntu --ssh-key ~/.ssh/id_ed25519.pub --ip 192.168.1.44/24 --gw 192.168.1.1 --start
+  proxmox-mpc create vm --name test --iso debian-12 --dry-run`,
+    )
+    .action(async (opts, cmd: Command) => {
+      const { runCreateVm } = await import('./commands/create.js');
+      return runCreateVm({ ...cmd.optsWithGlobals<GlobalOptions>(), ...opts });
+    });
+  createOptions(create.command('ct').description('create a container from a template archive'))
+    .option('--hostname <name>', 'the container hostname (a DNS name)')
+    .option('--template <volid|file>', 'the template: local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst, or the start of its file name')
+    .option('--storage <storage>', 'the storage of the root disk (default: the first one for containers)')
+    .option('--size <size>', 'the root disk size: 8, 8G or 512M (default 8G)')
+    .option('--memory <size>', 'memory: 512, 512M or 1G (default 512 MiB)')
+    .option('--swap <size>', 'swap (default 512 MiB)')
+    .option('--unprivileged', 'an unprivileged container (the default)')
+    .option('--privileged', 'a privileged container')
+    .option('--nesting', 'allow nesting (containers or Docker inside)')
+    .addHelpText(
+      'after',
+      `
+A root password (--password-env VAR) or an SSH key (--ssh-key) is needed. --ip defaults to dhcp.
+
+Example:
+  PW=... proxmox-mpc create ct --hostname cache-01 --template debian-12 --storage local-lvm --size 8G --password-env PW --ip dhcp --nesting --start`,
+    )
+    .action(async (opts, cmd: Command) => {
+      const { runCreateCt } = await import('./commands/create.js');
+      return runCreateCt({ ...cmd.optsWithGlobals<GlobalOptions>(), ...opts });
     });
 }

@@ -72,17 +72,22 @@ export async function loadCreateChoices(client: ProxmoxClient, node?: string): P
   return { ...base, storages, bridges, isos, ctTemplates };
 }
 
-/** The facts the spec checks compare against, from the choices. */
+/** The facts the spec checks compare against, from the choices. On a node that is offline or
+ * unknown the node's own lists are not known: only the node is then refused. */
 export function createFactsOf(choices: CreateChoices): CreateFacts {
-  return {
+  const common = {
     usedVmids: choices.usedVmids,
     nodes: choices.nodes.map((n) => n.name),
     offlineNodes: choices.nodes.filter((n) => !n.online).map((n) => n.name),
+    pools: choices.pools,
+  };
+  if (!choices.nodes.some((n) => n.name === choices.node && n.online)) return common;
+  return {
+    ...common,
     storages: choices.storages,
     bridges: choices.bridges.map((b) => b.name),
     isos: choices.isos.map((i) => i.volid),
     ctTemplates: choices.ctTemplates.map((t) => t.volid),
-    pools: choices.pools,
   };
 }
 

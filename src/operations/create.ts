@@ -498,6 +498,11 @@ const LXC_FIELDS: Record<string, string> = {
   description: 'description',
 };
 
+/** The spec field a PVE parameter of a create sets (its own name when the specs lack it). */
+export function fieldOfParam(param: string, type: 'qemu' | 'lxc'): string {
+  return (type === 'qemu' ? QEMU_FIELDS : LXC_FIELDS)[param] ?? param;
+}
+
 /** A PVE 400 (parameter verification failed) as spec field -> PVE's message; a parameter the
  * specs do not have keeps its PVE name. Takes the error, or the failed result executePlan made
  * of it (its `paramErrors`). Undefined for any other error. */
@@ -505,10 +510,9 @@ export function fieldErrorsOf(error: unknown, type: 'qemu' | 'lxc'): Record<stri
   const errors =
     error instanceof ProxmoxError ? (error.kind === 'parameter' ? error.details.errors : undefined) : typeof error === 'object' && error !== null && 'outcome' in error ? (error as OperationResult).paramErrors : undefined;
   if (!errors) return undefined;
-  const map = type === 'qemu' ? QEMU_FIELDS : LXC_FIELDS;
   const out: Record<string, string> = {};
   for (const [param, message] of Object.entries(errors)) {
-    const field = map[param] ?? param;
+    const field = fieldOfParam(param, type);
     const text = message.trim();
     out[field] = out[field] ? `${out[field]}; ${text}` : text;
   }

@@ -137,6 +137,9 @@ export async function runPlanned(
   plan: (target: GuestTarget) => OperationPlan | Refusal,
   cachePath: string | undefined,
   opts: OperationCommandOptions,
+  /** explain: rewrites a finished run's result before it is printed (create names the flags a
+   * PVE 400 is about). */
+  hooks: { explain?(r: OperationResult): OperationResult } = {},
 ): Promise<OperationResult[]> {
   const results: OperationResult[] = [];
   const plans: OperationPlan[] = [];
@@ -191,7 +194,8 @@ export async function runPlanned(
       if (!json && confirmed.length > 1) process.stderr.write(`${action}: ${confirmed.length} guests, ${Math.min(opts.parallel ?? DEFAULT_PARALLEL, confirmed.length)} at a time...\n`);
       const done = await runBounded(confirmed, opts.parallel ?? DEFAULT_PARALLEL, async (p) => {
         const startedAt = Date.now();
-        const r = await executePlan(client, p, { wait: opts.wait !== false, ...(opts.timeout !== undefined ? { timeoutMs: opts.timeout * 1000 } : {}) });
+        const executed = await executePlan(client, p, { wait: opts.wait !== false, ...(opts.timeout !== undefined ? { timeoutMs: opts.timeout * 1000 } : {}) });
+        const r = hooks.explain ? hooks.explain(executed) : executed;
         print(r);
         await history.add(r, p, startedAt);
         return r;
@@ -202,7 +206,8 @@ export async function runPlanned(
       history.close();
     }
     // A targeted re-sync: what changed reaches the cache (the configs it already has are trusted).
-    if (cachePath !== undefined && results.some((r) => r.outcome === 'done')) {
+    // A plan that failed half-way changed something too (a create left its guest).
+    if (cachePath !== undefined && results.some((r) => r.outcome === 'done' || (r.completedCalls ?? 0) > 0)) {
       const { runSyncOnce } = await import('./sync.js');
       const quiet = new Writable({ write: (_c, _e, cb) => cb() });
       await runSyncOnce(settings, cachePath, { stderr: quiet, summaryTo: quiet, collect: { trustCachedConfigs: true } }).catch((error: unknown) => {

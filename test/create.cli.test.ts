@@ -1,0 +1,251 @@
+// `proxmox-mpc create vm|ct` as a user runs it: the built CLI (a private copy) against a
+// homelab simulator in this process, so that the tests can look at the cluster model, change it
+// behind the CLI's back and inject faults. Every test has its own HOME and waits on predicates.
+import { spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ProxmoxClient } from '../src/proxmox/client.js';
+import { startTestSimulator, type TestSimulator } from '../src/sync/test-support/sim.js';
+import { isolatedEnv, type CliResult } from './support/cli.js';
+import { privateBuild, type PrivateBuild } from './support/privateBuild.js';
+
+const TEST_MS = 60_000;
+const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOepd1pHPcDNLMY3V+vW8ScnsJwaqvn8qHjw1EVQz4kd me@host';
+
+let build: PrivateBuild | undefined;
+let sim: TestSimulator;
+let client: ProxmoxClient;
+const homes: string[] = [];
+
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  return new Promise((done, reject) => {
+    const child = spawn(process.execPath, [build!.cliPath, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+beforeAll(async () => {
+  build = privateBuild('pmc-create-cli-');
+  ({ sim, client } = await startTestSimulator({ timeScale: 0.02 }));
+}, 180_000);
+
+afterAll(async () => {
+  client?.close();
+  await sim?.close();
+  for (const home of homes) rmSync(home, { recursive: true, force: true });
+  build?.dispose();
+});
+
+afterEach(() => {
+  sim?.faults.set({ errorRate: 0, offlineNodes: [], latencyMs: 0 });
+});
+
+function envFor(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = isolatedEnv({
+    PROXMOX_VE_ENDPOINT: sim.url,
+    PROXMOX_VE_API_TOKEN: `${sim.root.tokenId}=${sim.root.tokenSecret}`,
+    PMC_FINGERPRINT: sim.fingerprint,
+    COLUMNS: '200',
+    ...extra,
+  });
+  homes.push(env.HOME!);
+  return env;
+}
+
+async function syncedEnv(extra: Record<string, string> = {}): Promise<NodeJS.ProcessEnv> {
+  const env = envFor(extra);
+  const r = await run(['sync'], env);
+  expect(r.code, r.stderr).toBe(0);
+  return env;
+}
+
+/** The cache's guests (no network): what `get guests` shows after the create's re-sync. */
+async function cachedGuests(env: NodeJS.ProcessEnv): Promise<Map<number, { name: string; type: string; status: string; node: string }>> {
+  const r = await run(['get', 'guests', '--offline', '-o', 'json'], env);
+  expect(r.code, r.stderr).toBe(0);
+  const rows = JSON.parse(r.stdout) as Array<{ vmid: number; name: string; type: string; status: string; node: string }>;
+  return new Map(rows.map((g) => [g.vmid, g]));
+}
+
+const conf = (kind: 'qemu' | 'lxc', node: string, vmid: number): Record<string, unknown> => {
+  const g = sim.cluster.guestOn(kind, node, vmid);
+  if (!g) throw new Error(`no ${kind} ${vmid} on ${node} in the simulator`);
+  return { ...g.config.current, status: g.status };
+};
+
+const noStackTrace = (r: CliResult) => expect(r.stderr).not.toMatch(/\n\s+at /);
+
+describe('create vm', () => {
+  it('from an ISO named by the start of its file: the VM is made on the first online node with the next vmid, and the cache shows it', { timeout: TEST_MS }, async () => {
+    const env = await syncedEnv();
+    const vmid = await client.nextId();
+    const r = await run(['create', 'vm', '--name', 'web-03', '--cores', '2', '--memory', '2G', '--disk', 'local-lvm:16', '--net', 'vmbr0', '--iso', 'debian-12', '--tags', 'web,test'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^qemu/${vmid} web-03: create done \\(\\d+\\.\\d s\\): OK\\n$`));
+    const c = conf('qemu', 'pve1', vmid);
+    expect(c).toMatchObject({ name: 'web-03', cores: 2, ostype: 'l26', tags: 'test;web', status: 'stopped' });
+    expect(String(c.memory)).toBe('2048');
+    expect(String(c.scsi0)).toMatch(/^local-lvm:vm-\d+-disk-0,size=16G$/);
+    expect(c.ide2).toBe('local:iso/debian-12.8.0-amd64-netinst.iso,media=cdrom,size=633M');
+    expect(String(c.net0)).toMatch(/^virtio=[0-9A-F:]{17},bridge=vmbr0$/);
+    expect((await cachedGuests(env)).get(vmid)).toMatchObject({ name: 'web-03', type: 'qemu', status: 'stopped', node: 'pve1' });
+  });
+
+  it('--start gives a running VM; -o json reports it', { timeout: TEST_MS }, async () => {
+    const env = await syncedEnv();
+    const r = await run(['create', 'vm', '--name', 'app-01', '--node', 'pve2', '--vmid', '4321', '--iso', 'local:iso/debian-12.8.0-amd64-netinst.iso', '--start', '-o', 'json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject([{ action: 'create', guest: 'qemu/4321', name: 'app-01', node: 'pve2', outcome: 'done', exitStatus: 'OK' }]);
+    expect(conf('qemu', 'pve2', 4321)).toMatchObject({ status: 'running', cores: 1 });
+    expect((await cachedGuests(env)).get(4321)?.status).toBe('running');
+  });
+
+  it('a linked clone of the cloud template with cloud-init (key from a file, static IP), started', { timeout: TEST_MS }, async () => {
+    const env = await syncedEnv();
+    const keyFile = join(env.HOME!, 'id_ed25519.pub');
+    writeFileSync(keyFile, `${KEY}\n`);
+    const r = await run(
+      ['create', 'vm', '--name', 'k8s-node-4', '--vmid', '4400', '--clone', 'ubuntu-24.04-cloud', '--cores', '2', '--memory', '4096', '--ci-user', 'ops', '--ssh-key', keyFile, '--ip', '192.168.1.44/24', '--gw', '192.168.1.1', '--vlan', '30', '--start'],
+      env,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^qemu\/4400 k8s-node-4: create done/);
+    const c = conf('qemu', 'pve1', 4400);
+    expect(c).toMatchObject({ name: 'k8s-node-4', cores: 2, ciuser: 'ops', ipconfig0: 'gw=192.168.1.1,ip=192.168.1.44/24', status: 'running' });
+    expect(String(c.memory)).toBe('4096');
+    expect(decodeURIComponent(String(c.sshkeys))).toBe(KEY);
+    expect(String(c.net0)).toMatch(/bridge=vmbr0,tag=30/);
+  });
+
+  it('--dry-run prints the exact calls (no password) and changes nothing', { timeout: TEST_MS }, async () => {
+    const env = await syncedEnv({ CI_PW: 'sup3r-secret' });
+    const before = sim.cluster.guests.size;
+    const r = await run(['create', 'vm', '--name', 'dry-01', '--vmid', '4500', '--clone', '9000', '--full', '--disk', 'local-lvm:10', '--password-env', 'CI_PW', '--ip', 'dhcp', '--start', '--dry-run'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(
+      'qemu/4500 dry-01: create planned: POST /api2/json/nodes/pve1/qemu/9000/clone newid=4500&name=dry-01&full=1&storage=local-lvm; ' +
+        'PUT /api2/json/nodes/pve1/qemu/4500/config cores=1&memory=2048&ostype=l26&net0=virtio,bridge=vmbr0&cipassword=***&ipconfig0=ip=dhcp; ' +
+        'PUT /api2/json/nodes/pve1/qemu/4500/resize disk=scsi0&size=10G; ' +
+        'POST /api2/json/nodes/pve1/qemu/4500/status/start\n',
+    );
+    expect(r.stdout + r.stderr).not.toMatch(/sup3r/);
+    expect(sim.cluster.guests.size).toBe(before);
+    expect(sim.cluster.guests.has(4500)).toBe(false);
+  });
+
+  it('read-only mode refuses (exit 4) and creates nothing', { timeout: TEST_MS }, async () => {
+    const env = await syncedEnv();
+    const r = await run(['create', 'vm', '--name', 'ro-01', '--vmid', '4600', '--iso', 'debian-12', '--read-only'], env);
+    expect(r.code).toBe(4);
+    expect(r.stdout).toBe('qemu/4600 ro-01: create refused: read-only mode: create is refused (drop --read-only or console.readOnly to act)\n');
+    expect(sim.cluster.guests.has(4600)).toBe(false);
+  });
+
+  it('bad input exits 2, every problem on its own line naming the flag and the fix; nothing is created', { timeout: TEST_MS }, async () => {
+    const env = envFor();
+    const before = sim.cluster.guests.size;
+    const r = await run(['create', 'vm', '--name', 'web_01', '--vmid', '100', '--memory', 'lots', '--clone', 'ubuntu-24.04-cloud', '--ip', '10.0.0.5', '--ssh-key', 'ssh-ed25519 AAAAnot-a-key'], env);
+    expect(r.code).toBe(2);
+    noStackTrace(r);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^proxmox-mpc: create vm: --name: name 'web_01' is not a valid DNS name: .*e\.g\. web-01/),
+        expect.stringMatching(/^proxmox-mpc: create vm: --vmid: vmid 100 is already in use: choose another/),
+        expect.stringMatching(/^proxmox-mpc: create vm: --memory: 'lots' is not a memory size: give MiB or a unit, e\.g\. 2048/),
+        expect.stringMatching(/^proxmox-mpc: create vm: --ip: '10\.0\.0\.5' is not an address\/prefix: write it as 192\.168\.1\.50\/24/),
+        expect.stringMatching(/^proxmox-mpc: create vm: --ssh-key: the ssh-ed25519 key's body is not valid base64/),
+      ]),
+    );
+    expect(lines).toHaveLength(5);
+
+    const gw = await run(['create', 'vm', '--name', 'ok-01', '--clone', '9000', '--ip', '10.0.0.5/24', '--gw', '10.0.1.1'], env);
+    expect(gw.code).toBe(2);
+    expect(gw.stderr).toBe("proxmox-mpc: create vm: --gw: gateway 10.0.1.1 is outside 10.0.0.0/24: give a gateway inside the guest's network, e.g. 10.0.0.1\n");
+
+    const unknown = await run(['create', 'vm', '--name', 'ok-01', '--node', 'pve2', '--iso', 'local:iso/debian-12.iso', '--disk', 'nas2:8', '--net', 'vmbr9'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--iso: there is no ISO 'local:iso\/debian-12\.iso' on pve2: choose one of local:iso\/debian-12\.8\.0-amd64-netinst\.iso/);
+    expect(unknown.stderr).toMatch(/--disk: there is no storage 'nas2' on pve2: choose one of local-lvm, nas/);
+    expect(unknown.stderr).toMatch(/--net: there is no bridge 'vmbr9' on pve2: choose one of vmbr0/);
+
+    const node = await run(['create', 'vm', '--name', 'ok-01', '--node', 'pve7'], env);
+    expect(node.code).toBe(2);
+    expect(node.stderr).toBe("proxmox-mpc: create vm: --node: there is no node 'pve7' in the cluster: choose one of pve1, pve2, pve3\n");
+    expect(sim.cluster.guests.size).toBe(before);
+  });
+
+  it('an offline node is refused before anything is sent', { timeout: TEST_MS }, async () => {
+    const env = envFor();
+    sim.faults.set({ offlineNodes: ['pve3'] });
+    const r = await run(['create', 'vm', '--name', 'ok-02', '--node', 'pve3', '--iso', 'debian-12'], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('proxmox-mpc: create vm: --node: node pve3 is offline: choose one of pve1, pve2\n');
+  });
+
+  it('a clone whose config update fails says the clone was made and the VM stands, stopped; the cache learns it', { timeout: TEST_MS }, async () => {
+    const env = await syncedEnv();
+    // Behind the CLI's back: the template gets a balloon minimum above the memory asked for.
+    const template = sim.cluster.guestOn('qemu', 'pve2', 9001)!;
+    const was = { ...template.config.current };
+    template.config.mutate((c) => {
+      c.memory = 4096;
+      c.balloon = 2048;
+    });
+    try {
+      const r = await run(['create', 'vm', '--name', 'half-01', '--vmid', '4700', '--node', 'pve2', '--clone', 'debian-12-cloud', '--memory', '1024', '--start'], env);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(
+        /^qemu\/4700 half-01: create failed: clone done, but the config update failed: .*balloon value too large.*; VM 4700 half-01 exists, stopped: fix it and start it, or delete it \(proxmox-mpc delete vm 4700 --yes\)\n$/,
+      );
+      expect(conf('qemu', 'pve2', 4700)).toMatchObject({ name: 'half-01', status: 'stopped' });
+      expect((await cachedGuests(env)).get(4700)).toMatchObject({ name: 'half-01', status: 'stopped' });
+    } finally {
+      template.config.mutate((c) => {
+        for (const k of Object.keys(c)) delete c[k];
+        Object.assign(c, was);
+      });
+    }
+  });
+});
+
+describe('create ct', () => {
+  it('from a template named by the start of its file, password from the environment, nesting, started', { timeout: TEST_MS }, async () => {
+    const env = await syncedEnv({ CT_PW: 'hunter2-long' });
+    const r = await run(['create', 'ct', '--hostname', 'cache-01', '--vmid', '4800', '--template', 'debian-12', '--storage', 'local-lvm', '--size', '4G', '--password-env', 'CT_PW', '--ssh-key', KEY, '--ip', 'dhcp', '--nesting', '--start'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^lxc\/4800 cache-01: create done \(\d+\.\d s\): OK\n$/);
+    expect(r.stdout + r.stderr).not.toMatch(/hunter2/);
+    const c = conf('lxc', 'pve1', 4800);
+    expect(c).toMatchObject({ hostname: 'cache-01', unprivileged: 1, features: 'nesting=1', status: 'running' });
+    expect([String(c.memory), String(c.swap)]).toEqual(['512', '512']);
+    expect(String(c.rootfs)).toMatch(/^local-lvm:vm-4800-disk-0,size=4G$/);
+    expect(String(c.net0)).toMatch(/bridge=vmbr0.*ip=dhcp/);
+    expect((await cachedGuests(env)).get(4800)).toMatchObject({ type: 'lxc', status: 'running' });
+  });
+
+  it('a static address, privileged; bad input names the flags', { timeout: TEST_MS }, async () => {
+    const env = await syncedEnv();
+    const r = await run(['create', 'ct', '--hostname', 'dns-03', '--vmid', '4801', '--node', 'pve2', '--template', 'local:vztmpl/alpine-3.20-default_20240908_amd64.tar.xz', '--ssh-key', KEY, '--ip', '192.168.1.55/24', '--gw', '192.168.1.1', '--privileged'], env);
+    expect(r.code, r.stderr).toBe(0);
+    const c = conf('lxc', 'pve2', 4801);
+    expect(c).toMatchObject({ hostname: 'dns-03', status: 'stopped' });
+    expect(c.unprivileged ?? 0).toBe(0);
+    expect(String(c.net0)).toMatch(/gw=192\.168\.1\.1.*ip=192\.168\.1\.55\/24/);
+
+    const bad = await run(['create', 'ct', '--hostname', 'dns 04', '--template', 'nope', '--size', 'big', '--swap', '-1', '--ip', '192.168.1.56/33'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--hostname: hostname 'dns 04' is not a valid DNS name/);
+    expect(bad.stderr).toMatch(/--template: no container template matches 'nope' on pve1: choose one of local:vztmpl\/alpine/);
+    expect(bad.stderr).toMatch(/--size: 'big' is not a size/);
+    expect(bad.stderr).toMatch(/--ip: '192\.168\.1\.56\/33': the prefix must be from 8 to 32/);
+    expect(bad.stderr).toMatch(/--password-env: give a root password \(--password-env VAR\) or an SSH key/);
+    expect(sim.cluster.guests.has(4802)).toBe(false);
+  });
+});
