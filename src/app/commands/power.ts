@@ -52,8 +52,9 @@ async function offerForceStop(results: readonly OperationResult[], cachePath: st
   }
   if (plans.size === 0) return;
   const confirmed = stuck.filter((t) => plans.has(guestKeyOf(t)));
-  // Already confirmed: the run asks nothing more.
-  const stops = await runPlanned('stop', confirmed, (t) => plans.get(guestKeyOf(t))!, cachePath, { ...opts, yes: true });
+  // Already confirmed: the run asks nothing more; --timeout was the shutdown's, not the stop's.
+  const { timeout: _shutdownTimeout, ...rest } = opts;
+  const stops = await runPlanned('stop', confirmed, (t) => plans.get(guestKeyOf(t))!, cachePath, { ...rest, yes: true });
   // A shutdown that a stop finished is no longer a failure; the rest of the run still counts.
   const stopped = new Set(stops.filter((r) => r.outcome === 'done').map((r) => guestKeyOf(r.target)));
   process.exitCode = exitCodeFor([...results.filter((r) => !stopped.has(guestKeyOf(r.target))), ...stops]);
