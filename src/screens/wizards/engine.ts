@@ -193,8 +193,10 @@ function defaultOf<C>(field: FieldDef<C>, values: WizardValues, ctx: C): FieldVa
 }
 
 /** The step's defaults: untouched fields get theirs (again: they may depend on earlier
- * values and on the context); a chosen option that is no longer offered is replaced. */
-function withDefaults<C>(def: WizardDef<C>, session: WizardSession, ctx: C, stepIndex = session.step): WizardSession {
+ * values and on the context); a chosen option that is no longer offered is replaced.
+ * onlyMissing (after an edit in the step): only fields that just appeared, or whose option
+ * went away. */
+function withDefaults<C>(def: WizardDef<C>, session: WizardSession, ctx: C, stepIndex = session.step, onlyMissing = false): WizardSession {
   const step = def.steps[stepIndex];
   if (step === undefined) return session;
   const values = { ...session.values };
@@ -202,10 +204,11 @@ function withDefaults<C>(def: WizardDef<C>, session: WizardSession, ctx: C, step
   for (const field of step.fields) {
     if (!(field.visible?.(values, ctx) ?? true)) continue;
     const user = touched.includes(field.id);
-    if (user && field.kind === 'choice' && !field.options(values, ctx).some((o) => o.value === values[field.id])) {
+    const gone = field.kind === 'choice' && values[field.id] !== undefined && !field.options(values, ctx).some((o) => o.value === values[field.id]);
+    if (gone) {
       touched = touched.filter((t) => t !== field.id);
       values[field.id] = defaultOf(field, values, ctx);
-    } else if (!user || values[field.id] === undefined) values[field.id] = defaultOf(field, values, ctx);
+    } else if (values[field.id] === undefined || (!user && !onlyMissing)) values[field.id] = defaultOf(field, values, ctx);
   }
   return { ...session, values, touched };
 }
@@ -264,6 +267,15 @@ const PRINTABLE = /^[\x20-\x7e\u00a0-\uffff]$/u;
 
 /** One key press. */
 export function wizardKey<C>(def: WizardDef<C>, session: WizardSession, ctx: C, name: string): KeyResult {
+  const result = keyPress(def, session, ctx, name);
+  // An edit may show fields (a static IP's address) or change another field's options.
+  if (result.effect === undefined && result.session.values !== session.values && result.session.step === session.step) {
+    return { session: withDefaults(def, result.session, ctx, session.step, true) };
+  }
+  return result;
+}
+
+function keyPress<C>(def: WizardDef<C>, session: WizardSession, ctx: C, name: string): KeyResult {
   if (isReview(def, session)) {
     if (name === 'enter') return { session, effect: 'submit' };
     if (name === 'escape') {
