@@ -34,6 +34,9 @@ export interface RouterDeps {
   console: ConsoleStore;
   /** Runs confirmed operations (in the background: the console goes on). */
   operate?(plans: OperationPlan[]): void;
+  /** Operations that will not run: refused when planned (a lock...), or not confirmed at the
+   * question (`plans`). For history: the controller records them. */
+  declined?(plans: readonly OperationPlan[], refusals: readonly Refusal[]): void;
   wizards?: WizardHost;
   keymap: readonly Binding[];
   history?: PaletteHistory;
@@ -288,7 +291,10 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
     const { plans, refusals } = planFor(s, action, keys);
     actions.showModal(undefined);
     refusedNote(refusals, keys.length, plans.length);
-    if (plans.length === 0) return;
+    if (plans.length === 0) {
+      if (refusals.length > 0) deps.declined?.([], refusals);
+      return;
+    }
     if (plans.some((p) => confirmationFor(p.risk) === 'type-name')) {
       actions.notify(`${action} is critical: use the CLI, which asks for the guest's name`, 'error');
       return;
@@ -299,7 +305,10 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
       if (refusals.length > 0) question.body.push(`Left out: ${refusals[0]!.message}${refusals.length > 1 ? ` (and ${refusals.length - 1} more)` : ''}.`);
       // Planned again on y from all the guests picked, so the refusals are told again then.
       actions.showModal({ ...question, dialog: { kind: 'confirm', action, keys: [...keys] } });
-    } else deps.operate?.(plans);
+    } else {
+      if (refusals.length > 0) deps.declined?.([], refusals);
+      deps.operate?.(plans);
+    }
   };
 
   const refusedNote = (refusals: readonly Refusal[], total: number, planned: number): void => {
@@ -327,12 +336,15 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
         actions.showModal(undefined);
         const { plans, refusals } = planFor(state(), dialog.action as PowerAction, dialog.keys);
         refusedNote(refusals, dialog.keys.length, plans.length);
+        if (refusals.length > 0) deps.declined?.([], refusals);
         if (plans.length > 0) deps.operate?.(plans);
         return;
       }
       if (name === 'n' || name === 'N' || name === 'escape' || name === 'q' || name === 'enter') {
         actions.showModal(undefined);
         actions.notify(`${dialog.action}: cancelled`);
+        const { plans, refusals } = planFor(state(), dialog.action as PowerAction, dialog.keys);
+        deps.declined?.(plans, refusals);
       }
       return;
     }

@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import { openDatabase } from '../db/client.js';
 import { insertOperations, type LoggedCall, type OperationLogEntry, type OperationSource } from '../db/operationLog.js';
 import { safeText } from '../util/terminalText.js';
-import type { ApiCall, OperationPlan, OperationResult } from './types.js';
+import type { ApiCall, OperationPlan, OperationResult, Refusal } from './types.js';
 
 export const MASKED = '***';
 
@@ -69,6 +69,15 @@ export function operationEntry(result: OperationResult, plan: OperationPlan | un
   if (result.upid !== undefined) entry.upid = result.upid;
   if (result.durationMs !== undefined) entry.durationMs = result.durationMs;
   return entry;
+}
+
+/** Operations that did not run: refused when planned (`skipped` when there was nothing to do),
+ * or planned and not confirmed. */
+export function declinedEntries(plans: readonly OperationPlan[], refusals: readonly Refusal[], meta: RecordMeta): OperationLogEntry[] {
+  return [
+    ...refusals.map((r) => operationEntry({ action: r.action, target: r.target, outcome: r.reason === 'not-applicable' ? 'skipped' : 'refused', message: r.message }, undefined, meta)),
+    ...plans.map((p) => operationEntry({ action: p.action, target: p.target, outcome: 'refused', message: 'not confirmed' }, p, meta)),
+  ];
 }
 
 /** Who acts: the token's id (`user@realm!name`) or the user name; never the secret. */

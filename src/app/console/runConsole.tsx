@@ -17,7 +17,7 @@ import { applyKeyOverrides, DEFAULT_KEYMAP } from '../keymap.js';
 import { historyPath, openPaletteHistory } from '../paletteHistory.js';
 import { cacheDataSource, consoleProfile, type TaskLogSource } from './dataSource.js';
 import { createController } from './controller.js';
-import { createRecorder, operationEntry, userOf } from '../../operations/record.js';
+import { createRecorder, declinedEntries, operationEntry, userOf } from '../../operations/record.js';
 import { enterFullScreen, type FullScreen } from './terminal.js';
 
 /** Configs the console's sync reads per poll at most: a cluster new to the cache is listed
@@ -169,6 +169,7 @@ export async function runConsole(options: ConsoleRunOptions): Promise<number> {
     history: openPaletteHistory(historyPath(env)),
     refresh: () => void controller.refresh(),
     operate: (plans) => void controller.runOperations(plans),
+    ...(recorder ? { declined: (plans, refusals) => void recorder.record(declinedEntries(plans, refusals, { source: 'console', ...(user !== undefined ? { user } : {}) })) } : {}),
     wizards: controller.wizards,
     exit: () => actions.quit(),
   });
