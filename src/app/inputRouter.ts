@@ -35,7 +35,7 @@ export interface RouterDeps {
   /** Runs confirmed operations (in the background: the console goes on). */
   operate?(plans: OperationPlan[]): void;
   /** Operations that will not run: refused when planned (a lock...), or not confirmed at the
-   * question (`plans`). For history: the controller records them. */
+   * question (`plans`): the console records them in history. */
   declined?(plans: readonly OperationPlan[], refusals: readonly Refusal[]): void;
   wizards?: WizardHost;
   keymap: readonly Binding[];
