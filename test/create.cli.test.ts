@@ -123,6 +123,16 @@ describe('create vm', () => {
     expect(String(c.net0)).toMatch(/bridge=vmbr0,tag=30/);
   });
 
+  it("a clone goes on its template's node by default; to a node without its local storage it is refused", { timeout: TEST_MS }, async () => {
+    const env = await syncedEnv();
+    const dry = await run(['create', 'vm', '--name', 'deb-01', '--vmid', '4450', '--clone', 'debian-12-cloud', '--dry-run'], env);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/^qemu\/4450 deb-01: create planned: POST \/api2\/json\/nodes\/pve2\/qemu\/9001\/clone newid=4450&name=deb-01&full=0; PUT \/api2\/json\/nodes\/pve2\/qemu\/4450\/config /);
+    const away = await run(['create', 'vm', '--name', 'deb-01', '--clone', 'debian-12-cloud', '--node', 'pve1'], env);
+    expect(away.code).toBe(2);
+    expect(away.stderr).toBe('proxmox-mpc: create vm: --node: template debian-12-cloud has disks on local-lvm, local to pve2: create the clone on pve2 (and migrate it), or make a full clone onto a shared storage\n');
+  });
+
   it('--dry-run prints the exact calls (no password) and changes nothing', { timeout: TEST_MS }, async () => {
     const env = await syncedEnv({ CI_PW: 'sup3r-secret' });
     const before = sim.cluster.guests.size;

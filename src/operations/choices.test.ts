@@ -68,7 +68,7 @@ describe('loadCreateChoices', () => {
 describe('loadTemplateFacts', () => {
   it("finds a cloud template's boot disk, OS type and cloud-init drive", async () => {
     const t = await loadTemplateFacts(client, 'pve1', 9000);
-    expect(t).toMatchObject({ disk: { key: 'scsi0', sizeGiB: 3.5 }, cloudInit: true, cores: 2, memoryMiB: 2048 });
+    expect(t).toMatchObject({ disk: { key: 'scsi0', sizeGiB: 3.5 }, storages: ['local-lvm'], cloudInit: true, cores: 2, memoryMiB: 2048 });
     const ct = await loadTemplateFacts(client, 'pve2', 9001);
     expect(ct.disk).toEqual({ key: 'scsi0', sizeGiB: 2 });
   });

@@ -102,6 +102,8 @@ export function defaultStorage(choices: Pick<CreateChoices, 'storages'>, content
  * default for the clone), and whether it has a cloud-init drive. */
 export interface TemplateFacts {
   disk?: { key: string; sizeGiB: number };
+  /** The storages its disks are on (CD-ROMs and the cloud-init drive left out). */
+  storages: string[];
   ostype?: string;
   cloudInit: boolean;
   cores?: number;
@@ -122,6 +124,7 @@ export async function loadTemplateFacts(client: ProxmoxClient, node: string, vmi
   const size = boot?.drive.size?.bytes;
   return {
     ...(boot && size !== undefined ? { disk: { key: boot.key, sizeGiB: Number((size / 1024 ** 3).toFixed(3)) } } : {}),
+    storages: [...new Set(drives.filter((d) => !isCdrom(d.drive) && !isCloudInitDrive(d.drive) && d.drive.storage !== undefined).map((d) => d.drive.storage!))].sort(),
     ...(config.ostype !== undefined ? { ostype: config.ostype } : {}),
     cloudInit: drives.some((d) => isCloudInitDrive(d.drive)),
     ...(config.cores !== undefined ? { cores: config.cores } : {}),

@@ -262,6 +262,20 @@ describe('vmSpecProblems', () => {
   });
 });
 
+describe('a clone to another node', () => {
+  const shared: CreateFacts = { ...facts, storages: [...facts.storages!, { id: 'ceph', content: ['images'], active: true, shared: true }], templateStorages: ['local-lvm'] };
+  const elsewhere: VmCreateSpec = { ...cloneVm, node: 'pve2', cloudInit: undefined };
+
+  it('is refused when the template has disks on local storage, unless a full copy goes to a shared one', () => {
+    expect(vmSpecProblems(elsewhere, shared).node).toBe(
+      'template ubuntu-24.04-cloud has disks on local-lvm, local to pve1: create the clone on pve1 (and migrate it), or make a full clone onto a shared storage',
+    );
+    const full: VmCreateSpec = { ...elsewhere, source: { ...(elsewhere.source as Extract<VmCreateSpec['source'], { kind: 'clone' }>), full: true }, disk: { storage: 'ceph', sizeGiB: 3.5 } };
+    expect(vmSpecProblems(full, shared)).toEqual({});
+    expect(vmSpecProblems({ ...elsewhere, node: 'pve1' }, shared)).toEqual({});
+  });
+});
+
 describe('ctSpecProblems', () => {
   it('a good spec has none; without password and key it says how to get in', () => {
     expect(ctSpecProblems(ct, facts)).toEqual({});

@@ -89,7 +89,7 @@ export interface CreateFacts {
   nodes?: readonly string[];
   offlineNodes?: readonly string[];
   /** The chosen node's storages. */
-  storages?: readonly { id: string; content: readonly string[]; active: boolean; availBytes?: number }[];
+  storages?: readonly { id: string; content: readonly string[]; active: boolean; availBytes?: number; shared?: boolean }[];
   /** The chosen node's bridges. */
   bridges?: readonly string[];
   /** ISO volids on the chosen node. */
@@ -99,6 +99,8 @@ export interface CreateFacts {
   pools?: readonly string[];
   /** The cloned template has a cloud-init drive (false: cloud-init settings would do nothing). */
   templateCloudInit?: boolean;
+  /** The storages of the cloned template's disks (a clone to another node needs them shared). */
+  templateStorages?: readonly string[];
 }
 
 /** PVE's ostype values for VMs. */
@@ -193,6 +195,14 @@ export function vmSpecProblems(spec: VmCreateSpec, facts: CreateFacts = {}): Rec
       // A full clone's size is the template's (grown later): only the new disk's is checked for room.
       const storage = storageProblem(spec.disk.storage, 'images', src.kind === 'clone' || size ? undefined : spec.disk.sizeGiB, facts, spec.node);
       if (storage) out['disk.storage'] = storage;
+    }
+  }
+  if (src.kind === 'clone' && src.template.node !== spec.node && facts.storages && facts.templateStorages && !out.node) {
+    const shared = (id: string): boolean => facts.storages!.find((s) => s.id === id)?.shared === true;
+    const local = src.full && spec.disk && shared(spec.disk.storage) ? [] : facts.templateStorages.filter((id) => !shared(id));
+    if (local.length) {
+      const t = src.template;
+      out.node = `template ${t.name || t.vmid} has disks on ${local.join(', ')}, local to ${t.node}: create the clone on ${t.node} (and migrate it), or make a full clone onto a shared storage`;
     }
   }
   if (spec.nic.model !== undefined && !(QEMU_NIC_MODELS as readonly string[]).includes(spec.nic.model)) {

@@ -213,13 +213,28 @@ function cachePath(opts: OperationCommandOptions): string | undefined {
   }
 }
 
-async function withChoices<T>(opts: OperationCommandOptions, node: string | undefined, fn: (choices: CreateChoices, client: ReturnType<typeof createClient>) => Promise<T>): Promise<T> {
+/** The cluster's choices for `node`; without one, for the node `nodeFor` picks from the first
+ * reading (a clone goes on its template's node), else the first online one. */
+async function withChoices<T>(
+  opts: OperationCommandOptions,
+  node: string | undefined,
+  fn: (choices: CreateChoices, client: ReturnType<typeof createClient>) => Promise<T>,
+  nodeFor?: (choices: CreateChoices) => string | undefined,
+): Promise<T> {
   const client = createClient(loadConnectionSettings(opts));
   try {
-    return await fn(await loadCreateChoices(client, node), client);
+    let choices = await loadCreateChoices(client, node);
+    const better = node === undefined ? nodeFor?.(choices) : undefined;
+    if (better !== undefined && better !== choices.node && choices.nodes.some((n) => n.name === better && n.online)) choices = await loadCreateChoices(client, better);
+    return await fn(choices, client);
   } finally {
     client.close();
   }
+}
+
+/** A VM template by vmid or name. */
+function templateOf(choices: CreateChoices, ref: string): CreateChoices['vmTemplates'][number] | undefined {
+  return choices.vmTemplates.find((t) => String(t.vmid) === ref) ?? choices.vmTemplates.find((t) => t.name === ref);
 }
 
 export async function runCreateVm(flags: CreateVmFlags): Promise<void> {
@@ -234,14 +249,14 @@ export async function runCreateVm(flags: CreateVmFlags): Promise<void> {
     let ostype = flags.ostype;
     let disk: VmCreateSpec['disk'];
     if (flags.clone !== undefined) {
-      const ref = flags.clone;
-      const tpl = choices.vmTemplates.find((t) => String(t.vmid) === ref) ?? choices.vmTemplates.find((t) => t.name === ref);
+      const tpl = templateOf(choices, flags.clone);
       if (!tpl) {
         const list = choices.vmTemplates.map((t) => `${t.name || '(no name)'} (${t.vmid})`);
-        problems['source.template'] = `there is no VM template '${ref}': ${list.length ? `choose one of ${list.join(', ')}` : 'the cluster has none (convert a VM to a template first)'}`;
+        problems['source.template'] = `there is no VM template '${flags.clone}': ${list.length ? `choose one of ${list.join(', ')}` : 'the cluster has none (convert a VM to a template first)'}`;
       } else {
         const t = await loadTemplateFacts(client, tpl.node, tpl.vmid);
         facts.templateCloudInit = t.cloudInit;
+        facts.templateStorages = t.storages;
         source = { kind: 'clone', template: { ...tpl, ...(t.disk ? { disk: t.disk } : {}) }, full: flags.full === true };
         ostype ??= t.ostype;
       }
@@ -286,7 +301,7 @@ export async function runCreateVm(flags: CreateVmFlags): Promise<void> {
       ...(flags.description !== undefined ? { description: flags.description } : {}),
     };
     return { spec, problems: { ...vmSpecProblems(spec, facts), ...problems } };
-  });
+  }, (choices) => (flags.clone !== undefined ? templateOf(choices, flags.clone)?.node : undefined));
   if (Object.keys(built.problems).length > 0) return reportProblems('vm', built.problems);
   const spec = built.spec;
   const readOnly = isReadOnly(flags);
