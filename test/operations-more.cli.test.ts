@@ -41,10 +41,16 @@ describe('clone', () => {
     const env = await syncedEnv();
     const r = await run(['clone', 'vm', 'test-vm', '--newid', '150', '--name', 'test-copy', '--full'], env);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^qemu\/114 test-vm: clone done \(\d+\.\d s\): OK\n$/);
+    expect(r.stdout).toMatch(/^qemu\/114 test-vm: clone done \(\d+\.\d s\): OK \(new VM 150 test-copy on pve2\)\n$/);
     expect(r.stderr).toBe('');
     expect(simGuest(150)).toEqual({ node: 'pve2', status: 'stopped', template: false });
     expect((await cached(env)).get(150)).toMatchObject({ type: 'qemu', name: 'test-copy', node: 'pve2', status: 'stopped', template: false });
+
+    // A container's name is its hostname; -o json names the new guest too.
+    const ct = await run(['clone', 'ct', 'adguard-test', '--newid', '151', '--name', 'adguard-copy', '-o', 'json'], env);
+    expect(ct.code, ct.stderr).toBe(0);
+    expect(JSON.parse(ct.stdout)).toMatchObject([{ action: 'clone', guest: 'lxc/207', outcome: 'done', message: 'OK (new CT 151 adguard-copy on pve3)' }]);
+    expect((await cached(env)).get(151)).toMatchObject({ type: 'lxc', name: 'adguard-copy', node: 'pve3', status: 'stopped' });
   });
 
   it('a linked clone of a template takes the next free vmid and runs with --start', { timeout: TEST_MS }, async () => {
@@ -53,7 +59,7 @@ describe('clone', () => {
     const r = await run(['clone', 'vm', 'ubuntu-24.04-cloud', '--linked', '--name', 'web-linked', '--start'], env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe(`clone: the new guest gets vmid ${next} (the next free one)\n`);
-    expect(r.stdout).toMatch(/^qemu\/9000 ubuntu-24.04-cloud: clone done \(\d+\.\d s\): OK\n$/);
+    expect(r.stdout).toMatch(new RegExp(`^qemu/9000 ubuntu-24.04-cloud: clone done \\(\\d+\\.\\d s\\): OK \\(new VM ${next} web-linked on pve1\\)\n$`));
     expect(simGuest(next)).toEqual({ node: 'pve1', status: 'running', template: false });
     // Linked: its disk is a child of the template's base volume.
     const disk = String(cli.sim.cluster.guests.get(next)!.config.current.scsi0);

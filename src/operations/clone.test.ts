@@ -38,6 +38,9 @@ describe('planClone', () => {
       { method: 'POST', path: '/nodes/pve1/qemu/123/status/start' },
     ]);
     expect(p.summary).toBe('clone VM 100 web-01 to VM 123 web-02 on pve1 (a full copy of its 1 disk on ceph), then start it');
+    // A start that fails leaves the clone: the failure says so.
+    expect(p).toMatchObject({ steps: ['clone', 'start'], ifFailedAtFirst: 'nothing was created', ifFailedAfterFirst: 'VM 123 web-02 exists on pve1, stopped' });
+    expect(planned(planClone(vm, full, facts, ok))).not.toHaveProperty('steps');
   });
 
   it('makes a linked clone of a template, and sends a container name as hostname', () => {

@@ -118,17 +118,23 @@ export function planClone(source: GuestTarget, request: CloneRequest, facts: Clo
   if (request.snapname !== undefined) params.snapname = request.snapname;
   const calls: ApiCall[] = [{ method: 'POST', path: apiPath`/nodes/${source.node}/${source.type}/${source.vmid}/clone`, params }];
   const endsOn = targetNode ?? source.node;
+  const newLabel = cloneLabel(source, request);
   if (request.start) calls.push({ method: 'POST', path: apiPath`/nodes/${endsOn}/${source.type}/${request.newid}/status/start` });
 
   const n = facts.volumes.length;
   const disks = `${n} disk${n === 1 ? '' : 's'}`;
   const how = request.full ? `a full copy of its ${disks}${request.storage !== undefined ? ` on ${request.storage}` : ''}` : `linked to the template's ${disks}`;
-  const newLabel = guestLabel({ type: source.type, vmid: request.newid, name: request.name ?? '' });
   return {
     action,
     target: source,
     risk: 'low',
     calls,
+    ...(request.start ? { steps: ['clone', 'start'], ifFailedAtFirst: 'nothing was created', ifFailedAfterFirst: `${newLabel} exists on ${endsOn}, stopped` } : {}),
     summary: `clone ${label}${request.snapname !== undefined ? ` as of snapshot '${request.snapname}'` : ''} to ${newLabel} on ${endsOn} (${how})${request.start ? ', then start it' : ''}`,
   };
+}
+
+/** `VM 123 web-03`: the guest a clone makes. */
+export function cloneLabel(source: GuestTarget, request: Pick<CloneRequest, 'newid' | 'name'>): string {
+  return guestLabel({ type: source.type, vmid: request.newid, name: request.name ?? '' });
 }

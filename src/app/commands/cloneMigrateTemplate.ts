@@ -2,7 +2,7 @@
 // storages from /cluster/resources, the guests' disks from their configs, snapshots, the next
 // free vmid), then the shared operation run does the rest (refusals, --dry-run, y/N, tasks).
 import { guestKeyOf } from '../../db/model.js';
-import { planClone, type CloneRequest } from '../../operations/clone.js';
+import { cloneLabel, planClone, type CloneRequest } from '../../operations/clone.js';
 import { dnsNameProblem } from '../../operations/common.js';
 import { cloneFacts, defaultFullClone, migrateFacts, snapshotNames } from '../../operations/guestFacts.js';
 import { planMigrate, type MigrateRequest } from '../../operations/migrate.js';
@@ -56,7 +56,9 @@ export async function runClone(kind: string, ref: string, opts: CloneCommandOpti
   };
   const plan = planClone(source!, request, facts, { readOnly: isReadOnly(opts) });
   if (opts.newid === undefined && opts.output !== 'json' && !isRefusal(plan)) process.stderr.write(`clone: the new guest gets vmid ${newid} (the next free one)\n`);
-  await runPlanned('clone', [source!], () => plan, cachePath, opts);
+  // The result names the guest made (JSON readers get its vmid too).
+  const made = `new ${cloneLabel(source!, request)} on ${request.targetNode ?? source!.node}`;
+  await runPlanned('clone', [source!], () => plan, cachePath, opts, { explain: (r) => (r.outcome === 'done' ? { ...r, message: `${r.message} (${made})` } : r) });
 }
 
 export async function runMigrate(kind: string, refs: string[], opts: MigrateCommandOptions): Promise<void> {
