@@ -194,6 +194,8 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
         return;
       case 'refresh':
         return deps.refresh();
+      case 'tasks.toggle':
+        return actions.setTasksPanel(tasksPanelShown(s) ? 'hidden' : 'shown');
       case 'mark': {
         if (list !== 'guests') return;
         const { rows } = selectListRows(s, list);

@@ -35,6 +35,7 @@ export type ActionId =
   | 'actions'
   | 'create.vm'
   | 'create.ct'
+  | 'tasks.toggle'
   | 'setting.toggle'
   | 'setting.next'
   | 'setting.prev';
@@ -92,6 +93,7 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   { action: 'screen.settings', keys: ['7'], contexts: ['global'], description: 'settings', group: 'Screens' },
   { action: 'palette', keys: [':'], contexts: ['global'], description: 'command palette (:vm :ct :node :storage :task :snap, sync, help, quit)', group: 'General', hint: 'cmd' },
   { action: 'refresh', keys: ['r'], contexts: ['global'], description: 'sync now', group: 'General', hint: 'sync' },
+  { action: 'tasks.toggle', keys: ['T'], contexts: ['global'], description: 'show or hide the tasks panel (operations)', group: 'General' },
   { action: 'help', keys: ['?'], contexts: ['global'], description: 'this help', group: 'General', hint: 'help' },
   { action: 'quit', keys: ['q', 'ctrl+c'], contexts: ['global'], description: 'quit', group: 'General', hint: 'quit' },
 ];

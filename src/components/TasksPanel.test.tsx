@@ -15,8 +15,10 @@ const frame = (props: Partial<TasksPanelProps>): string[] =>
   (render(<TasksPanel runs={[]} now={NOW} width={80} height={6} theme={THEMES.mono} icons {...props} />).lastFrame() ?? '').split('\n');
 
 describe('TasksPanel', () => {
-  it('nothing to show draws nothing', () => {
-    expect(frame({ runs: [] })).toEqual(['']);
+  it('nothing to show (the panel asked for with T) says so', () => {
+    const lines = frame({ runs: [] });
+    expect(lines[0]).toBe('Tasks');
+    expect(lines[1]).toBe('   no operations started from this console yet');
   });
 
   it('a running operation: spinner, label, elapsed time, and the newest log line', () => {

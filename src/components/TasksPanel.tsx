@@ -80,7 +80,19 @@ function Head({ run, now, theme, icons }: { run: OperationRun; now: number; them
 }
 
 export function TasksPanel({ runs, now, width, height, theme, icons }: TasksPanelProps) {
-  if (runs.length === 0 || height <= 0) return null;
+  if (height <= 0) return null;
+  if (runs.length === 0) {
+    return (
+      <Box flexDirection="column" width={width} height={height}>
+        <Text wrap="truncate" color={theme.heading} bold>
+          Tasks
+        </Text>
+        <Text wrap="truncate" color={theme.dim}>
+          {'   no operations started from this console yet'}
+        </Text>
+      </Box>
+    );
+  }
   const running = runs.filter((r) => r.state === 'running').length;
   const failed = runs.filter((r) => r.state === 'failed').length;
   const done = runs.length - running - failed;

@@ -80,6 +80,8 @@ export interface ConsoleActions {
   setSettingsCursor(index: number): void;
   /** Adds or updates an operation run (by id); keeps the last OPERATIONS_KEPT. */
   putOperation(run: OperationRun): void;
+  /** The tasks panel shown or hidden by the user (undefined: as runs come and go). */
+  setTasksPanel(panel: 'shown' | 'hidden' | undefined): void;
   /** Opens, updates or (undefined) closes the wizard over the screen. */
   setWizard(wizard: WizardState | undefined): void;
   quit(): void;
@@ -426,6 +428,10 @@ export function createConsoleStore(init: InitialState): ConsoleStore {
       const others = get().operations.filter((o) => o.id !== run.id);
       set({ operations: [...others, run].sort((a, b) => a.id - b.id).slice(-OPERATIONS_KEPT) });
       // The tasks panel may have come or gone: the cursor stays on screen.
+      reclamp();
+    },
+    setTasksPanel(tasksPanel) {
+      set({ tasksPanel });
       reclamp();
     },
     setWizard: (wizard) => set({ wizard }),

@@ -186,15 +186,19 @@ export function selectGuest(state: ConsoleState, key: string): GuestRow | undefi
 const panelMemo = new WeakMap<readonly OperationRun[], readonly OperationRun[]>();
 const NO_RUNS: readonly OperationRun[] = [];
 
-/** The operations the tasks panel shows: running ones and those finished a short while ago
- * (the controller settles them), newest first. The same array while the runs are the same. */
+const allRunsMemo = new WeakMap<readonly OperationRun[], readonly OperationRun[]>();
+
+/** The operations the tasks panel shows, newest first: running ones and those finished a short
+ * while ago (the controller settles them); every kept run when the user asked for the panel
+ * (T). The same array while the runs are the same. */
 export function selectPanelRuns(state: ConsoleState): readonly OperationRun[] {
   const runs = state.operations;
   if (runs.length === 0) return NO_RUNS;
-  let shown = panelMemo.get(runs);
+  const memo = state.tasksPanel === 'shown' ? allRunsMemo : panelMemo;
+  let shown = memo.get(runs);
   if (shown === undefined) {
-    const open = runs.filter((r) => !r.settled).reverse();
-    panelMemo.set(runs, (shown = open.length ? open : NO_RUNS));
+    const open = (state.tasksPanel === 'shown' ? [...runs] : runs.filter((r) => !r.settled)).reverse();
+    memo.set(runs, (shown = open.length ? open : NO_RUNS));
   }
   return shown;
 }
@@ -202,5 +206,6 @@ export function selectPanelRuns(state: ConsoleState): readonly OperationRun[] {
 /** The tasks panel is on screen (above the status bar, where the palette's completions go;
  * the palette wins while it is open): the body is that much shorter. */
 export function tasksPanelShown(state: ConsoleState): boolean {
-  return state.mode !== 'palette' && selectPanelRuns(state).length > 0;
+  if (state.mode === 'palette' || state.tasksPanel === 'hidden') return false;
+  return state.tasksPanel === 'shown' || selectPanelRuns(state).length > 0;
 }

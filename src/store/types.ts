@@ -162,6 +162,9 @@ export interface ConsoleState {
   modal?: ModalState;
   /** Operations started from the console, newest last (the last few are kept). */
   operations: OperationRun[];
+  /** The tasks panel as the user set it with T: shown (the recent runs too), hidden (until an
+   * operation starts); unset, it shows while runs are running or just ended. */
+  tasksPanel?: 'shown' | 'hidden';
   /** A wizard or form dialog over the screen: keys go to it while it is open. */
   wizard?: WizardState;
   quitting: boolean;

@@ -239,7 +239,11 @@ export function createController(options: ControllerOptions): ConsoleController 
   const startRun = (run: OperationRun): void => {
     liveRuns.set(run.id, run);
     dirtyRuns.add(run.id);
-    flushRuns();
+    consoleStore.batch(() => {
+      // A panel hidden with T shows again for a new operation.
+      if (store.getState().tasksPanel === 'hidden') actions.setTasksPanel(undefined);
+      flushRuns();
+    });
   };
   const appendLog = (id: number, lines: readonly TaskLogLine[]): void => {
     const tail = [...(liveRuns.get(id)?.logTail ?? []), ...lines.map((l) => safeText(l.t))].slice(-LOG_TAIL);

@@ -10,6 +10,9 @@ import { createConsoleStore } from '../../store/consoleStore.js';
 import { selectPanelRuns, tasksPanelShown } from '../../store/selectors.js';
 import type { DetailData } from '../../store/types.js';
 import { tableRows } from '../layout.js';
+import { createInputRouter } from '../inputRouter.js';
+import { DEFAULT_KEYMAP } from '../keymap.js';
+import { press } from '../../store/test-support/consoleFixture.js';
 import { createController, type ConsoleController } from './controller.js';
 import type { ConsoleDataSource } from './dataSource.js';
 
@@ -179,5 +182,42 @@ describe('the tasks panel state', () => {
     expect(h.frames()).toBe(before);
     expect(vi.getTimerCount()).toBe(0);
   });
-});
 
+  it('T hides the panel while a run goes on; a new operation shows it again; T brings back the settled runs', async () => {
+    const task = controllableClient();
+    const h = setup(task.client);
+    const router = createInputRouter({ console: h.c, keymap: DEFAULT_KEYMAP, refresh: vi.fn(), exit: vi.fn() });
+    try {
+      const first = h.controller.runOperations([plan(101)]);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(tasksPanelShown(h.state())).toBe(true);
+      press(router, 'T');
+      expect(tasksPanelShown(h.state())).toBe(false);
+      task.end('OK');
+      await first;
+      expect(tasksPanelShown(h.state())).toBe(false);
+
+      const second = controllableClient();
+      h.controller.dispose();
+      const h2 = setup(second.client);
+      h2.c.actions.setTasksPanel('hidden');
+      const run = h2.controller.runOperations([plan(102)]);
+      expect(tasksPanelShown(h2.state())).toBe(true);
+      await vi.advanceTimersByTimeAsync(0);
+      second.end('OK');
+      await run;
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(tasksPanelShown(h2.state())).toBe(false);
+      // Settled, yet T shows it (and T again hides it).
+      const router2 = createInputRouter({ console: h2.c, keymap: DEFAULT_KEYMAP, refresh: vi.fn(), exit: vi.fn() });
+      press(router2, 'T');
+      expect(tasksPanelShown(h2.state())).toBe(true);
+      expect(selectPanelRuns(h2.state()).map((r) => `${r.label} ${r.state}`)).toEqual(['start VM 102 vm-102 done']);
+      press(router2, 'T');
+      expect(tasksPanelShown(h2.state())).toBe(false);
+      router2.dispose();
+    } finally {
+      router.dispose();
+    }
+  });
+});
