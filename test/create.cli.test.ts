@@ -1,69 +1,18 @@
 // `proxmox-mpc create vm|ct` as a user runs it: the built CLI (a private copy) against a
 // homelab simulator in this process, so that the tests can look at the cluster model, change it
 // behind the CLI's back and inject faults. Every test has its own HOME and waits on predicates.
-import { spawn } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ProxmoxClient } from '../src/proxmox/client.js';
-import { startTestSimulator, type TestSimulator } from '../src/sync/test-support/sim.js';
-import { isolatedEnv, type CliResult } from './support/cli.js';
-import { privateBuild, type PrivateBuild } from './support/privateBuild.js';
+import { describe, expect, it } from 'vitest';
+import type { CliResult } from './support/cli.js';
+import { useSimulatorCli } from './support/simCli.js';
 
 const TEST_MS = 60_000;
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOepd1pHPcDNLMY3V+vW8ScnsJwaqvn8qHjw1EVQz4kd me@host';
 
-let build: PrivateBuild | undefined;
-let sim: TestSimulator;
-let client: ProxmoxClient;
-const homes: string[] = [];
-
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-  return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [build!.cliPath, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
-
-beforeAll(async () => {
-  build = privateBuild('pmc-create-cli-');
-  ({ sim, client } = await startTestSimulator({ timeScale: 0.02 }));
-}, 180_000);
-
-afterAll(async () => {
-  client?.close();
-  await sim?.close();
-  for (const home of homes) rmSync(home, { recursive: true, force: true });
-  build?.dispose();
-});
-
-afterEach(() => {
-  sim?.faults.set({ errorRate: 0, offlineNodes: [], latencyMs: 0 });
-});
-
-function envFor(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = isolatedEnv({
-    PROXMOX_VE_ENDPOINT: sim.url,
-    PROXMOX_VE_API_TOKEN: `${sim.root.tokenId}=${sim.root.tokenSecret}`,
-    PMC_FINGERPRINT: sim.fingerprint,
-    COLUMNS: '200',
-    ...extra,
-  });
-  homes.push(env.HOME!);
-  return env;
-}
-
-async function syncedEnv(extra: Record<string, string> = {}): Promise<NodeJS.ProcessEnv> {
-  const env = envFor(extra);
-  const r = await run(['sync'], env);
-  expect(r.code, r.stderr).toBe(0);
-  return env;
-}
+const t = useSimulatorCli('pmc-create-cli-');
+const run = (args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> => t.run(args, env);
+const syncedEnv = (extra?: Record<string, string>): Promise<NodeJS.ProcessEnv> => t.syncedEnv(extra);
 
 /** The cache's guests (no network): what `get guests` shows after the create's re-sync. */
 async function cachedGuests(env: NodeJS.ProcessEnv): Promise<Map<number, { name: string; type: string; status: string; node: string }>> {
@@ -74,7 +23,7 @@ async function cachedGuests(env: NodeJS.ProcessEnv): Promise<Map<number, { name:
 }
 
 const conf = (kind: 'qemu' | 'lxc', node: string, vmid: number): Record<string, unknown> => {
-  const g = sim.cluster.guestOn(kind, node, vmid);
+  const g = t.sim.cluster.guestOn(kind, node, vmid);
   if (!g) throw new Error(`no ${kind} ${vmid} on ${node} in the simulator`);
   return { ...g.config.current, status: g.status };
 };
@@ -84,7 +33,7 @@ const noStackTrace = (r: CliResult) => expect(r.stderr).not.toMatch(/\n\s+at /);
 describe('create vm', () => {
   it('from an ISO named by the start of its file: the VM is made on the first online node with the next vmid, and the cache shows it', { timeout: TEST_MS }, async () => {
     const env = await syncedEnv();
-    const vmid = await client.nextId();
+    const vmid = await t.client.nextId();
     const r = await run(['create', 'vm', '--name', 'web-03', '--cores', '2', '--memory', '2G', '--disk', 'local-lvm:16', '--net', 'vmbr0', '--iso', 'debian-12', '--tags', 'web,test'], env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^qemu/${vmid} web-03: create done \\(\\d+\\.\\d s\\): OK\\n$`));
@@ -135,7 +84,7 @@ describe('create vm', () => {
 
   it('--dry-run prints the exact calls (no password) and changes nothing', { timeout: TEST_MS }, async () => {
     const env = await syncedEnv({ CI_PW: 'sup3r-secret' });
-    const before = sim.cluster.guests.size;
+    const before = t.sim.cluster.guests.size;
     const r = await run(['create', 'vm', '--name', 'dry-01', '--vmid', '4500', '--clone', '9000', '--full', '--disk', 'local-lvm:10', '--password-env', 'CI_PW', '--ip', 'dhcp', '--start', '--dry-run'], env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(
@@ -145,8 +94,8 @@ describe('create vm', () => {
         'POST /api2/json/nodes/pve1/qemu/4500/status/start\n',
     );
     expect(r.stdout + r.stderr).not.toMatch(/sup3r/);
-    expect(sim.cluster.guests.size).toBe(before);
-    expect(sim.cluster.guests.has(4500)).toBe(false);
+    expect(t.sim.cluster.guests.size).toBe(before);
+    expect(t.sim.cluster.guests.has(4500)).toBe(false);
   });
 
   it('read-only mode refuses (exit 4) and creates nothing', { timeout: TEST_MS }, async () => {
@@ -154,12 +103,12 @@ describe('create vm', () => {
     const r = await run(['create', 'vm', '--name', 'ro-01', '--vmid', '4600', '--iso', 'debian-12', '--read-only'], env);
     expect(r.code).toBe(4);
     expect(r.stdout).toBe('qemu/4600 ro-01: create refused: read-only mode: create is refused (drop --read-only or console.readOnly to act)\n');
-    expect(sim.cluster.guests.has(4600)).toBe(false);
+    expect(t.sim.cluster.guests.has(4600)).toBe(false);
   });
 
   it('bad input exits 2, every problem on its own line naming the flag and the fix; nothing is created', { timeout: TEST_MS }, async () => {
-    const env = envFor();
-    const before = sim.cluster.guests.size;
+    const env = await syncedEnv();
+    const before = t.sim.cluster.guests.size;
     const r = await run(['create', 'vm', '--name', 'web_01', '--vmid', '100', '--memory', 'lots', '--clone', 'ubuntu-24.04-cloud', '--ip', '10.0.0.5', '--ssh-key', 'ssh-ed25519 AAAAnot-a-key'], env);
     expect(r.code).toBe(2);
     noStackTrace(r);
@@ -188,12 +137,12 @@ describe('create vm', () => {
     const node = await run(['create', 'vm', '--name', 'ok-01', '--node', 'pve7'], env);
     expect(node.code).toBe(2);
     expect(node.stderr).toBe("proxmox-mpc: create vm: --node: there is no node 'pve7' in the cluster: choose one of pve1, pve2, pve3\n");
-    expect(sim.cluster.guests.size).toBe(before);
+    expect(t.sim.cluster.guests.size).toBe(before);
   });
 
   it('an offline node is refused before anything is sent', { timeout: TEST_MS }, async () => {
-    const env = envFor();
-    sim.faults.set({ offlineNodes: ['pve3'] });
+    const env = await syncedEnv();
+    t.sim.faults.set({ offlineNodes: ['pve3'] });
     const r = await run(['create', 'vm', '--name', 'ok-02', '--node', 'pve3', '--iso', 'debian-12'], env);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('proxmox-mpc: create vm: --node: node pve3 is offline: choose one of pve1, pve2\n');
@@ -202,7 +151,7 @@ describe('create vm', () => {
   it('a clone whose config update fails says the clone was made and the VM stands, stopped; the cache learns it', { timeout: TEST_MS }, async () => {
     const env = await syncedEnv();
     // Behind the CLI's back: the template gets a balloon minimum above the memory asked for.
-    const template = sim.cluster.guestOn('qemu', 'pve2', 9001)!;
+    const template = t.sim.cluster.guestOn('qemu', 'pve2', 9001)!;
     const was = { ...template.config.current };
     template.config.mutate((c) => {
       c.memory = 4096;
@@ -256,6 +205,6 @@ describe('create ct', () => {
     expect(bad.stderr).toMatch(/--size: 'big' is not a size/);
     expect(bad.stderr).toMatch(/--ip: '192\.168\.1\.56\/33': the prefix must be from 8 to 32/);
     expect(bad.stderr).toMatch(/--password-env: give a root password \(--password-env VAR\) or an SSH key/);
-    expect(sim.cluster.guests.has(4802)).toBe(false);
+    expect(t.sim.cluster.guests.has(4802)).toBe(false);
   });
 });

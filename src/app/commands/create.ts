@@ -232,6 +232,21 @@ async function withChoices<T>(
   }
 }
 
+/** The fields VMs and containers share, from their flags and the cluster's defaults. */
+function commonSpec(flags: CommonCreateFlags, choices: CreateChoices, memoryMiB: number, problems: Problems) {
+  const tags = tagsOf(flags.tags);
+  return {
+    node: choices.node,
+    vmid: wholeNumber(flags.vmid, 'vmid', `a vmid from 100 up, or leave --vmid out for the next free one (${choices.nextVmid})`, problems) ?? choices.nextVmid,
+    cores: wholeNumber(flags.cores, 'cores', 'a number of cores, e.g. 2', problems) ?? 1,
+    memoryMiB: memoryOf(flags.memory, 'memoryMiB', memoryMiB, problems),
+    start: flags.start === true,
+    ...(tags ? { tags } : {}),
+    ...(flags.pool !== undefined ? { pool: flags.pool } : {}),
+    ...(flags.description !== undefined ? { description: flags.description } : {}),
+  };
+}
+
 /** A VM template by vmid or name. */
 function templateOf(choices: CreateChoices, ref: string): CreateChoices['vmTemplates'][number] | undefined {
   return choices.vmTemplates.find((t) => String(t.vmid) === ref) ?? choices.vmTemplates.find((t) => t.name === ref);
@@ -281,24 +296,16 @@ export async function runCreateVm(flags: CreateVmFlags): Promise<void> {
     const password = passwordOf(flags.passwordEnv, 'cloudInit.password', problems);
     const sshKeys = sshKeysOf(flags.sshKey, 'cloudInit.sshKeys', problems);
     const wantsCloudInit = flags.ciUser !== undefined || password !== undefined || sshKeys !== undefined || ip !== undefined;
-    const tags = tagsOf(flags.tags);
     const spec: VmCreateSpec = {
-      node,
-      vmid: wholeNumber(flags.vmid, 'vmid', `a vmid from 100 up, or leave --vmid out for the next free one (${choices.nextVmid})`, problems) ?? choices.nextVmid,
+      ...commonSpec(flags, choices, 2048, problems),
       name: flags.name ?? '',
       source,
       ostype: ostype ?? 'l26',
-      cores: wholeNumber(flags.cores, 'cores', 'a number of cores, e.g. 2', problems) ?? 1,
-      memoryMiB: memoryOf(flags.memory, 'memoryMiB', 2048, problems),
       ...(disk ? { disk } : {}),
       nic: { bridge: flags.net ?? 'vmbr0', ...(vlan !== undefined ? { vlan } : {}), ...(flags.nicModel !== undefined ? { model: flags.nicModel } : {}), ...(flags.firewall ? { firewall: true } : {}) },
       ...(wantsCloudInit
         ? { cloudInit: { ip: ip ?? 'dhcp', ...(flags.ciUser !== undefined ? { user: flags.ciUser } : {}), ...(password !== undefined ? { password } : {}), ...(sshKeys !== undefined ? { sshKeys } : {}) } }
         : {}),
-      start: flags.start === true,
-      ...(tags ? { tags } : {}),
-      ...(flags.pool !== undefined ? { pool: flags.pool } : {}),
-      ...(flags.description !== undefined ? { description: flags.description } : {}),
     };
     return { spec, problems: { ...vmSpecProblems(spec, facts), ...problems } };
   }, (choices) => (flags.clone !== undefined ? templateOf(choices, flags.clone)?.node : undefined));
@@ -325,25 +332,17 @@ export async function runCreateCt(flags: CreateCtFlags): Promise<void> {
     const vlan = wholeNumber(flags.vlan, 'nic.vlan', 'a VLAN tag from 1 to 4094', problems);
     const password = passwordOf(flags.passwordEnv, 'password', problems);
     const sshKeys = sshKeysOf(flags.sshKey, 'sshKeys', problems);
-    const tags = tagsOf(flags.tags);
     const spec: CtCreateSpec = {
-      node,
-      vmid: wholeNumber(flags.vmid, 'vmid', `a vmid from 100 up, or leave --vmid out for the next free one (${choices.nextVmid})`, problems) ?? choices.nextVmid,
+      ...commonSpec(flags, choices, 512, problems),
       hostname: flags.hostname ?? '',
       template,
       ...(password !== undefined ? { password } : {}),
       ...(sshKeys !== undefined ? { sshKeys } : {}),
       rootfs: { storage: storage ?? '', sizeGiB: size ?? 0 },
-      cores: wholeNumber(flags.cores, 'cores', 'a number of cores, e.g. 2', problems) ?? 1,
-      memoryMiB: memoryOf(flags.memory, 'memoryMiB', 512, problems),
       swapMiB: memoryOf(flags.swap, 'swapMiB', 512, problems),
       nic: { bridge: flags.net ?? 'vmbr0', ip: ipOf(flags.ip, flags.gw, 'nic.ip', problems) ?? 'dhcp', ...(vlan !== undefined ? { vlan } : {}), ...(flags.firewall ? { firewall: true } : {}) },
       unprivileged: flags.privileged !== true,
       nesting: flags.nesting === true,
-      start: flags.start === true,
-      ...(tags ? { tags } : {}),
-      ...(flags.pool !== undefined ? { pool: flags.pool } : {}),
-      ...(flags.description !== undefined ? { description: flags.description } : {}),
     };
     const found = ctSpecProblems(spec, facts);
     // A flag's own reading problem says more than the spec's check of what came of it.
