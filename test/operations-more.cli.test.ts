@@ -51,6 +51,15 @@ describe('clone', () => {
     expect(ct.code, ct.stderr).toBe(0);
     expect(JSON.parse(ct.stdout)).toMatchObject([{ action: 'clone', guest: 'lxc/207', outcome: 'done', message: 'OK (new CT 151 adguard-copy on pve3)' }]);
     expect((await cached(env)).get(151)).toMatchObject({ type: 'lxc', name: 'adguard-copy', node: 'pve3', status: 'stopped' });
+
+    // To another node: only from shared storage (home-assistant's disks are on nas).
+    const local = await run(['clone', 'vm', 'web-01', '--target-node', 'pve2', '--full'], env);
+    expect(local.code).toBe(4);
+    expect(local.stdout).toMatch(/has disks on local storage \(local-lvm:vm-100-disk-0\): clone it on pve1, then migrate the clone to pve2/);
+    const shared = await run(['clone', 'vm', 'home-assistant', '--newid', '152', '--target-node', 'pve2', '--full'], env);
+    expect(shared.code, shared.stdout + shared.stderr).toBe(0);
+    expect(simGuest(152)).toEqual({ node: 'pve2', status: 'stopped', template: false });
+    expect((await cached(env)).get(152)?.node).toBe('pve2');
   });
 
   it('a linked clone of a template takes the next free vmid and runs with --start', { timeout: TEST_MS }, async () => {
