@@ -110,6 +110,12 @@ export function liveTarget(target: GuestTarget, status: { status: string; qmpsta
   return { ...rest, status: paused ? (status.qmpstatus as string) : status.status, ...(status.lock ? { lock: status.lock } : {}) };
 }
 
+/** The stop for a guest whose shutdown did not finish: it also ends a shutdown task still
+ * running (PVE's overrule-shutdown), which would otherwise hold the guest. */
+export function forceStopPlan(plan: OperationPlan): OperationPlan {
+  return { ...plan, calls: plan.calls.map((c) => ({ ...c, params: { ...c.params, 'overrule-shutdown': 1 } })) };
+}
+
 export function isRefusal(value: OperationPlan | Refusal): value is Refusal {
   return 'reason' in value;
 }

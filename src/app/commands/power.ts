@@ -3,7 +3,7 @@
 // with the guest still running (its OS did not finish in time) is followed by an offer to stop
 // it: on a terminal a y/N question, without one the commands that would force it.
 import { guestKeyOf } from '../../db/model.js';
-import { isRefusal, planPower, type PowerAction, type PowerOptions } from '../../operations/power.js';
+import { forceStopPlan, isRefusal, planPower, type PowerAction, type PowerOptions } from '../../operations/power.js';
 import { guestLabel, type OperationPlan, type OperationResult } from '../../operations/types.js';
 import { safeText } from '../../util/terminalText.js';
 import { ask, exitCodeFor, isReadOnly, liveTargets, resolveTargets, runPlanned, type OperationCommandOptions } from './operationRun.js';
@@ -23,12 +23,6 @@ export async function runPower(action: PowerAction, kind: string, refs: string[]
   const follow = action === 'shutdown' && opts.timeout !== undefined ? { ...opts, timeout: opts.timeout + SHUTDOWN_GRACE_SECONDS } : opts;
   const results = await runPlanned(action, await liveTargets(targets, opts), (t) => planPower(action, t, { readOnly }, power), cachePath, follow);
   if (action === 'shutdown' && !opts.forceStop) await offerForceStop(results, cachePath, opts);
-}
-
-/** The stop for a guest whose shutdown did not finish: it also ends a shutdown task still
- * running (PVE's overrule-shutdown), which would otherwise hold the guest. */
-function forceStopPlan(plan: OperationPlan): OperationPlan {
-  return { ...plan, calls: plan.calls.map((c) => ({ ...c, params: { ...c.params, 'overrule-shutdown': 1 } })) };
 }
 
 async function offerForceStop(results: readonly OperationResult[], cachePath: string | undefined, opts: OperationCommandOptions): Promise<void> {
