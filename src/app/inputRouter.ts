@@ -4,12 +4,12 @@
 import type { Key } from 'ink';
 import type { ConsoleStore } from '../store/consoleStore.js';
 import { currentRoute, listOf, selectListRows, tasksPanelShown } from '../store/selectors.js';
-import type { GuestKey } from '../db/model.js';
-import { confirmationFor } from '../operations/confirm.js';
+import { guestKeyOf, type GuestKey } from '../db/model.js';
+import { confirmationFor, isConfirmed } from '../operations/confirm.js';
 import type { PowerAction } from '../operations/power.js';
 import type { OperationPlan, Refusal } from '../operations/types.js';
-import type { ConsoleState, Route } from '../store/types.js';
-import { actionsMenu, actionTargets, confirmDialog, planFor } from './actionsMenu.js';
+import type { ConsoleState, ModalState, Route } from '../store/types.js';
+import { actionsMenu, actionTargets, confirmDialog, dialogTargets, isDialogAction, planFor, typeNameQuestion } from './actionsMenu.js';
 import { LIST_KINDS, type ListKind } from '../screens/listKinds.js';
 import { settingsActions } from '../screens/settingsModel.js';
 import { textLinesFor } from '../screens/textContent.js';
@@ -21,13 +21,18 @@ import { tableRows, textRows } from './layout.js';
 import type { PaletteHistory } from './paletteHistory.js';
 import { wizardKey } from '../screens/wizards/engine.js';
 import type { CreateWizardId } from '../screens/wizards/index.js';
+import type { GuestDialogId } from '../screens/wizards/guestDialogs.js';
 
 /** A wizard's I/O, done by the controller: load its choices, load them again (another node, or
  * a retry), carry out its plan. */
 export interface WizardHost {
   open(id: CreateWizardId): void;
+  /** A dialog acting on these guests (its facts read live first). */
+  openGuest?(id: GuestDialogId, keys: GuestKey[]): void;
   reload(): void;
   submit(): void;
+  /** Runs a dialog's plans once confirmed (a PVE 400 reopens the dialog on its field). */
+  run?(plans: OperationPlan[]): void;
 }
 
 export interface RouterDeps {
@@ -313,6 +318,52 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
     }
   };
 
+  /** Opens a dialog for the guests it applies to; the refused ones are said. */
+  const pickDialog = (id: GuestDialogId, keys: readonly GuestKey[]): void => {
+    const { targets, refusals } = dialogTargets(state(), id, keys);
+    actions.showModal(undefined);
+    refusedNote(refusals, refusals.length + targets.length, targets.length);
+    if (targets.length === 0) return;
+    if (!deps.wizards?.openGuest) return actions.notify('no connection: acting on guests needs one', 'error');
+    deps.wizards.openGuest(id, targets.map(guestKeyOf));
+  };
+
+  /** Confirmed plans go to the dialog's host (so that PVE's 400 can reopen it), else run. */
+  const runConfirmed = (plans: OperationPlan[]): void => {
+    if (deps.wizards?.run) deps.wizards.run(plans);
+    else deps.operate?.(plans);
+  };
+
+  /** The answer to planned operations' question: y/N, or the guest's name typed. */
+  const answerRun = (dialog: Extract<NonNullable<ModalState['dialog']>, { kind: 'run' }>, name: string): void => {
+    const action = dialog.plans[0]?.action ?? 'action';
+    const cancel = (): void => {
+      actions.showModal(undefined);
+      actions.notify(`${action}: cancelled, nothing was done`);
+    };
+    if (dialog.how === 'yes-no') {
+      if (name === 'y' || name === 'Y') {
+        actions.showModal(undefined);
+        runConfirmed(dialog.plans);
+      } else if (name === 'n' || name === 'N' || name === 'escape' || name === 'q' || name === 'enter') cancel();
+      return;
+    }
+    const plan = dialog.plans[dialog.at]!;
+    if (name === 'escape') return cancel();
+    if (name === 'enter') {
+      if (!isConfirmed(plan, dialog.typed)) return actions.showModal(typeNameQuestion(dialog.plans, dialog.at, '', dialog.typed));
+      if (dialog.at + 1 < dialog.plans.length) return actions.showModal(typeNameQuestion(dialog.plans, dialog.at + 1, ''));
+      actions.showModal(undefined);
+      return runConfirmed(dialog.plans);
+    }
+    let typed: string | undefined;
+    if (name === 'backspace') typed = dialog.typed.slice(0, -1);
+    else if (name === 'ctrl+u') typed = '';
+    else if (name === 'space') typed = `${dialog.typed} `;
+    else if ([...name].length === 1) typed = dialog.typed + name;
+    if (typed !== undefined) actions.showModal(typeNameQuestion(dialog.plans, dialog.at, typed));
+  };
+
   const refusedNote = (refusals: readonly Refusal[], total: number, planned: number): void => {
     if (refusals.length === 0) return;
     actions.notify(refusals.length === 1 && planned === 0 ? refusals[0]!.message : `${refusals.length} of ${total} refused: ${refusals[0]!.message}`, 'warn');
@@ -321,15 +372,17 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
   const handleDialog = (name: string): void => {
     const s = state();
     const dialog = s.modal?.dialog;
+    if (dialog?.kind === 'run') return answerRun(dialog, name);
     if (dialog?.kind === 'actions') {
+      const choose = (action: string): void => (isDialogAction(action) ? pickDialog(action, dialog.keys) : pick(action as PowerAction, dialog.keys));
       const byKey = dialog.items.find((i) => i.key === name);
-      if (byKey) return pick(byKey.action as PowerAction, dialog.keys);
+      if (byKey) return choose(byKey.action);
       if (name === 'j' || name === 'down' || name === 'k' || name === 'up') {
         const menu = actionsMenu(s, dialog.keys, dialog.selected + (name === 'j' || name === 'down' ? 1 : -1));
         if (menu) actions.showModal(menu);
         return;
       }
-      if (name === 'enter') return pick(dialog.items[dialog.selected]!.action as PowerAction, dialog.keys);
+      if (name === 'enter') return choose(dialog.items[dialog.selected]!.action);
       if (name === 'escape' || name === 'q') actions.showModal(undefined);
       return;
     }

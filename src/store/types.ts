@@ -5,6 +5,7 @@ import type { GuestKey, GuestRow, GuestType, HistoryEntry, NodeRow, SnapshotRow,
 import type { ConnectionStatus, SyncProgress } from '../sync/types.js';
 import type { OperationLogEntry } from '../db/operationLog.js';
 import type { WizardDef, WizardSession } from '../screens/wizards/engine.js';
+import type { OperationPlan } from '../operations/types.js';
 
 /** The list screens (each has a cursor, a filter and a sort of its own). */
 export type ListId = 'guests' | 'nodes' | 'storage' | 'tasks' | 'snapshots' | 'content';
@@ -182,6 +183,8 @@ export interface WizardState {
   loading?: boolean;
   /** Loading, a failure to load, PVE's refusal: one line shown at the top of the wizard. */
   status?: { text: string; level: 'info' | 'error' };
+  /** A dialog acting on guests (src/screens/wizards/guestDialogs.ts): the guests. */
+  keys?: GuestKey[];
 }
 
 export interface ModalState {
@@ -202,7 +205,10 @@ export interface MenuItem {
 
 export type Dialog =
   | { kind: 'actions'; keys: GuestKey[]; items: MenuItem[]; selected: number }
-  | { kind: 'confirm'; action: string; keys: GuestKey[] };
+  | { kind: 'confirm'; action: string; keys: GuestKey[] }
+  /** Planned operations waiting for their confirmation: y/N, or each guest's name typed
+   * (`at`: the plan whose name is asked, `typed`: what was typed so far). */
+  | { kind: 'run'; plans: OperationPlan[]; how: 'yes-no' | 'type-name'; at: number; typed: string };
 
 /** An operation started from the console, while it runs and after. */
 export interface OperationRun {

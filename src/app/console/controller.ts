@@ -18,6 +18,11 @@ import { fieldErrorsOf } from '../../operations/create.js';
 import { refreshDefaults, startWizard, withFieldErrors } from '../../screens/wizards/engine.js';
 import { CREATE_WIZARDS, isCreateWizardId, storedDef } from '../../screens/wizards/index.js';
 import type { WizardHost } from '../inputRouter.js';
+import { planQuestion, target } from '../actionsMenu.js';
+import { dialogPlans, GUEST_DIALOGS, isGuestDialogId, type GuestContext, type GuestDialogId } from '../../screens/wizards/guestDialogs.js';
+import { forceStopPlan, isRefusal, planPower } from '../../operations/power.js';
+import type { GuestTarget } from '../../operations/types.js';
+import type { WizardState } from '../../store/types.js';
 
 export type SyncLink = Pick<SyncWorkerHandle, 'on' | 'syncNow'>;
 
@@ -30,6 +35,9 @@ export interface ControllerOptions {
   operationsClient?: () => Promise<OperationClient>;
   /** The create wizards' choices, read live for a node (default: the first online one). */
   createChoices?(node?: string): Promise<CreateChoices>;
+  /** A guest dialog's context: the guests as PVE reports them now and the facts the dialog
+   * reads (src/screens/wizards/guestDialogs.ts loadGuestDialog). */
+  guestDialogContext?(id: GuestDialogId, targets: readonly GuestTarget[], readOnly: boolean): Promise<GuestContext>;
   /** Operations run at once at most (default 4). */
   operationsParallel?: number;
   /** How long change events are gathered before they reach the store (default 100 ms). */
@@ -373,6 +381,7 @@ export function createController(options: ControllerOptions): ConsoleController 
   let wizardLoads = 0;
   const loadWizard = (): void => {
     const w = store.getState().wizard;
+    if (w && isGuestDialogId(w.def.id)) return loadGuestDialog(w, w.def.id);
     if (!w || !isCreateWizardId(w.def.id)) return;
     if (!options.createChoices) {
       actions.setWizard({ ...w, loading: false, status: { text: 'no connection: creating a guest needs one (Esc closes)', level: 'error' } });
@@ -402,8 +411,90 @@ export function createController(options: ControllerOptions): ConsoleController 
     );
   };
 
+  // --- dialogs acting on guests: their facts read live, confirmed as their risk asks ----------
+  const loadGuestDialog = (w: WizardState, id: GuestDialogId): void => {
+    const state = store.getState();
+    const targets = (w.keys ?? []).map((k) => target(state, k)).filter((t): t is GuestTarget => t !== undefined);
+    if (!options.guestDialogContext || targets.length === 0) {
+      const text = targets.length === 0 ? 'the guest is gone from the cache (Esc closes)' : 'no connection: acting on guests needs one (Esc closes)';
+      actions.setWizard({ ...w, loading: false, status: { text, level: 'error' } });
+      return;
+    }
+    const def = w.def;
+    const generation = ++wizardLoads;
+    actions.setWizard({ ...w, loading: true, status: { text: `reading ${targets.length === 1 ? guestLabel(targets[0]!) : `${targets.length} guests`} from the cluster...`, level: 'info' } });
+    const current = () => {
+      const now = store.getState().wizard;
+      return !disposed && generation === wizardLoads && now?.def === def ? now : undefined;
+    };
+    options.guestDialogContext(id, targets, state.meta.readOnly).then(
+      (ctx) => {
+        const now = current();
+        if (!now) return;
+        actions.setWizard({ def, session: startWizard(def, ctx), context: ctx, loading: false, ...(now.keys ? { keys: now.keys } : {}) });
+      },
+      (error: unknown) => {
+        const now = current();
+        if (!now) return;
+        actions.setWizard({ ...now, loading: false, status: { text: `could not read the guest from the cluster: ${safeText((error as Error).message)}. Enter tries again, Esc closes`, level: 'error' } });
+      },
+    );
+  };
+
+  /** The dialog whose plans wait for their confirmation (a PVE 400 reopens it on its field). */
+  let lastDialog: (Required<Pick<WizardState, 'def' | 'session' | 'context'>> & { keys?: WizardState['keys']; plans: readonly OperationPlan[] }) | undefined;
+
+  const submitGuestDialog = (w: WizardState, id: GuestDialogId): void => {
+    if (!w.session || w.context === undefined) return;
+    const { plans, refusals } = dialogPlans(GUEST_DIALOGS[id], w.session.values, w.context as GuestContext);
+    if (plans.length === 0) return actions.setWizard({ ...w, status: { text: safeText(refusals[0]?.message ?? 'nothing to do'), level: 'error' } });
+    lastDialog = { def: w.def, session: w.session, context: w.context, ...(w.keys ? { keys: w.keys } : {}), plans };
+    actions.setWizard(undefined);
+    const question = planQuestion(plans, refusals);
+    if (question) return actions.showModal(question);
+    if (refusals.length > 0) actions.notify(`left out: ${safeText(refusals[0]!.message)}`, 'warn');
+    runConfirmed(plans);
+  };
+
+  /** Runs confirmed plans; those of the last dialog reopen it when PVE refuses a field. */
+  const runConfirmed = (plans: readonly OperationPlan[]): void => {
+    const from = lastDialog !== undefined && lastDialog.plans[0] === plans[0] ? lastDialog : undefined;
+    lastDialog = undefined;
+    void self.runOperations(plans, {
+      onResult: (result) => {
+        if (from === undefined || result.outcome === 'done' || result.paramErrors === undefined) return;
+        const safe = Object.fromEntries(Object.entries(result.paramErrors).map(([k, v]) => [k, safeText(v)]));
+        const reopened = withFieldErrors(from.def, from.session, from.context, safe);
+        if (reopened === undefined || store.getState().wizard !== undefined) return;
+        actions.setWizard({ def: from.def, session: reopened, context: from.context, ...(from.keys ? { keys: from.keys } : {}), status: { text: 'PVE refused it: fix the field marked, then Enter', level: 'error' } });
+      },
+    });
+  };
+
+  /** A shutdown from the console that failed with the guest still running: offer to stop it
+   * now (HIGH risk, y/N), or say how when a dialog is open. */
+  const offerStop = (results: readonly OperationResult[]): void => {
+    const state = store.getState();
+    const stops: OperationPlan[] = [];
+    for (const r of results) {
+      if (r.outcome !== 'failed' || r.upid === undefined) continue;
+      const now = target(state, guestKeyOf(r.target)) ?? r.target;
+      const plan = now.status === 'running' ? planPower('stop', now, { readOnly: state.meta.readOnly }) : undefined;
+      if (plan && !isRefusal(plan)) stops.push(forceStopPlan(plan));
+    }
+    const question = planQuestion(stops);
+    if (!question) return;
+    const who = stops.length === 1 ? guestLabel(stops[0]!.target) : `${stops.length} guests`;
+    if (state.modal !== undefined || state.wizard !== undefined) {
+      actions.notify(`${who} still running: its shutdown failed (a, x stops it)`, 'error');
+      return;
+    }
+    actions.showModal({ ...question, title: `${who} did not shut down: stop it now?`, body: [`The shutdown of ${who} failed: ${results.find((r) => r.outcome === 'failed')!.message}`, ...question.body] });
+  };
+
   const submitWizard = (): void => {
     const w = store.getState().wizard;
+    if (w && isGuestDialogId(w.def.id)) return submitGuestDialog(w, w.def.id);
     if (!w?.session || w.context === undefined || !isCreateWizardId(w.def.id)) return;
     const { def, session } = w;
     const entry = CREATE_WIZARDS[w.def.id];
@@ -446,6 +537,11 @@ export function createController(options: ControllerOptions): ConsoleController 
         actions.setWizard({ def: storedDef(CREATE_WIZARDS[id].def) });
         loadWizard();
       },
+      openGuest(id, keys) {
+        actions.setWizard({ def: storedDef(GUEST_DIALOGS[id].def), keys });
+        loadWizard();
+      },
+      run: runConfirmed,
       reload: loadWizard,
       submit: submitWizard,
     },
@@ -509,6 +605,14 @@ export function createController(options: ControllerOptions): ConsoleController 
       }
       // The result reaches the rows through the cache.
       if (sync) await sync.syncNow().catch(() => undefined);
+      if (action === 'shutdown' && failed.length > 0 && !disposed) {
+        // The guests' state after the sync, then the offer.
+        if (timer) {
+          clearTimeout(timer);
+          flush();
+        }
+        offerStop(failed);
+      }
     },
     reloadScreen() {
       loadFor(currentRoute(store.getState()));
