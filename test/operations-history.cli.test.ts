@@ -1,77 +1,17 @@
 // Operations recorded in history, as a user sees them: the built CLI (a private copy of dist/)
 // acts on the homelab simulator running in this process, then `history --ops` and `describe`
 // read what was recorded from the cache. Dry runs are not recorded; refusals are.
-import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProxmoxClient } from '../src/proxmox/client.js';
-import { startTestSimulator, type TestSimulator } from '../src/sync/test-support/sim.js';
-import { CLI, isolatedEnv, type CliResult } from './support/cli.js';
-import { privateBuild, type PrivateBuild } from './support/privateBuild.js';
+import { describe, expect, it } from 'vitest';
+import type { OperationRecord } from '../src/app/read/operationsView.js';
+import { useSimulatorCli } from './support/simCli.js';
 
 const TEST_MS = 60_000;
 
-let build: PrivateBuild | undefined;
-let cliPath = CLI;
-let sim: TestSimulator;
-let client: ProxmoxClient;
-const homes: string[] = [];
+const cli = useSimulatorCli('pmc-ops-history-');
+const run = cli.run;
+const syncedEnv = () => cli.syncedEnv({ TZ: 'UTC' });
 
-beforeAll(async () => {
-  build = privateBuild('pmc-ops-history-');
-  cliPath = build.cliPath;
-  ({ sim, client } = await startTestSimulator({ timeScale: 0.02 }));
-}, 180_000);
-
-afterAll(async () => {
-  client?.close();
-  await sim?.close();
-  for (const home of homes) rmSync(home, { recursive: true, force: true });
-  build?.dispose();
-});
-
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-  return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
-
-async function syncedEnv(): Promise<NodeJS.ProcessEnv> {
-  const env = isolatedEnv({
-    PROXMOX_VE_ENDPOINT: sim.url,
-    PROXMOX_VE_API_TOKEN: `${sim.root.tokenId}=${sim.root.tokenSecret}`,
-    PMC_FINGERPRINT: sim.fingerprint,
-    COLUMNS: '200',
-    TZ: 'UTC',
-  });
-  homes.push(env.HOME!);
-  const r = await run(['sync'], env);
-  expect(r.code, r.stderr).toBe(0);
-  return env;
-}
-
-interface OpRecord {
-  action: string;
-  type: string;
-  vmid: number;
-  guest: string | null;
-  node: string;
-  risk: string | null;
-  outcome: string;
-  message: string;
-  exitStatus: string | null;
-  upid: string | null;
-  user: string | null;
-  source: string;
-  durationMs: number | null;
-  calls: Array<{ method: string; path: string }>;
-}
+type OpRecord = OperationRecord;
 
 describe('operations in history', () => {
   it('a start done and a stop refused are recorded; a dry run is not; history --ops and describe show them', { timeout: TEST_MS }, async () => {
@@ -96,7 +36,7 @@ describe('operations in history', () => {
       node: 'pve3',
       risk: 'low',
       exitStatus: 'OK',
-      user: sim.root.tokenId,
+      user: cli.sim.root.tokenId,
       source: 'cli',
       calls: [{ method: 'POST', path: '/nodes/pve3/qemu/109/status/start' }],
     });
@@ -104,7 +44,7 @@ describe('operations in history', () => {
     expect(started.durationMs).toBeGreaterThan(0);
     expect(stop).toMatchObject({ risk: 'high', message: expect.stringContaining('needs confirmation') as unknown as string, upid: null });
     // The token's secret is nowhere in what was recorded.
-    expect(json.stdout).not.toContain(sim.root.tokenSecret);
+    expect(json.stdout).not.toContain(cli.sim.root.tokenSecret);
 
     const table = await run(['history', '--ops'], env);
     expect(table.code, table.stderr).toBe(0);
