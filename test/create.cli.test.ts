@@ -134,6 +134,14 @@ describe('create vm', () => {
     expect(unknown.stderr).toMatch(/--disk: there is no storage 'nas2' on pve2: choose one of local-lvm, nas/);
     expect(unknown.stderr).toMatch(/--net: there is no bridge 'vmbr9' on pve2: choose one of vmbr0/);
 
+    const full = await run(['create', 'vm', '--name', 'ok-01', '--iso', 'debian-12', '--disk', 'local-lvm:5T', '--ssh-key', '/nowhere/id_ed25519.pub', '--clone', '9000'], env);
+    expect(full.code).toBe(2);
+    expect(full.stderr).toMatch(/--iso\/--clone: give either --iso \(install from an ISO\) or --clone \(copy a template\), not both/);
+    expect(full.stderr).toMatch(/--ssh-key: there is no file '\/nowhere\/id_ed25519.pub': give the public key's file/);
+    const space = await run(['create', 'vm', '--name', 'ok-01', '--iso', 'debian-12', '--disk', 'local-lvm:5T'], env);
+    expect(space.code).toBe(2);
+    expect(space.stderr).toMatch(/^proxmox-mpc: create vm: --disk: storage 'local-lvm' has \d+\.\d GiB free, not 5120 GiB: choose a smaller size or another storage\n$/);
+
     const node = await run(['create', 'vm', '--name', 'ok-01', '--node', 'pve7'], env);
     expect(node.code).toBe(2);
     expect(node.stderr).toBe("proxmox-mpc: create vm: --node: there is no node 'pve7' in the cluster: choose one of pve1, pve2, pve3\n");
