@@ -104,6 +104,12 @@ describe('history --ops', () => {
     ]);
   });
 
+  it('-o wide adds the type, the node and the UPID', async () => {
+    const r = await history(undefined, { output: 'wide' });
+    expect(r.stdout.split('\n')[0]).toMatch(/^TIME +GUEST +NAME +TYPE +NODE +ACTION +RISK +OUTCOME +BY +TOOK +MESSAGE +UPID$/);
+    expect(r.stdout).toMatch(/ 100 +web-01 +qemu +pve1 +start .* UPID:pve1:\S+$/m);
+  });
+
   it('nothing recorded is a message and no rows; JSON is []', async () => {
     const r = await history('999');
     expect(r.stdout).toBe('');
