@@ -83,7 +83,8 @@ function resultLine(r: OperationResult): string {
   const who = `${r.target.type}/${r.target.vmid} ${safeText(r.target.name)}`;
   // The time a followed task took (a task not followed has none to tell).
   const took = r.durationMs !== undefined && r.outcome === 'done' && r.exitStatus !== undefined ? ` (${(r.durationMs / 1000).toFixed(1)} s)` : '';
-  return `${who}: ${r.action} ${r.outcome}${took}: ${r.message}`;
+  // A dry run's message is the calls, with volume ids and names as the API gave them.
+  return `${who}: ${r.action} ${r.outcome}${took}: ${safeText(r.message)}`;
 }
 
 /** Records results in the history of the profile's cache (nothing without a cache; a failure
