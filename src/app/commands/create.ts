@@ -195,7 +195,7 @@ function reportProblems(kind: 'vm' | 'ct', problems: Problems): void {
 }
 
 /** A PVE 400 on a create says which flag each parameter it names came from. */
-function explainFor(type: 'qemu' | 'lxc'): (r: OperationResult) => OperationResult {
+export function explainFor(type: 'qemu' | 'lxc'): (r: OperationResult) => OperationResult {
   return (r) => {
     if (!r.paramErrors) return r;
     const which = Object.keys(r.paramErrors).map((p) => `${p} is ${flagOf(fieldOfParam(p, type))}`);
