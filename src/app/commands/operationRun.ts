@@ -195,7 +195,14 @@ export async function runPlanned(
       if (!json && confirmed.length > 1) process.stderr.write(`${action}: ${confirmed.length} guests, ${Math.min(opts.parallel ?? DEFAULT_PARALLEL, confirmed.length)} at a time...\n`);
       const done = await runBounded(confirmed, opts.parallel ?? DEFAULT_PARALLEL, async (p) => {
         const startedAt = Date.now();
-        const executed = await executePlan(client, p, { wait: opts.wait !== false, ...(opts.timeout !== undefined ? { timeoutMs: opts.timeout * 1000 } : {}) });
+        let executed: OperationResult;
+        try {
+          executed = await executePlan(client, p, { wait: opts.wait !== false, ...(opts.timeout !== undefined ? { timeoutMs: opts.timeout * 1000 } : {}) });
+        } catch (error) {
+          // The cluster cannot be reached: the run ends here, and what was tried is recorded.
+          await history.add({ action: p.action, target: p.target, outcome: 'failed', message: safeText((error as Error).message) }, p, startedAt);
+          throw error;
+        }
         const r = hooks.explain ? hooks.explain(executed) : executed;
         print(r);
         await history.add(r, p, startedAt);

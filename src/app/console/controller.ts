@@ -587,7 +587,11 @@ export function createController(options: ControllerOptions): ConsoleController 
       } catch (error) {
         if (disposed) return;
         const message = safeText((error as Error).message);
-        for (const run of runs) if (liveRuns.get(run.id)?.state === 'running') endRun(run.id, { outcome: 'failed', message });
+        for (const [i, run] of runs.entries()) {
+          if (liveRuns.get(run.id)?.state !== 'running') continue;
+          endRun(run.id, { outcome: 'failed', message });
+          record(plans[i]!, { action: plans[i]!.action, target: plans[i]!.target, outcome: 'failed', message }, liveRuns.get(run.id)?.startedAt ?? run.startedAt);
+        }
         actions.notify(`${plans[0]!.action} failed: ${message}`, 'error');
         return;
       }

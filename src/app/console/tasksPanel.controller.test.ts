@@ -167,6 +167,26 @@ describe('the tasks panel state', () => {
     expect(h.source.detail).toHaveBeenCalledWith('qemu/101');
   });
 
+  it('a lost connection ends the runs as failed, and records them so', async () => {
+    const { ProxmoxError } = await import('../../proxmox/errors.js');
+    const recorded: string[] = [];
+    const h = setup(
+      {
+        call: async () => {
+          throw new ProxmoxError('network', 'connection refused');
+        },
+        waitForTask: async () => {
+          throw new Error('unreachable');
+        },
+      },
+      { recordOperation: async (p, r) => void recorded.push(`${p.action} ${p.target.vmid} ${r.outcome} ${r.message}`) },
+    );
+    await h.controller.runOperations([plan(101)]);
+    expect(selectPanelRuns(h.state())[0]).toMatchObject({ state: 'failed', message: 'connection refused' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(recorded).toEqual(['start 101 failed connection refused']);
+  });
+
   it('dispose stops the timers: no change reaches the store afterwards', async () => {
     const task = controllableClient();
     const h = setup(task.client);
