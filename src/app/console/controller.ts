@@ -16,7 +16,8 @@ import type { ConsoleDataSource, TaskLogSource } from './dataSource.js';
 import type { CreateChoices } from '../../operations/choices.js';
 import { fieldErrorsOf } from '../../operations/create.js';
 import { refreshDefaults, startWizard, withFieldErrors } from '../../screens/wizards/engine.js';
-import { CREATE_WIZARDS, isCreateWizardId, storedDef } from '../../screens/wizards/index.js';
+import { CREATE_WIZARDS, isCreateWizardId, loadCreateContext, storedDef } from '../../screens/wizards/index.js';
+import type { TemplateFacts } from '../../operations/choices.js';
 import type { WizardHost } from '../inputRouter.js';
 import { planQuestion, target } from '../actionsMenu.js';
 import { dialogPlans, GUEST_DIALOGS, isGuestDialogId, type GuestContext, type GuestDialogId } from '../../screens/wizards/guestDialogs.js';
@@ -35,6 +36,8 @@ export interface ControllerOptions {
   operationsClient?: () => Promise<OperationClient>;
   /** The create wizards' choices, read live for a node (default: the first online one). */
   createChoices?(node?: string): Promise<CreateChoices>;
+  /** A VM template's facts for a clone (its boot disk, OS type, cloud-init drive). */
+  templateFacts?(node: string, vmid: number): Promise<TemplateFacts>;
   /** A guest dialog's context: the guests as PVE reports them now and the facts the dialog
    * reads (src/screens/wizards/guestDialogs.ts loadGuestDialog). */
   guestDialogContext?(id: GuestDialogId, targets: readonly GuestTarget[], readOnly: boolean): Promise<GuestContext>;
@@ -388,14 +391,17 @@ export function createController(options: ControllerOptions): ConsoleController 
       return;
     }
     const def = w.def;
-    const node = w.session && def.contextKey ? def.contextKey(w.session.values) : '';
+    const node = typeof w.session?.values.node === 'string' ? w.session.values.node : '';
     const generation = ++wizardLoads;
-    actions.setWizard({ ...w, loading: true, status: { text: node ? `loading the storages, bridges and images of ${safeText(node)}...` : "loading the cluster's nodes, storages, bridges and images...", level: 'info' } });
+    const sameNode = node !== '' && (w.context as CreateChoices | undefined)?.node === node;
+    const text = sameNode ? "reading the template's disk, OS type and cloud-init drive..." : node ? `loading the storages, bridges and images of ${safeText(node)}...` : "loading the cluster's nodes, storages, bridges and images...";
+    actions.setWizard({ ...w, loading: true, status: { text, level: 'info' } });
     const current = () => {
       const now = store.getState().wizard;
       return !disposed && generation === wizardLoads && now?.def === def ? now : undefined;
     };
-    options.createChoices(node || undefined).then(
+    const reads = { choices: options.createChoices, ...(options.templateFacts ? { templateFacts: options.templateFacts } : {}) };
+    loadCreateContext(w.session?.values, w.context as CreateChoices | undefined, reads).then(
       (choices) => {
         const now = current();
         if (!now) return;

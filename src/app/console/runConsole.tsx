@@ -160,6 +160,7 @@ export async function runConsole(options: ConsoleRunOptions): Promise<number> {
           taskLogs: taskLogSource(api),
           operationsClient: api.get,
           createChoices: async (node?: string) => (await import('../../operations/choices.js')).loadCreateChoices(await api.get(), node),
+          templateFacts: async (node: string, vmid: number) => (await import('../../operations/choices.js')).loadTemplateFacts(await api.get(), node, vmid),
           guestDialogContext: async (id, targets, readOnly) => (await import('../../screens/wizards/guestDialogs.js')).loadGuestDialog(await api.get(), id, targets, readOnly),
         }
       : {}),

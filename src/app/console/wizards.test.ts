@@ -3,7 +3,7 @@
 // PVE's 400 mapped back to the wizard's field with nothing lost. Real timers: the simulator's
 // tasks run in time; every wait is on a predicate.
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadCreateChoices, type CreateChoices } from '../../operations/choices.js';
+import { loadCreateChoices, loadTemplateFacts, type CreateChoices } from '../../operations/choices.js';
 import type { ProxmoxClient } from '../../proxmox/client.js';
 import { makeConsole, press, type } from '../../store/test-support/consoleFixture.js';
 import type { ConsoleState } from '../../store/types.js';
@@ -54,6 +54,7 @@ async function setup(options: { readOnly?: boolean; choices?: (client: ProxmoxCl
       loads.push(node);
       return (options.choices ?? loadCreateChoices)(client, node);
     },
+    templateFacts: (node, vmid) => loadTemplateFacts(client, node, vmid),
   });
   const router = createInputRouter({ console: c, keymap: DEFAULT_KEYMAP, refresh: () => undefined, exit: () => undefined, operate: (plans) => void controller.runOperations(plans), wizards: controller.wizards });
   cleanups.push(async () => {
@@ -136,6 +137,44 @@ describe('the create wizards in the console', () => {
     expect(h.state().operations[0]).toMatchObject({ label: `create CT ${vmid} ct-wiz`, state: 'done' });
     const ct = (await h.client.clusterResources('vm')).find((g) => g.vmid === vmid);
     expect(ct).toMatchObject({ type: 'lxc', name: 'ct-wiz', status: 'running' });
+  });
+
+  // (The disk keeps the template's size: the simulator has no resize endpoint yet.)
+  it("clones a template with cloud-init: the template's disk size proposed, a static address, then running", async () => {
+    const h = await setup();
+    press(h.router, 'c');
+    await ready(h);
+    press(h.router, '<enter>');
+    type(h.router, 'from-tpl');
+    press(h.router, '<enter>', '<right>');
+    expect(h.session().values['source.kind']).toBe('clone');
+    await ready(h);
+    const choices = h.state().wizard!.context as CreateChoices & { template?: { ref: string; facts: { disk?: { sizeGiB: number }; cloudInit: boolean } } };
+    expect(choices.template?.ref).toBe(h.session().values['source.template']);
+    const disk = choices.template!.facts.disk!;
+    press(h.router, '<enter>', '<enter>', '<enter>');
+    expect(stepTitle(h)).toBe('Disk');
+    expect(h.session().values['disk.sizeGiB']).toBe(String(disk.sizeGiB));
+    press(h.router, '<enter>', '<enter>');
+    // The homelab's template is a cloud image: it has a cloud-init drive.
+    expect(choices.template!.facts.cloudInit).toBe(true);
+    expect(stepTitle(h)).toBe('Cloud-init');
+    type(h.router, 'admin');
+    press(h.router, '<tab>', '<tab>', '<right>', '<tab>');
+    type(h.router, '192.168.50.20/24');
+    press(h.router, '<tab>');
+    type(h.router, '192.168.50.1');
+    press(h.router, '<enter>');
+    press(h.router, '<enter>');
+    expect(stepTitle(h)).toBe('Review');
+    const vmid = Number(h.session().values.vmid);
+    press(h.router, '<enter>');
+    await waitFor(() => h.state().operations.find((o) => o.state !== 'running'), 20_000, 'the clone ended');
+    expect(h.state().operations[0], h.state().operations[0]?.message).toMatchObject({ label: `create VM ${vmid} from-tpl`, state: 'done' });
+    const vm = (await h.client.clusterResources('vm')).find((g) => g.vmid === vmid);
+    expect(vm).toMatchObject({ type: 'qemu', name: 'from-tpl', status: 'running' });
+    const config = (await h.client.qemu.config(vm!.node!, vmid)).raw as Record<string, unknown>;
+    expect(config).toMatchObject({ ciuser: 'admin', ipconfig0: 'gw=192.168.50.1,ip=192.168.50.20/24' });
   });
 
   it('PVE\'s 400 reopens the wizard on the field it names, with its message and every value kept', async () => {

@@ -2,14 +2,16 @@
 // setting), read from the cluster's choices (src/operations/choices.ts). Text from the API is
 // passed through safeText before it is shown; values stay as PVE named them.
 import { formatBytes } from '../../app/output/units.js';
-import type { CreateChoices } from '../../operations/choices.js';
+import type { CreateChoices, TemplateFacts } from '../../operations/choices.js';
 import { parseMemoryMiB } from '../../operations/config.js';
 import type { IpSetting } from '../../operations/create.js';
 import { cidrProblem, gatewayProblem, parseSizeGiB, vlanProblem, vmidProblem } from '../../operations/validate.js';
 import { safeText } from '../../util/terminalText.js';
 import type { ChoiceFieldDef, FieldDef, TextFieldDef, WizardValues } from './engine.js';
 
-export type Choices = CreateChoices;
+/** The cluster's choices for the chosen node, and for a clone the chosen template's facts
+ * (its boot disk, OS type, whether it has a cloud-init drive). */
+export type Choices = CreateChoices & { template?: { ref: string; facts: TemplateFacts } };
 
 export const str = (values: WizardValues, id: string): string => {
   const v = values[id];
@@ -88,7 +90,7 @@ export const storageField = (id: string, content: 'images' | 'rootdir', visible?
   ...(visible ? { visible } : {}),
 });
 
-export const sizeField = (id: string, fallback: string, visible?: FieldDef<Choices>['visible']): TextFieldDef<Choices> => ({
+export const sizeField = (id: string, fallback: string | ((values: WizardValues, c: Choices) => string), visible?: FieldDef<Choices>['visible']): TextFieldDef<Choices> => ({
   id,
   kind: 'text',
   label: 'Size',

@@ -3,7 +3,7 @@
 // -> start and tags -> review with the equivalent command. Every check is the operations
 // layer's (vmSpecProblems); field ids are the spec's paths, so PVE's 400 maps back to them.
 import { createFactsOf } from '../../operations/choices.js';
-import { QEMU_OSTYPES, vmCommandLine, vmSpecProblems, type VmCreateSpec, type VmSource } from '../../operations/create.js';
+import { QEMU_OSTYPES, vmCommandLine, vmSpecProblems, type VmCreateSpec, type VmSource, type VmTemplateRef } from '../../operations/create.js';
 import { formatBytes } from '../../app/output/units.js';
 import { sshKeyProblem } from '../../operations/validate.js';
 import { safeText } from '../../util/terminalText.js';
@@ -50,13 +50,24 @@ const OSTYPE_LABELS: Record<string, string> = {
 
 const source = (v: WizardValues): string => str(v, 'source.kind');
 const isClone = (v: WizardValues): boolean => source(v) === 'clone';
-const templateOf = (v: WizardValues, c: Choices) => c.vmTemplates.find((t) => `${t.node}/${t.vmid}` === str(v, 'source.template'));
+/** The chosen template's facts, once read. */
+const templateFacts = (v: WizardValues, c: Choices) => (isClone(v) && c.template?.ref === str(v, 'source.template') ? c.template.facts : undefined);
+const templateOf = (v: WizardValues, c: Choices): VmTemplateRef | undefined => {
+  const t = c.vmTemplates.find((x) => `${x.node}/${x.vmid}` === str(v, 'source.template'));
+  const disk = templateFacts(v, c)?.disk;
+  return t && disk ? { ...t, disk } : t;
+};
+/** Cloud-init for a clone, unless the template is known to have no cloud-init drive. */
+const hasCloudInit = (v: WizardValues, c: Choices): boolean => isClone(v) && templateFacts(v, c)?.cloudInit !== false;
+/** A disk step: a new disk, or a full clone's storage and the size its boot disk grows to
+ * (a linked clone stays as the template's, on its storage). */
+const hasDiskStep = (v: WizardValues, c: Choices): boolean => !isClone(v) || (v['source.full'] === true && templateOf(v, c)?.disk !== undefined);
 
 export function vmSpecOf(v: WizardValues, c: Choices): VmCreateSpec {
   const kind = source(v);
   const t = templateOf(v, c);
   const src: VmSource =
-    kind === 'iso' ? { kind: 'iso', iso: str(v, 'source.iso') } : kind === 'clone' && t ? { kind: 'clone', template: { node: t.node, vmid: t.vmid, name: t.name }, full: v['source.full'] === true } : { kind: 'none' };
+    kind === 'iso' ? { kind: 'iso', iso: str(v, 'source.iso') } : kind === 'clone' && t ? { kind: 'clone', template: t, full: v['source.full'] === true } : { kind: 'none' };
   const linked = src.kind === 'clone' && !src.full;
   const vlan = vlanOf(v);
   const tags = tagsOf(v);
@@ -71,9 +82,9 @@ export function vmSpecOf(v: WizardValues, c: Choices): VmCreateSpec {
     cores: int(str(v, 'cores')),
     memoryMiB: memoryOf(str(v, 'memoryMiB')),
     // A linked clone's disk stays on the template's storage; only its size can grow.
-    ...(linked ? {} : { disk: { storage: str(v, 'disk.storage'), sizeGiB: sizeOf(str(v, 'disk.sizeGiB')) } }),
+    ...(linked || !hasDiskStep(v, c) ? {} : { disk: { storage: str(v, 'disk.storage'), sizeGiB: sizeOf(str(v, 'disk.sizeGiB')) } }),
     nic: { bridge: str(v, 'nic.bridge'), ...(vlan !== undefined ? { vlan } : {}) },
-    ...(src.kind === 'clone' ? { cloudInit: { ...(user ? { user } : {}), ...(keys ? { sshKeys: keys } : {}), ip: ipOf(v, 'cloudInit.ip') } } : {}),
+    ...(src.kind === 'clone' && hasCloudInit(v, c) ? { cloudInit: { ...(user ? { user } : {}), ...(keys ? { sshKeys: keys } : {}), ip: ipOf(v, 'cloudInit.ip') } } : {}),
     start: v.start === true,
     ...(tags ? { tags } : {}),
   };
@@ -83,7 +94,7 @@ export const createVmWizard: WizardDef<Choices> = {
   id: 'create-vm',
   title: 'Create VM',
   submitLabel: 'create',
-  contextKey: (v) => str(v, 'node'),
+  contextKey: (v) => `${str(v, 'node')}|${isClone(v) ? str(v, 'source.template') : ''}`,
   steps: [
     { id: 'node', title: 'Node', fields: [nodeField] },
     {
@@ -127,19 +138,22 @@ export const createVmWizard: WizardDef<Choices> = {
     {
       id: 'os',
       title: 'OS type',
-      fields: [{ id: 'ostype', kind: 'choice', label: 'OS type', options: () => QEMU_OSTYPES.map((t) => ({ value: t, label: t, detail: OSTYPE_LABELS[t] ?? '' })), default: 'l26' }],
+      fields: [
+        { id: 'ostype', kind: 'choice', label: 'OS type', options: () => QEMU_OSTYPES.map((t) => ({ value: t, label: t, detail: OSTYPE_LABELS[t] ?? '' })), default: (v, c) => templateFacts(v, c)?.ostype ?? 'l26' },
+      ],
     },
     { id: 'shape', title: 'CPU and memory', fields: [coresField, memoryField('memoryMiB', 'Memory', '2048', 'MiB, or with a unit: 2048, 2G')] },
     {
       id: 'disk',
       title: 'Disk',
-      fields: [storageField('disk.storage', 'images', (v) => !(isClone(v) && v['source.full'] !== true)), sizeField('disk.sizeGiB', '32')],
+      visible: hasDiskStep,
+      fields: [storageField('disk.storage', 'images'), sizeField('disk.sizeGiB', (v, c) => String(templateOf(v, c)?.disk?.sizeGiB ?? 32))],
     },
     { id: 'network', title: 'Network', fields: [bridgeField, vlanField] },
     {
       id: 'cloudinit',
       title: 'Cloud-init',
-      visible: isClone,
+      visible: hasCloudInit,
       fields: [
         { id: 'cloudInit.user', kind: 'text', label: 'User', help: 'empty: the image\'s default user', default: '' },
         { id: 'cloudInit.sshKeys', kind: 'text', label: 'SSH public key', help: 'paste a line like ssh-ed25519 AAAA... user@host (optional)', default: '', validate: (v) => (v.trim() === '' ? undefined : sshKeyProblem(v)) },
@@ -148,7 +162,13 @@ export const createVmWizard: WizardDef<Choices> = {
     },
     { id: 'finish', title: 'Start and tags', fields: [startField, tagsField] },
   ],
-  problems: (v, c) => vmSpecProblems(vmSpecOf(v, c), createFactsOf(c)),
+  problems: (v, c) => {
+    const cloudInit = templateFacts(v, c)?.cloudInit;
+    const out = vmSpecProblems(vmSpecOf(v, c), { ...createFactsOf(c), ...(cloudInit !== undefined ? { templateCloudInit: cloudInit } : {}) });
+    // A template without a cloud-init drive is the template's problem.
+    if (out.cloudInit !== undefined) out['source.template'] ??= out.cloudInit;
+    return out;
+  },
   review: (v, c) => {
     const spec = vmSpecOf(v, c);
     const src = spec.source;
@@ -159,7 +179,7 @@ export const createVmWizard: WizardDef<Choices> = {
         `Source:  ${src.kind === 'iso' ? `ISO ${safeText(src.iso)}` : src.kind === 'clone' ? `${src.full ? 'full' : 'linked'} clone of template ${t ? `${t.vmid} ${safeText(t.name)}` : ''}` : 'none'}`,
         `OS type: ${spec.ostype} (${OSTYPE_LABELS[spec.ostype] ?? ''})`,
         `CPU:     ${spec.cores} core${spec.cores === 1 ? '' : 's'}, memory ${spec.memoryMiB} MiB`,
-        `Disk:    ${spec.disk ? `${spec.disk.sizeGiB} GiB on ${safeText(spec.disk.storage)}${freeOn(c, spec.disk.storage)}` : `the template's (linked)${str(v, 'disk.sizeGiB') ? `, grown to ${sizeOf(str(v, 'disk.sizeGiB'))} GiB if larger` : ''}`}`,
+        `Disk:    ${spec.disk ? `${spec.disk.sizeGiB} GiB on ${safeText(spec.disk.storage)}${src.kind === 'clone' ? ' (a full copy)' : freeOn(c, spec.disk.storage)}` : src.kind === 'clone' ? "the template's, on its storage" : 'none'}`,
         `Network: ${safeText(spec.nic.bridge)}${spec.nic.vlan !== undefined ? `, VLAN ${spec.nic.vlan}` : ''}`,
         ...(spec.cloudInit
           ? [`Cloud-init: ${spec.cloudInit.user ? `user ${spec.cloudInit.user}, ` : ''}${spec.cloudInit.sshKeys ? 'an SSH key, ' : ''}${spec.cloudInit.ip === 'dhcp' ? 'DHCP' : `${spec.cloudInit.ip.cidr}${spec.cloudInit.ip.gateway ? ` via ${spec.cloudInit.ip.gateway}` : ''}`}`]

@@ -3,7 +3,8 @@ import type { CreateChoices } from '../../operations/choices.js';
 import { startWizard, wizardFrame, wizardKey, type WizardDef, type WizardSession } from './engine.js';
 import { createCtWizard, ctSpecOf } from './createCt.js';
 import { createVmWizard, vmSpecOf } from './createVm.js';
-import { CREATE_WIZARDS, frameOf, storedDef } from './index.js';
+import { CREATE_WIZARDS, frameOf, loadCreateContext, storedDef } from './index.js';
+import type { Choices } from './createFields.js';
 
 const GiB = 1024 ** 3;
 const choices: CreateChoices = {
@@ -82,29 +83,52 @@ describe('the create-VM wizard', () => {
     expect(CREATE_WIZARDS['create-vm'].plan(s.values, choices, true)).toMatchObject({ reason: 'read-only' });
   });
 
+  // The chosen template's facts, as the controller reads them when a template is chosen.
+  const facts = { disk: { key: 'scsi0', sizeGiB: 3.5 }, ostype: 'win11', cloudInit: true, storages: ['local-lvm'] };
+  const withTemplate: Choices = { ...choices, template: { ref: 'pve1/9000', facts } };
+
   it('a clone shows the cloud-init step; static IP asks for the address and a gateway inside it', () => {
-    // Source: clone (the second option); full copy stays on.
-    let s = drive(createVmWizard, choices, ['enter', ...typed('ci-01'), 'enter', 'right', 'enter', 'enter', 'enter', 'enter', 'enter']);
+    // Source: clone (the second option); full copy stays on; the OS type and disk are the template's.
+    let s = drive(createVmWizard, withTemplate, ['enter', ...typed('ci-01'), 'enter', 'right', 'enter']);
+    expect(s.values.ostype).toBe('win11');
+    s = drive(createVmWizard, withTemplate, ['enter', 'enter'], s);
+    expect(stepOf(createVmWizard, s)).toBe('Disk');
+    expect(s.values['disk.sizeGiB']).toBe('3.5');
+    s = drive(createVmWizard, withTemplate, ['tab', 'ctrl+u', '1', '0', 'enter', 'enter'], s);
     expect(stepOf(createVmWizard, s)).toBe('Cloud-init');
-    expect(wizardFrame(createVmWizard, s, choices).fields.map((f) => f.label)).toEqual(['User', 'SSH public key', 'IP']);
-    s = drive(createVmWizard, choices, ['tab', ...typed('ssh-ed25519 nope'), 'tab', 'right', 'tab', ...typed('10.0.0.5/24'), 'tab', ...typed('10.1.0.1')], s);
-    const frame = wizardFrame(createVmWizard, s, choices);
+    expect(wizardFrame(createVmWizard, s, withTemplate).fields.map((f) => f.label)).toEqual(['User', 'SSH public key', 'IP']);
+    s = drive(createVmWizard, withTemplate, ['tab', ...typed('ssh-ed25519 nope'), 'tab', 'right', 'tab', ...typed('10.0.0.5/24'), 'tab', ...typed('10.1.0.1')], s);
+    const frame = wizardFrame(createVmWizard, s, withTemplate);
     expect(frame.fields.map((f) => f.label)).toEqual(['User', 'SSH public key', 'IP', 'Address/prefix', 'Gateway']);
     expect(frame.fields[1]!.problem).toContain('not valid base64');
-    expect(frame.fields[4]!.problem).toBe('gateway 10.1.0.1 is outside 10.0.0.0/24: give a gateway inside the guest\'s network, e.g. 10.0.0.1');
-    s = drive(createVmWizard, choices, ['ctrl+u', ...typed('10.0.0.1'), 'shift+tab', 'shift+tab', 'shift+tab', 'ctrl+u', 'enter', 'enter'], s);
+    expect(frame.fields[4]!.problem).toBe("gateway 10.1.0.1 is outside 10.0.0.0/24: give a gateway inside the guest's network, e.g. 10.0.0.1");
+    s = drive(createVmWizard, withTemplate, ['ctrl+u', ...typed('10.0.0.1'), 'shift+tab', 'shift+tab', 'shift+tab', 'ctrl+u', 'enter', 'enter'], s);
     expect(stepOf(createVmWizard, s)).toBe('Review');
-    const spec = vmSpecOf(s.values, choices);
-    expect(spec.source).toEqual({ kind: 'clone', template: { node: 'pve1', vmid: 9000, name: 'debian-cloud' }, full: true });
+    const spec = vmSpecOf(s.values, withTemplate);
+    expect(spec.source).toEqual({ kind: 'clone', template: { node: 'pve1', vmid: 9000, name: 'debian-cloud', disk: { key: 'scsi0', sizeGiB: 3.5 } }, full: true });
+    expect(spec.disk).toEqual({ storage: 'local-lvm', sizeGiB: 10 });
     expect(spec.cloudInit).toEqual({ ip: { cidr: '10.0.0.5/24', gateway: '10.0.0.1' } });
-    expect(wizardFrame(createVmWizard, s, choices).review!.command).toContain('--clone debian-cloud --full');
+    expect(wizardFrame(createVmWizard, s, withTemplate).review!.command).toContain('--clone debian-cloud --full');
+    const plan = CREATE_WIZARDS['create-vm'].plan(s.values, withTemplate, false);
+    expect('calls' in plan && plan.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      'POST /nodes/pve1/qemu/9000/clone',
+      'PUT /nodes/pve1/qemu/105/config',
+      'PUT /nodes/pve1/qemu/105/resize',
+      'POST /nodes/pve1/qemu/105/status/start',
+    ]);
   });
 
-  it('a linked clone keeps the template\'s storage: no storage field', () => {
-    const s = drive(createVmWizard, choices, ['enter', ...typed('ln-01'), 'enter', 'right', 'tab', 'tab', 'space', 'enter', 'enter', 'enter']);
-    expect(stepOf(createVmWizard, s)).toBe('Disk');
-    expect(wizardFrame(createVmWizard, s, choices).fields.map((f) => f.id)).toEqual(['disk.sizeGiB']);
-    expect(vmSpecOf(s.values, choices).disk).toBeUndefined();
+  it('a linked clone keeps the template\'s disk on its storage: no disk step', () => {
+    const s = drive(createVmWizard, withTemplate, ['enter', ...typed('ln-01'), 'enter', 'right', 'tab', 'tab', 'space', 'enter', 'enter', 'enter']);
+    expect(stepOf(createVmWizard, s)).toBe('Network');
+    expect(vmSpecOf(s.values, withTemplate).disk).toBeUndefined();
+  });
+
+  it('a template without a cloud-init drive: no cloud-init step', () => {
+    const plain: Choices = { ...choices, template: { ref: 'pve1/9000', facts: { ...facts, cloudInit: false } } };
+    const s = drive(createVmWizard, plain, ['enter', ...typed('pl-01'), 'enter', 'right', 'enter', 'enter', 'enter', 'enter', 'enter']);
+    expect(stepOf(createVmWizard, s)).toBe('Start and tags');
+    expect(vmSpecOf(s.values, plain).cloudInit).toBeUndefined();
   });
 
   it('sizes with units, and words that are not sizes, as typed', () => {
@@ -133,6 +157,30 @@ describe('the create-container wizard', () => {
     expect(review.command).toContain('--password-env PMC_CT_PASSWORD');
     expect(review.command).not.toContain('hunter22');
     expect(review.lines.join('\n')).not.toContain('hunter22');
+  });
+});
+
+describe('loadCreateContext', () => {
+  it('reads a node\'s choices once, and a clone\'s template facts when a template is chosen', async () => {
+    const reads: string[] = [];
+    const io = {
+      choices: async (node?: string) => {
+        reads.push(`choices ${node ?? '(first online)'}`);
+        return { ...choices, node: node ?? 'pve1' };
+      },
+      templateFacts: async (node: string, vmid: number) => {
+        reads.push(`template ${node}/${vmid}`);
+        return { cloudInit: true, storages: [] };
+      },
+    };
+    const first = await loadCreateContext(undefined, undefined, io);
+    const same = await loadCreateContext({ node: 'pve1' }, first, io);
+    expect(same).toBe(first);
+    const clone = await loadCreateContext({ node: 'pve1', 'source.kind': 'clone', 'source.template': 'pve1/9000' }, first, io);
+    expect(clone.template).toEqual({ ref: 'pve1/9000', facts: { cloudInit: true, storages: [] } });
+    expect(await loadCreateContext({ node: 'pve1', 'source.kind': 'clone', 'source.template': 'pve1/9000' }, clone, io)).toBe(clone);
+    await loadCreateContext({ node: 'pve2' }, clone, io);
+    expect(reads).toEqual(['choices (first online)', 'template pve1/9000', 'choices pve2']);
   });
 });
 
