@@ -77,3 +77,16 @@ describe('loadTemplateFacts', () => {
     expect(await loadTemplateFacts(client, 'pve1', 100)).toMatchObject({ cloudInit: false, disk: { key: 'scsi0', sizeGiB: 32 } });
   });
 });
+
+describe('createFactsOf', () => {
+  it('does not check pools or bridges it could not read (none listed)', async () => {
+    const c = await loadCreateChoices(client);
+    const facts = createFactsOf({ ...c, pools: [], bridges: [] });
+    expect(facts.pools).toBeUndefined();
+    expect(facts.bridges).toBeUndefined();
+    expect(facts.storages?.length).toBeGreaterThan(0);
+    const spec = { node: 'pve1', vmid: c.nextVmid, name: 'x', source: { kind: 'none' as const }, ostype: 'l26', cores: 1, memoryMiB: 512, nic: { bridge: 'vmbr5' }, start: false, pool: 'p' };
+    expect(vmSpecProblems(spec, facts)).toEqual({});
+    expect(vmSpecProblems(spec, createFactsOf(c))).toMatchObject({ pool: /there is no pool 'p'/, 'nic.bridge': /there is no bridge 'vmbr5' on pve1/ });
+  });
+});

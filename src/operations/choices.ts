@@ -43,7 +43,8 @@ export async function loadCreateChoices(client: ProxmoxClient, node?: string): P
   const base = { node: chosen, nodes, nextVmid, usedVmids, vmTemplates, pools: pools.map((p) => p.poolid).sort() };
   if (!online) return { ...base, storages: [], bridges: [], isos: [], ctTemplates: [] };
 
-  const [storageList, network] = await Promise.all([client.storage(chosen), client.network(chosen)]);
+  // A token may not see the network config (Sys.Audit): no bridges then, and none checked.
+  const [storageList, network] = await Promise.all([client.storage(chosen), client.network(chosen).catch(() => [])]);
   const storages = storageList
     .filter((s) => s.enabled !== false)
     .map((s) => ({
@@ -61,7 +62,8 @@ export async function loadCreateChoices(client: ProxmoxClient, node?: string): P
     .map((n) => ({ name: n.iface, ...(n.comments ? { comment: n.comments.trim() } : {}), ...(n.bridge_vlan_aware ? { vlanAware: true } : {}) }))
     .sort((a, b) => a.name.localeCompare(b.name));
   const contentOf = async (content: 'iso' | 'vztmpl'): Promise<{ volid: string; sizeBytes?: number }[]> => {
-    const lists = await Promise.all(storages.filter((s) => s.active && s.content.includes(content)).map((s) => client.storageContent(chosen, s.id, { content })));
+    // One storage that cannot be listed (a PBS or NFS server away) leaves the others' content.
+    const lists = await Promise.all(storages.filter((s) => s.active && s.content.includes(content)).map((s) => client.storageContent(chosen, s.id, { content }).catch(() => [])));
     return lists
       .flat()
       .filter((item) => item.content === undefined || item.content === content)
@@ -75,17 +77,18 @@ export async function loadCreateChoices(client: ProxmoxClient, node?: string): P
 /** The facts the spec checks compare against, from the choices. On a node that is offline or
  * unknown the node's own lists are not known: only the node is then refused. */
 export function createFactsOf(choices: CreateChoices): CreateFacts {
+  // No pools or no bridges may only mean they could not be read: then they are not checked.
   const common = {
     usedVmids: choices.usedVmids,
     nodes: choices.nodes.map((n) => n.name),
     offlineNodes: choices.nodes.filter((n) => !n.online).map((n) => n.name),
-    pools: choices.pools,
+    ...(choices.pools.length ? { pools: choices.pools } : {}),
   };
   if (!choices.nodes.some((n) => n.name === choices.node && n.online)) return common;
   return {
     ...common,
     storages: choices.storages,
-    bridges: choices.bridges.map((b) => b.name),
+    ...(choices.bridges.length ? { bridges: choices.bridges.map((b) => b.name) } : {}),
     isos: choices.isos.map((i) => i.volid),
     ctTemplates: choices.ctTemplates.map((t) => t.volid),
   };
