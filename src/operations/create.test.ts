@@ -304,6 +304,9 @@ describe('command lines', () => {
       `proxmox-mpc create vm --name k8s-node-4 --node pve1 --vmid 131 --clone ubuntu-24.04-cloud --ostype l26 --cores 4 --memory 8192 --net vmbr0 --vlan 30 --ci-user ubuntu --password-env PMC_CI_PASSWORD --ssh-key '${KEY}' --ip 192.168.1.44/24 --gw 192.168.1.1 --tags k8s,lab --start`,
     );
     expect(clone).not.toMatch(/s3cret/);
+    expect(vmCommandLine({ ...cloneVm, disk: { storage: 'local-lvm', sizeGiB: 20 } })).toMatch(/ --memory 8192 --disk 20 --net vmbr0 /);
+    const full = { ...cloneVm, source: { ...(cloneVm.source as Extract<VmCreateSpec['source'], { kind: 'clone' }>), full: true }, disk: { storage: 'nas', sizeGiB: 20 } };
+    expect(vmCommandLine(full)).toMatch(/ --clone ubuntu-24.04-cloud --full .* --disk nas:20 /);
     const line = ctCommandLine(ct);
     expect(line).toBe(
       `proxmox-mpc create ct --hostname cache-01 --node pve2 --vmid 220 --template local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst --password-env PMC_CT_PASSWORD --ssh-key '${KEY}' --storage local-lvm --size 8G --cores 1 --memory 512 --swap 512 --net vmbr0 --firewall --ip dhcp --unprivileged --nesting --pool lab --start`,

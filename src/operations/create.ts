@@ -431,7 +431,8 @@ export function vmCommandLine(spec: VmCreateSpec): string {
   if (src.kind === 'iso') words.push('--iso', src.iso);
   if (src.kind === 'clone') words.push('--clone', src.template.name || String(src.template.vmid), ...(src.full ? ['--full'] : []));
   words.push('--ostype', spec.ostype, '--cores', String(spec.cores), '--memory', String(spec.memoryMiB));
-  if (spec.disk) words.push('--disk', `${spec.disk.storage}:${gib(spec.disk.sizeGiB)}`);
+  // A linked clone stays on its template's storage: its --disk is only the size to grow to.
+  if (spec.disk) words.push('--disk', src.kind === 'clone' && !src.full ? gib(spec.disk.sizeGiB) : `${spec.disk.storage}:${gib(spec.disk.sizeGiB)}`);
   words.push('--net', spec.nic.bridge);
   if (spec.nic.vlan !== undefined) words.push('--vlan', String(spec.nic.vlan));
   if (spec.nic.model !== undefined && spec.nic.model !== 'virtio') words.push('--nic-model', spec.nic.model);
