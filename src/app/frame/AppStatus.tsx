@@ -21,7 +21,9 @@ export function AppStatus({ width, keymap }: { width: number; keymap: readonly B
   const operating = useConsole((s) => s.operations.filter((o) => o.state === 'running').length);
   const route = useConsole(currentRoute);
   const readOnly = useConsole((s) => s.meta.readOnly);
+  const wizardOpen = useConsole((s) => s.wizard !== undefined);
   const hints = useMemo<KeyHint[]>(() => {
+    if (wizardOpen) return WIZARD_HINTS;
     if (mode === 'palette') return [{ key: 'tab', label: 'complete' }, { key: 'up/down', label: 'history' }, { key: 'enter', label: 'run' }, { key: 'esc', label: 'cancel' }];
     if (mode === 'filter') return [{ key: 'enter', label: 'apply' }, { key: 'esc', label: 'cancel' }, { key: '!', label: 'negate' }, { key: 'node: status: tag: type:', label: 'fields' }];
     // The ones to find everything else first: a narrow terminal cuts the line from the right.
@@ -30,7 +32,7 @@ export function AppStatus({ width, keymap }: { width: number; keymap: readonly B
     const hinted = bindingsFor(keymap, contextsFor(route)).filter((b) => b.hint !== undefined && !(readOnly && MUTATING.has(b.action)));
     hinted.sort((a, b) => rank(first, a.action) - rank(first, b.action));
     return hinted.map((b) => ({ key: b.keys[0] === 'g g' ? 'gg' : b.keys[0]!, label: b.hint! })).concat([{ key: '1-7', label: 'screens' }]);
-  }, [mode, route, keymap, readOnly]);
+  }, [mode, route, keymap, readOnly, wizardOpen]);
   return (
     <StatusBar
       mode={mode}
@@ -44,6 +46,15 @@ export function AppStatus({ width, keymap }: { width: number; keymap: readonly B
     />
   );
 }
+
+/** While a wizard is open every key goes to it (engine.ts). */
+const WIZARD_HINTS: KeyHint[] = [
+  { key: 'tab/down', label: 'next field' },
+  { key: 'left/right/space', label: 'change' },
+  { key: 'ctrl+u', label: 'clear' },
+  { key: 'enter', label: 'next step' },
+  { key: 'esc', label: 'back' },
+];
 
 function rank(order: readonly string[], action: string): number {
   const i = order.indexOf(action);
