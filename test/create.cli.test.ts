@@ -4,6 +4,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ctCommandLine, planCreateCt, planCreateVm, vmCommandLine, type CtCreateSpec, type VmCreateSpec } from '../src/operations/create.js';
+import { describeCall } from '../src/operations/execute.js';
+import type { OperationPlan, Refusal } from '../src/operations/types.js';
 import type { CliResult } from './support/cli.js';
 import { useSimulatorCli } from './support/simCli.js';
 
@@ -214,5 +217,34 @@ describe('create ct', () => {
     expect(bad.stderr).toMatch(/--ip: '192\.168\.1\.56\/33': the prefix must be from 8 to 32/);
     expect(bad.stderr).toMatch(/--password-env: give a root password \(--password-env VAR\) or an SSH key/);
     expect(t.sim.cluster.guests.has(4802)).toBe(false);
+  });
+});
+
+describe('the equivalent command line (what a wizard shows)', () => {
+  const calls = (p: OperationPlan | Refusal): string => ('calls' in p ? p.calls.map(describeCall).join('; ') : p.message);
+  /** The line's words (the specs here quote nothing). */
+  const words = (line: string): string[] => {
+    expect(line).not.toMatch(/'/);
+    return line.split(' ').slice(1);
+  };
+
+  it('plans, run with --dry-run, exactly the calls of the spec it was made from', { timeout: TEST_MS }, async () => {
+    const env = await syncedEnv({ PMC_CT_PASSWORD: 'from-the-env' });
+    const vm: VmCreateSpec = {
+      node: 'pve2', vmid: 4900, name: 'round-trip', source: { kind: 'iso', iso: 'local:iso/debian-12.8.0-amd64-netinst.iso' }, ostype: 'win11', cores: 3, memoryMiB: 3072,
+      disk: { storage: 'local-lvm', sizeGiB: 12 }, nic: { bridge: 'vmbr0', vlan: 12, model: 'e1000e', firewall: true }, start: true, tags: ['a', 'b'], pool: 'lab',
+    };
+    const dryVm = await run([...words(vmCommandLine(vm)), '--dry-run'], env);
+    expect(dryVm.code, dryVm.stderr).toBe(0);
+    expect(dryVm.stdout).toBe(`qemu/4900 round-trip: create planned: ${calls(planCreateVm(vm, { readOnly: false }))}\n`);
+
+    const ct: CtCreateSpec = {
+      node: 'pve3', vmid: 4901, hostname: 'rt-ct', template: 'local:vztmpl/alpine-3.20-default_20240908_amd64.tar.xz', password: 'from-the-env', rootfs: { storage: 'local-lvm', sizeGiB: 2 },
+      cores: 2, memoryMiB: 256, swapMiB: 0, nic: { bridge: 'vmbr0', ip: { cidr: '192.168.1.90/24', gateway: '192.168.1.1' } }, unprivileged: false, nesting: false, start: false,
+    };
+    const dryCt = await run([...words(ctCommandLine(ct)), '--dry-run'], env);
+    expect(dryCt.code, dryCt.stderr).toBe(0);
+    expect(dryCt.stdout).toBe(`lxc/4901 rt-ct: create planned: ${calls(planCreateCt(ct, { readOnly: false }))}\n`);
+    expect(dryCt.stdout).not.toMatch(/from-the-env/);
   });
 });
