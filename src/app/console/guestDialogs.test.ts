@@ -14,21 +14,7 @@ import { startTestSimulator, waitFor } from '../../sync/test-support/sim.js';
 import { createInputRouter, type InputRouter } from '../inputRouter.js';
 import { DEFAULT_KEYMAP } from '../keymap.js';
 import { createController, type ConsoleController } from './controller.js';
-import type { ConsoleDataSource } from './dataSource.js';
-
-const emptySource: ConsoleDataSource = {
-  profile: () => undefined,
-  lastSyncAt: () => undefined,
-  all: () => ({ guests: [], nodes: [], storage: [], tasks: [] }),
-  firstGuests: () => [],
-  guests: () => [],
-  nodes: () => [],
-  storage: () => [],
-  tasks: () => [],
-  content: () => [],
-  snapshots: () => [],
-  detail: (key) => ({ key, snapshots: [], tasks: [], history: [], loadedAt: 0 }),
-};
+import { staticSource } from './test-support/staticSource.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -55,7 +41,7 @@ async function setup(): Promise<Harness> {
   const controller = createController({
     console: c,
     // The cache as the sync left it: the cluster's guests.
-    source: { ...emptySource, firstGuests: () => guests, all: () => ({ guests, nodes: [], storage: [], tasks: [] }) },
+    source: staticSource(guests),
     operationsClient: async () => client,
     guestDialogContext: (id, targets, readOnly) => {
       loads.push(`${id} ${targets.map((t) => t.vmid).join(',')}`);
