@@ -69,10 +69,8 @@ export interface ConsoleController {
   dispose(): void;
 }
 
-/** What a caller of runOperations may add: a client wrapped (to see the error a call threw),
- * and each result as it comes (before it is told). */
+/** What a caller of runOperations may add: each result as it comes (before it is told). */
 export interface RunHooks {
-  client?(client: OperationClient): OperationClient;
   onResult?(result: OperationResult, plan: OperationPlan): void;
 }
 
@@ -509,30 +507,15 @@ export function createController(options: ControllerOptions): ConsoleController 
     const plan = entry.plan(session.values, choices, store.getState().meta.readOnly);
     if (!('calls' in plan)) return actions.setWizard({ ...w, status: { text: safeText(plan.message), level: 'error' } });
     actions.setWizard(undefined);
-    // PVE's refusal of the first call (nothing created yet) reopens the wizard on its field.
-    let refusal: unknown;
+    // A failure before anything was created reopens the wizard, nothing lost: on the field
+    // PVE's 400 names, else on the review with PVE's words.
     void self.runOperations([plan], {
-      client: (c) => {
-        let calls = 0;
-        return {
-          call: (method, path, params, callOptions) => {
-            const first = calls++ === 0;
-            return c.call(method, path, params, callOptions).catch((error: unknown) => {
-              if (first) refusal = error;
-              throw error;
-            });
-          },
-          waitForTask: (upid, waitOptions) => c.waitForTask(upid, waitOptions),
-        };
-      },
       onResult: (result) => {
-        if (result.outcome === 'done' || refusal === undefined) return;
-        const errors = fieldErrorsOf(refusal, entry.type);
-        if (errors === undefined) return;
-        const safe = Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, safeText(v)]));
-        const reopened = withFieldErrors(def, session, choices, safe);
-        if (reopened === undefined || store.getState().wizard !== undefined) return;
-        actions.setWizard({ def, session: reopened, context: choices, status: { text: 'PVE refused it: fix the field marked, then Enter (nothing was created)', level: 'error' } });
+        if (result.outcome === 'done' || (result.completedCalls ?? 0) > 0 || store.getState().wizard !== undefined) return;
+        const errors = fieldErrorsOf(result, entry.type);
+        const reopened = errors && withFieldErrors(def, session, choices, Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, safeText(v)])));
+        const text = reopened ? 'PVE refused it: fix the field marked, then Enter (nothing was created)' : `PVE refused it: ${safeText(result.message)}. Esc goes back to change it (nothing was created)`;
+        actions.setWizard({ def, session: reopened ?? session, context: choices, status: { text, level: 'error' } });
       },
     });
   };
@@ -578,8 +561,7 @@ export function createController(options: ControllerOptions): ConsoleController 
       });
       let results: OperationResult[];
       try {
-        const connected = await options.operationsClient();
-        const client = hooks?.client ? hooks.client(connected) : connected;
+        const client = await options.operationsClient();
         results = await runBounded(plans, options.operationsParallel ?? 4, async (plan, i) => {
           const id = runs[i]!.id;
           const startedAt = Date.now();

@@ -211,6 +211,36 @@ describe('the create wizards in the console', () => {
     expect((await h.client.clusterResources('vm')).some((g) => g.name === 'bad-store')).toBe(false);
   });
 
+  it('another refusal before anything was created reopens the wizard on its review with PVE\'s words', async () => {
+    const h = await setup();
+    press(h.router, 'C');
+    await ready(h);
+    press(h.router, '<enter>');
+    type(h.router, 'taken');
+    press(h.router, '<enter>', '<enter>');
+    type(h.router, 'secret1');
+    press(h.router, '<enter>', '<enter>', '<enter>', '<enter>', '<enter>');
+    expect(stepTitle(h)).toBe('Review');
+    const vmid = Number(h.session().values.vmid);
+    // Someone takes the vmid behind the wizard's back.
+    await h.client.post('/nodes/pve2/qemu', { vmid, name: 'first' });
+    press(h.router, '<enter>');
+    await waitFor(() => h.state().wizard, 10_000, 'the wizard reopened');
+    expect(stepTitle(h)).toBe('Review');
+    expect(h.session().values).toMatchObject({ hostname: 'taken', password: 'secret1' });
+    expect(h.state().wizard!.status!.text).toMatch(/^PVE refused it: .*already exists.*\. Esc goes back to change it \(nothing was created\)$/);
+    // Back to the vmid, another one, and it goes through.
+    press(h.router, '<esc>', '<esc>', '<esc>', '<esc>', '<esc>', '<esc>', '<esc>');
+    expect(stepTitle(h)).toBe('Hostname and VMID');
+    press(h.router, '<tab>', '<c-u>');
+    type(h.router, String(vmid + 1000));
+    for (let i = 0; i < 7; i++) press(h.router, '<enter>');
+    expect(stepTitle(h)).toBe('Review');
+    press(h.router, '<enter>');
+    await waitFor(() => h.state().operations.find((o) => o.label.includes(String(vmid + 1000)) && o.state !== 'running'), 20_000, 'the second create');
+    expect((await h.client.clusterResources('vm')).find((g) => g.vmid === vmid + 1000)).toMatchObject({ name: 'taken', type: 'lxc' });
+  });
+
   it('read-only mode refuses the key and the command, and opens nothing', async () => {
     const h = await setup({ readOnly: true });
     press(h.router, 'c');
