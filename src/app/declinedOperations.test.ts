@@ -52,4 +52,17 @@ describe('operations the console does not run', () => {
     const entries = declinedEntries(plans, [{ action: 'stop', target: plans[0]!.target, reason: 'locked', message: 'VM 100 is locked (backup)' }], { source: 'console', user: 'root@pam' });
     expect(entries.map((e) => `${e.action} ${e.vmid} ${e.outcome} ${e.risk ?? '-'} ${e.message} ${e.calls.length}`)).toEqual(['stop 100 refused - VM 100 is locked (backup) 0', 'stop 100 refused high not confirmed 1']);
   });
+
+  it("a dialog's planned operations cancelled at their question (y/N or the name typed)", () => {
+    const h = setup();
+    const target = { type: 'qemu' as const, vmid: 101, node: 'pve1', name: 'web-02', status: 'stopped', template: false };
+    const plan: OperationPlan = { action: 'delete', target, risk: 'critical', calls: [{ method: 'DELETE', path: '/nodes/pve1/qemu/101' }], summary: 'delete VM 101 web-02' };
+    h.c.actions.showModal({ title: 'delete VM 101 web-02?', body: [], dialog: { kind: 'run', plans: [plan], how: 'type-name', at: 0, typed: '' } });
+    press(h.router, '<esc>');
+    expect(h.declined).toHaveBeenCalledWith([plan], []);
+    h.c.actions.showModal({ title: 'stop?', body: [], dialog: { kind: 'run', plans: [{ ...plan, action: 'stop', risk: 'high' }], how: 'yes-no', at: 0, typed: '' } });
+    press(h.router, 'n');
+    expect(h.declined).toHaveBeenCalledTimes(2);
+    expect(h.operate).not.toHaveBeenCalled();
+  });
 });

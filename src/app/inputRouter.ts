@@ -323,6 +323,7 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
     const { targets, refusals } = dialogTargets(state(), id, keys);
     actions.showModal(undefined);
     refusedNote(refusals, refusals.length + targets.length, targets.length);
+    if (refusals.length > 0) deps.declined?.([], refusals);
     if (targets.length === 0) return;
     if (!deps.wizards?.openGuest) return actions.notify('no connection: acting on guests needs one', 'error');
     deps.wizards.openGuest(id, targets.map(guestKeyOf));
@@ -340,6 +341,7 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
     const cancel = (): void => {
       actions.showModal(undefined);
       actions.notify(`${action}: cancelled, nothing was done`);
+      deps.declined?.(dialog.plans, []);
     };
     if (dialog.how === 'yes-no') {
       if (name === 'y' || name === 'Y') {
