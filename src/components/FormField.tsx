@@ -12,7 +12,11 @@ export interface FormFieldProps {
 
 export function FormField({ field, width, theme }: FormFieldProps) {
   const marker = field.focused ? '>' : ' ';
-  const cursor = field.focused && field.kind !== 'choice' && field.kind !== 'toggle' ? '_' : '';
+  const typed = field.kind !== 'choice' && field.kind !== 'toggle';
+  const cursor = field.focused && typed ? '_' : '';
+  // A long typed value (an SSH key) shows its end, where the typing is.
+  const room = width - field.label.length - 5 - cursor.length;
+  const text = typed && field.text.length > room && room > 8 ? `…${field.text.slice(-(room - 1))}` : field.text;
   const options = field.options;
   return (
     <Box flexDirection="column" width={width}>
@@ -21,7 +25,7 @@ export function FormField({ field, width, theme }: FormFieldProps) {
           {marker} {field.label}:{' '}
         </Text>
         <Text>
-          {field.text}
+          {text}
           {cursor}
         </Text>
       </Text>

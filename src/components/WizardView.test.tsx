@@ -65,6 +65,14 @@ describe('WizardView', () => {
     expect(secret).not.toContain('sec');
   });
 
+  it('a long typed value shows its end, where the typing is', () => {
+    const key = `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5${'x'.repeat(120)} me@host`;
+    const frame = draw(press(startWizard(def, ctx), ...[...key].map((c) => (c === ' ' ? 'space' : c))));
+    const line = frame.split('\n').find((l) => l.includes('> Name:'))!;
+    expect(line).toMatch(/> Name: …x+ me@host_ +│$/);
+    expect(line.length).toBeLessThanOrEqual(100);
+  });
+
   it('the review shows the summary and the equivalent command; a status line shows', () => {
     const s = press(startWizard(def, ctx), 'w', 'e', 'b', 'enter');
     const frame = draw(s, { text: 'creating...', level: 'info' });
