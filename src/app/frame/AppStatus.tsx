@@ -49,11 +49,11 @@ export function AppStatus({ width, keymap }: { width: number; keymap: readonly B
 
 /** While a wizard is open every key goes to it (engine.ts). */
 const WIZARD_HINTS: KeyHint[] = [
+  { key: 'enter', label: 'next step' },
+  { key: 'esc', label: 'back' },
   { key: 'tab/down', label: 'next field' },
   { key: 'left/right/space', label: 'change' },
   { key: 'ctrl+u', label: 'clear' },
-  { key: 'enter', label: 'next step' },
-  { key: 'esc', label: 'back' },
 ];
 
 function rank(order: readonly string[], action: string): number {

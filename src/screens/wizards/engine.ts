@@ -395,7 +395,7 @@ export function optionWindow(count: number, selected: number, shown = OPTIONS_SH
 export function wizardFrame<C>(def: WizardDef<C>, session: WizardSession, ctx: C, status?: WizardFrame['status']): WizardFrame {
   const shownSteps = def.steps.map((s, i) => i).filter((i) => isStepVisible(def.steps[i]!, session.values, ctx));
   const total = shownSteps.length + 1;
-  const footerFields = 'Tab/Down next field, Left/Right/Space change, type to filter a list, Enter next step, Esc back';
+  const footerFields = 'Tab/Down field, Left/Right/Space change, type to filter, Enter next, Esc back';
   if (isReview(def, session)) {
     return {
       title: def.title,
