@@ -66,7 +66,7 @@ export const createCtWizard: WizardDef<Choices> = {
     {
       id: 'identity',
       title: 'Hostname and VMID',
-      fields: [{ id: 'hostname', kind: 'text', label: 'Hostname', help: 'a DNS name: letters, digits, - and .', validate: (v) => dnsNameProblem(v, 'hostname') }, vmidField],
+      fields: [{ id: 'hostname', kind: 'text', label: 'Hostname', help: 'a DNS name: letters, digits, - and .', validate: (v) => (v === '' ? 'a hostname is needed: letters, digits and -, e.g. db-01' : dnsNameProblem(v, 'hostname')) }, vmidField],
     },
     {
       id: 'template',

@@ -129,7 +129,7 @@ export function ipFields(prefix: string, visible: (v: WizardValues) => boolean =
   const isStatic = (v: WizardValues): boolean => visible(v) && str(v, `${prefix}Mode`) === 'static';
   return [
     { id: `${prefix}Mode`, kind: 'choice', label: 'IP', options: () => [{ value: 'dhcp', label: 'DHCP' }, { value: 'static', label: 'static' }], visible },
-    { id: prefix, kind: 'text', label: 'Address/prefix', help: 'e.g. 192.168.1.50/24', visible: isStatic, validate: (v) => cidrProblem(v) },
+    { id: prefix, kind: 'text', label: 'Address/prefix', help: 'e.g. 192.168.1.50/24', visible: isStatic, validate: (v) => (v.trim() === '' ? 'a static IP needs an address: e.g. 192.168.1.50/24 (or choose DHCP)' : cidrProblem(v)) },
     {
       id: `${prefix}.gateway`,
       kind: 'text',

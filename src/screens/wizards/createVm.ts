@@ -100,7 +100,7 @@ export const createVmWizard: WizardDef<Choices> = {
     {
       id: 'identity',
       title: 'Name and VMID',
-      fields: [{ id: 'name', kind: 'text', label: 'Name', help: 'a DNS name: letters, digits, - and .', validate: (v) => dnsNameProblem(v) }, vmidField],
+      fields: [{ id: 'name', kind: 'text', label: 'Name', help: 'a DNS name: letters, digits, - and .', validate: (v) => (v === '' ? 'a name is needed: letters, digits and -, e.g. web-01' : dnsNameProblem(v)) }, vmidField],
     },
     {
       id: 'source',

@@ -131,6 +131,12 @@ describe('the create-VM wizard', () => {
     expect(vmSpecOf(s.values, plain).cloudInit).toBeUndefined();
   });
 
+  it('Enter on an empty name says a name is needed, with an example', () => {
+    const s = drive(createVmWizard, choices, ['enter', 'enter']);
+    expect(stepOf(createVmWizard, s)).toBe('Name and VMID');
+    expect(wizardFrame(createVmWizard, s, choices).fields[0]!.problem).toBe('a name is needed: letters, digits and -, e.g. web-01');
+  });
+
   it('sizes with units, and words that are not sizes, as typed', () => {
     let s = drive(createVmWizard, choices, ['enter', ...typed('w'), 'enter', 'enter', 'enter', 'tab', 'ctrl+u', ...typed('2 GiB')]);
     expect(wizardFrame(createVmWizard, s, choices).fields[1]!.problem).toBeUndefined();
