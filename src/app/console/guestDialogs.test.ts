@@ -133,6 +133,26 @@ describe('guest dialogs in the console', { timeout: 30_000 }, () => {
     await waitFor(async () => (await h.client.clusterResources('vm')).find((g) => g.vmid === 114)?.node === 'pve1', 15_000, 'the guest on pve1');
   });
 
+  it("PVE's 400 reopens the dialog on the field it names, nothing typed lost", async () => {
+    const h = await setup();
+    select(h, 'test-vm');
+    press(h.router, 'a', 'e');
+    await ready(h);
+    expect(h.state().wizard!.session!.values).toMatchObject({ cores: expect.stringMatching(/^\d+$/), onboot: expect.any(Boolean) });
+    // Longer than PVE takes (8192): the dialog does not check it, PVE does.
+    const long = 'x'.repeat(8200);
+    press(h.router, '<tab>', '<tab>', '<tab>', '<c-u>');
+    type(h.router, long);
+    press(h.router, '<enter>', '<enter>');
+    expect(h.state().modal?.dialog).toMatchObject({ kind: 'run', how: 'yes-no' });
+    press(h.router, 'y');
+    const w = await waitFor(() => h.state().wizard?.status?.level === 'error' && h.state().wizard, 10_000, 'the dialog reopened');
+    expect(w.status!.text).toBe('PVE refused it: fix the field marked, then Enter');
+    expect(w.session!.external).toEqual({ description: expect.stringMatching(/8192 characters/) });
+    expect(w.session!.values.description).toBe(long);
+    expect(w.def.steps[w.session!.step]!.fields[w.session!.focus]!.id).toBe('description');
+  });
+
   it('a console shutdown that fails with the guest running offers to stop it; y stops it', async () => {
     const h = await setup();
     const monitoring = h.state().data.guests.find((g) => g.vmid === 117)!;
