@@ -184,6 +184,17 @@ describe('clone', () => {
     expect(dialogPlans(cloneDialog, s.values, c).plans[0]!.calls[0]!.params).toEqual({ newid: 115, name: 'web-03', full: 1, storage: 'nas' });
   });
 
+  it('a running container is copied from one of its snapshots: PVE copies a running one no other way', () => {
+    const pihole = ct(200, 'pihole', { status: 'running' });
+    const c = ctx([pihole], { clone: { ...cloneFacts, volumes: [{ key: 'rootfs', volid: 'local-lvm:vm-200-disk-0', shared: false, linkable: true }], snapshots: ['nightly'] }, nextid: 120 });
+    let s = startWizard(cloneDialog.def, c);
+    expect(wizardFrame(cloneDialog.def, s, c).fields.map((f) => f.id)).toEqual(['name', 'newid', 'targetNode', 'storage', 'snapname', 'start']);
+    expect(stepProblems(cloneDialog.def, s, c).snapname).toMatch(/is running: PVE makes a full clone of a running container only from a snapshot/);
+    s = keys(cloneDialog, c, s, 'tab', 'tab', 'tab', 'tab', 'right');
+    expect(dialogPlans(cloneDialog, s.values, c).plans[0]!.calls[0]!.params).toEqual({ newid: 120, hostname: 'pihole-clone', full: 1, snapname: 'nightly' });
+    expect(wizardFrame(cloneDialog.def, keys(cloneDialog, c, s, 'enter'), c).review!.command).toBe('proxmox-mpc clone ct 200 --newid 120 --name pihole-clone --full --snapname nightly');
+  });
+
   it('to another node with local disks: the refusal is said on the node field', () => {
     const c = ctx([vm(100, 'web-01', { status: 'running' })], { clone: { ...cloneFacts, volumes: [{ key: 'scsi0', volid: 'local-lvm:vm-100-disk-0', shared: false, linkable: true }] }, nextid: 120 });
     const s = keys(cloneDialog, c, startWizard(cloneDialog.def, c), 'tab', 'tab', 'right', 'enter');

@@ -228,12 +228,14 @@ const cloneRequest = (v: WizardValues, ctx: GuestContext<CloneContextFacts>): Cl
   const full = source.template ? toggle(v, 'full') : true;
   const storage = str(v, 'storage');
   const node = str(v, 'targetNode');
+  const snapname = str(v, 'snapname');
   return {
     newid: whole(str(v, 'newid')),
     full,
     ...(name ? { name } : {}),
     ...(node && node !== source.node ? { targetNode: node } : {}),
     ...(full && storage ? { storage } : {}),
+    ...(snapname ? { snapname } : {}),
     ...(toggle(v, 'start') ? { start: true } : {}),
   };
 };
@@ -250,7 +252,7 @@ export const cloneDialog = dialogDef<CloneContextFacts>(
       return { clone, nextid };
     },
     plan: (v, ctx, t) => planClone(t, cloneRequest(v, ctx), ctx.facts.clone, { readOnly: ctx.readOnly }),
-    fieldOf: (r) => (/vmid/.test(r.message) ? 'newid' : /name/.test(r.message) && !/node/.test(r.message) ? 'name' : /linked|template/.test(r.message) && !/storage '/.test(r.message) ? 'full' : /storage/.test(r.message) && !/local storage/.test(r.message) ? 'storage' : 'targetNode'),
+    fieldOf: (r) => (/snapshot/.test(r.message) ? 'snapname' : /vmid/.test(r.message) ? 'newid' : /name/.test(r.message) && !/node/.test(r.message) ? 'name' : /linked|template/.test(r.message) && !/storage '/.test(r.message) ? 'full' : /storage/.test(r.message) && !/local storage/.test(r.message) ? 'storage' : 'targetNode'),
     command: (v, ctx) => {
       const t = ctx.targets[0]!;
       const r = cloneRequest(v, ctx);
@@ -261,6 +263,7 @@ export const cloneDialog = dialogDef<CloneContextFacts>(
         r.full ? '--full' : '--linked',
         ...(r.targetNode ? [`--target-node ${quote(r.targetNode)}`] : []),
         ...(r.storage ? [`--storage ${quote(r.storage)}`] : []),
+        ...(r.snapname ? [`--snapname ${quote(r.snapname)}`] : []),
         ...(r.start ? ['--start'] : []),
       ].join(' ');
     },
@@ -324,6 +327,13 @@ export const cloneDialog = dialogDef<CloneContextFacts>(
                 ...(ctx.facts.clone.storages ?? []).filter((s) => s.content.includes(content)).map((s) => ({ value: s.id, label: safeText(s.id), detail: s.shared ? 'shared' : 'local' })),
               ];
             },
+          },
+          {
+            id: 'snapname',
+            kind: 'choice',
+            label: 'As of',
+            visible: (_v, ctx) => (ctx.facts.clone.snapshots ?? []).length > 0,
+            options: (_v, ctx) => [{ value: '', label: 'now', detail: 'the current state' }, ...(ctx.facts.clone.snapshots ?? []).map((n) => ({ value: n, label: safeText(n), detail: 'a snapshot' }))],
           },
           { id: 'start', kind: 'toggle', label: 'Start it once made', default: false },
         ],
