@@ -95,8 +95,12 @@ describe('the guest dialogs from the actions menu', { timeout: TEST_MS }, () => 
     await tty.waitFor((s) => s.includes('CRITICAL: delete VM 109 win11-desk on pve3 for good.'), { timeoutMs: STEP_MS, message: 'the review' });
     tty.press('enter');
     await tty.waitFor((s) => s.includes("Type the guest's name (win11-desk) to confirm: _"), { timeoutMs: STEP_MS, message: 'the name asked' });
-    // What goes: every volume, named.
+    // What goes: every volume, named (read live from its config).
     expect(unboxed(tty.text())).toMatch(/Could be lost: the guest win11-desk and its \d+ volumes? \(\S+:/);
+    const config = (await client!.guest('qemu').config('pve3', 109)).raw as Record<string, unknown>;
+    const volumes = Object.entries(config).flatMap(([k, v]) => (/^(scsi|virtio|sata|ide|efidisk|tpmstate)\d+$/.test(k) && typeof v === 'string' && !v.includes('media=cdrom') ? [v.split(',')[0]!] : []));
+    expect(volumes.length).toBeGreaterThan(0);
+    for (const volume of volumes) expect(tty.text()).toContain(volume);
     tty.write('win11-dsk');
     tty.press('enter');
     await tty.waitFor((s) => s.includes("'win11-dsk' is not win11-desk: nothing was done"), { timeoutMs: STEP_MS, message: 'the wrong name refused' });

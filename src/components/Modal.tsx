@@ -20,7 +20,8 @@ export function Modal({ title, body, footer = 'Enter or Esc closes', width, heig
           {title}
         </Text>
         {body.map((line, i) => (
-          <Text key={i} wrap="truncate">
+          // Wrapped, not cut: a question says everything that could be lost.
+          <Text key={i} wrap="wrap">
             {line === '' ? ' ' : line}
           </Text>
         ))}
