@@ -34,6 +34,7 @@ POST /nodes/{node}/qemu/{vmid}/status/resume
 POST /nodes/{node}/qemu/{vmid}/clone
 POST /nodes/{node}/qemu/{vmid}/migrate
 POST /nodes/{node}/qemu/{vmid}/template
+PUT /nodes/{node}/qemu/{vmid}/resize
 DELETE /nodes/{node}/qemu/{vmid}
 GET /nodes/{node}/qemu/{vmid}/snapshot
 POST /nodes/{node}/qemu/{vmid}/snapshot
@@ -53,6 +54,7 @@ POST /nodes/{node}/lxc/{vmid}/status/resume
 POST /nodes/{node}/lxc/{vmid}/clone
 POST /nodes/{node}/lxc/{vmid}/migrate
 POST /nodes/{node}/lxc/{vmid}/template
+PUT /nodes/{node}/lxc/{vmid}/resize
 DELETE /nodes/{node}/lxc/{vmid}
 GET /nodes/{node}/lxc/{vmid}/snapshot
 POST /nodes/{node}/lxc/{vmid}/snapshot

@@ -55,7 +55,11 @@ const REQUIRED_VALUES: Record<string, string> = {
   snapname: 'contract',
   poolid: 'contract',
   ostemplate: 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst',
+  disk: 'scsi0',
+  size: '+1G',
 };
+/** Where a container's parameter takes other values than a VM's (`disk` names a mount point). */
+const REQUIRED_LXC_VALUES: Record<string, string> = { disk: 'rootfs' };
 
 let sim: SimulatorHandle;
 let stateBefore = '';
@@ -124,7 +128,7 @@ describe('over HTTP', () => {
     const params: Record<string, string> = { [UNDECLARED]: '1' };
     for (const [name, p] of Object.entries(properties)) {
       if (p.optional || pathNames.includes(name)) continue;
-      const value = REQUIRED_VALUES[name];
+      const value = (e.path.includes('/lxc/') ? REQUIRED_LXC_VALUES[name] : undefined) ?? REQUIRED_VALUES[name];
       if (value === undefined) throw new Error(`${key}: no value for the required parameter '${name}'`);
       params[name] = value;
     }

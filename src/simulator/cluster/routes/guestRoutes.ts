@@ -10,6 +10,7 @@ import { destroyGuest } from '../actions/destroy.js';
 import { migrateGuest } from '../actions/migrate.js';
 import { powerAction, type PowerAction } from '../actions/power.js';
 import { createSnapshot, deleteSnapshot, listSnapshots, rollbackSnapshot } from '../actions/snapshots.js';
+import { resizeDisk } from '../actions/resize.js';
 import { convertToTemplate } from '../actions/templates.js';
 import { lxcListItem, lxcStatusCurrent, qemuListItem, qemuStatusCurrent } from '../guestViews.js';
 import type { GuestKind } from '../model.js';
@@ -65,6 +66,7 @@ export function guestRoutes(cluster: Cluster, kind: GuestKind, canSee: CanSee, l
     [`POST ${base}/{vmid}/clone`]: (req) => cloneGuest(cluster, kind, req),
     [`POST ${base}/{vmid}/migrate`]: (req) => migrateGuest(cluster, kind, req),
     [`POST ${base}/{vmid}/template`]: (req) => convertToTemplate(cluster, kind, req),
+    [`PUT ${base}/{vmid}/resize`]: (req) => resizeDisk(cluster, kind, req),
     [`DELETE ${base}/{vmid}`]: (req) => destroyGuest(cluster, kind, req),
     [`GET ${base}/{vmid}/snapshot`]: (req) => listSnapshots(cluster, kind, req),
     [`POST ${base}/{vmid}/snapshot`]: (req) => createSnapshot(cluster, kind, req),
