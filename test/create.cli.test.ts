@@ -75,6 +75,16 @@ describe('create vm', () => {
     expect(String(c.net0)).toMatch(/bridge=vmbr0,tag=30/);
   });
 
+  it('a full clone with a larger --disk grows the boot disk by a resize', { timeout: TEST_MS }, async () => {
+    const env = await syncedEnv();
+    const r = await run(['create', 'vm', '--name', 'big-01', '--vmid', '4410', '--clone', 'ubuntu-24.04-cloud', '--full', '--disk', 'local-lvm:20', '--ip', 'dhcp'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^qemu\/4410 big-01: create done/);
+    const c = conf('qemu', 'pve1', 4410);
+    const boot = Object.entries(c).find(([k, v]) => /^(scsi|virtio|sata)\d+$/.test(k) && typeof v === 'string' && !v.includes('cloudinit'));
+    expect(boot?.[1]).toMatch(/size=20G/);
+  });
+
   it("a clone goes on its template's node by default; to a node without its local storage it is refused", { timeout: TEST_MS }, async () => {
     const env = await syncedEnv();
     const dry = await run(['create', 'vm', '--name', 'deb-01', '--vmid', '4450', '--clone', 'debian-12-cloud', '--dry-run'], env);
