@@ -77,7 +77,7 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   { action: 'sort.next', keys: ['s'], contexts: ['list'], description: 'sort by the next column', group: 'Views', hint: 'sort' },
   { action: 'sort.reverse', keys: ['S'], contexts: ['list'], description: 'reverse the sort order', group: 'Views' },
   { action: 'mark', keys: ['space'], contexts: ['list'], description: 'mark the row for a batch action', group: 'Views', hint: 'mark' },
-  { action: 'actions', keys: ['a'], contexts: ['list', 'detail'], description: 'act on the guest (or the marked ones): start, shutdown, reboot, stop...', group: 'Views', hint: 'act' },
+  { action: 'actions', keys: ['a'], contexts: ['list', 'detail'], description: 'act on the guest or the marked: power, snapshot, clone, migrate, delete...', group: 'Views', hint: 'act' },
   { action: 'create.vm', keys: ['c'], contexts: ['list'], description: 'create a VM (a wizard: node, name, source, disk, network, review)', group: 'Views', hint: 'create' },
   { action: 'create.ct', keys: ['C'], contexts: ['list'], description: 'create a container (a wizard: node, template, disk, network, review)', group: 'Views' },
   { action: 'follow', keys: ['f'], contexts: ['taskLog'], description: 'follow the log as it grows (on/off)', group: 'Views', hint: 'follow' },
