@@ -12,21 +12,7 @@ import type { WizardSession } from '../../screens/wizards/engine.js';
 import { createInputRouter, type InputRouter } from '../inputRouter.js';
 import { DEFAULT_KEYMAP } from '../keymap.js';
 import { createController, type ConsoleController } from './controller.js';
-import type { ConsoleDataSource } from './dataSource.js';
-
-const emptySource: ConsoleDataSource = {
-  profile: () => undefined,
-  lastSyncAt: () => undefined,
-  all: () => ({ guests: [], nodes: [], storage: [], tasks: [] }),
-  firstGuests: () => [],
-  guests: () => [],
-  nodes: () => [],
-  storage: () => [],
-  tasks: () => [],
-  content: () => [],
-  snapshots: () => [],
-  detail: (key) => ({ key, snapshots: [], tasks: [], history: [], loadedAt: 0 }),
-};
+import { staticSource } from './test-support/staticSource.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -48,7 +34,7 @@ async function setup(options: { readOnly?: boolean; choices?: (client: ProxmoxCl
   const loads: (string | undefined)[] = [];
   const controller = createController({
     console: c,
-    source: emptySource,
+    source: staticSource(),
     operationsClient: async () => client,
     createChoices: (node) => {
       loads.push(node);
