@@ -7,6 +7,7 @@ import { parseDocument } from 'yaml';
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import { ExitCode, UserError } from '../app/userError.js';
+import { MANAGED_MARKER_TEXT } from '../generators/marker.js';
 import { DEFAULT_GENERATOR_OPTIONS, type GeneratorOptions } from '../generators/types.js';
 
 z.config(en());
@@ -179,9 +180,6 @@ export function renderWorkspaceConfig(config: { profile?: string; generate?: Par
   else lines.push('keep:', ...keep.map((p) => `  - ${JSON.stringify(p)}`));
   return lines.join('\n') + '\n';
 }
-
-/** The words of the first-line marker of every generated file (`# proxmox-mpc: managed`). */
-export const MANAGED_MARKER_TEXT = 'proxmox-mpc: managed';
 
 export const WORKSPACE_GITIGNORE = [
   '# proxmox-mpc workspace',

@@ -24,10 +24,9 @@ import {
 } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import type { GeneratedFile } from '../generators/types.js';
-import { MANAGED_MARKER_TEXT, WORKSPACE_DIR } from './project.js';
-
-/** The first line of every generated file. `#` starts a comment in HCL, YAML and INI alike. */
-export const MANAGED_MARKER = `# ${MANAGED_MARKER_TEXT} (generated; delete this line to keep your edits from being overwritten)`;
+import { isManaged } from '../generators/marker.js';
+export { isManaged, MANAGED_MARKER, withMarker } from '../generators/marker.js';
+import { WORKSPACE_DIR } from './project.js';
 
 /** Directories (relative to the workspace root) that generation owns files in. */
 export const GENERATED_DIRS = ['terraform', 'ansible', 'tests'] as const;
@@ -58,17 +57,6 @@ export interface WritePlan {
 export interface PlanOptions {
   /** Paths the user listed under `keep:` (relative to root). */
   keep?: readonly string[];
-}
-
-/** Prefixes the marker to a generated file (once). */
-export function withMarker(file: GeneratedFile): GeneratedFile {
-  if (file.content.startsWith(`# ${MANAGED_MARKER_TEXT}`)) return file;
-  return { path: file.path, content: `${MANAGED_MARKER}\n${file.content}` };
-}
-
-/** True when a file's first line is the marker. */
-export function isManaged(content: string): boolean {
-  return content.startsWith(`# ${MANAGED_MARKER_TEXT}`);
 }
 
 /** Compares what generation wants with what is on disk. Reads only. */

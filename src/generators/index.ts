@@ -1,0 +1,22 @@
+// generateAll: every generated file of a workspace (terraform/, ansible/, tests/) from one
+// IacInput, each file starting with the marker line that says proxmox-mpc manages it, sorted by
+// path. Pure and deterministic, like the generators it combines.
+import { withMarker } from './marker.js';
+import type { GeneratedFile, Generator, GeneratorOptions, IacInput } from './types.js';
+
+export { isManaged, MANAGED_MARKER, MANAGED_MARKER_TEXT, withMarker } from './marker.js';
+
+/** The generators run one after another, their files marked and sorted by path; two generators
+ * producing the same path is a bug, reported as such. */
+export function composeGenerators(generators: readonly Generator[]): Generator {
+  return (input: IacInput, options: GeneratorOptions): GeneratedFile[] => {
+    const byPath = new Map<string, GeneratedFile>();
+    for (const generate of generators) {
+      for (const file of generate(input, options)) {
+        if (byPath.has(file.path)) throw new Error(`two generators produced ${file.path}`);
+        byPath.set(file.path, withMarker(file));
+      }
+    }
+    return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  };
+}
