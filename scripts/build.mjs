@@ -1,7 +1,7 @@
 // Bundles the CLI with esbuild: one ESM entry plus lazily loaded chunks, so start-up only
 // parses what the chosen command needs. Native modules stay external.
 import { build } from 'esbuild';
-import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
@@ -66,7 +66,13 @@ function cachedWidestLine(text) {
 
 rmSync('dist', { recursive: true, force: true });
 await build({
-  entryPoints: { cli: 'src/app/cli.ts', 'sync-worker': 'src/sync/worker.ts', 'get-worker': 'src/app/read/guestJsonWorker.ts' },
+  entryPoints: {
+    cli: 'src/app/cli.ts',
+    'sync-worker': 'src/sync/worker.ts',
+    'get-worker': 'src/app/read/guestJsonWorker.ts',
+    // The schema-only Terraform provider `validate` starts (it finds its .proto files below).
+    'tf-schema-provider': 'src/workspace/checks/stubProvider/server.ts',
+  },
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -87,3 +93,6 @@ await build({
   define: { 'process.env.PMC_BUNDLED': '"1"', 'process.env.NODE_ENV': '"production"', __PMC_VERSION__: JSON.stringify(version) },
 });
 chmodSync('dist/cli.js', 0o755);
+// The schema-only provider loads its protocol definitions at run time.
+mkdirSync('dist/stubProvider', { recursive: true });
+for (const proto of ['tfplugin6.proto', 'goPlugin.proto']) copyFileSync(`src/workspace/checks/stubProvider/${proto}`, `dist/stubProvider/${proto}`);
