@@ -5,6 +5,7 @@ import type { ConnectionFlags } from '../workspace/connection.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output/format.js';
 import { registerOperationCommands } from './operationCommands.js';
 import { registerReadCommands } from './readCommands.js';
+import { registerRunCommands } from './iac/runCommands.js';
 import { reportError } from './reportError.js';
 import { registerSyncCommand } from './syncCommand.js';
 import { ExitCode } from './userError.js';
@@ -187,6 +188,7 @@ The password of a --username profile is read from PROXMOX_VE_PASSWORD when conne
 
   registerReadCommands(program);
   registerOperationCommands(program);
+  registerRunCommands(program);
 
   return program;
 }
