@@ -264,7 +264,7 @@ function devices(cfg: ConfigReader, blocks: Node[], notes: string[]): void {
         continue;
       }
       cdromDone = true;
-      blocks.push(block('cdrom', [], [attr('enabled', bool(true)), attr('file_id', str(disk.file)), attr('interface', str(entry.key))]));
+      blocks.push(block('cdrom', [], [attr('file_id', str(disk.file)), attr('interface', str(entry.key))]));
       continue;
     }
     const body = diskBody(entry.key, disk, notes);
