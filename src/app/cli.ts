@@ -6,6 +6,7 @@ import { OUTPUT_FORMATS, type OutputFormat } from './output/format.js';
 import { registerOperationCommands } from './operationCommands.js';
 import { registerReadCommands } from './readCommands.js';
 import { registerRunCommands } from './iac/runCommands.js';
+import { registerWorkspaceCommands } from './iac/workspaceCommands.js';
 import { reportError } from './reportError.js';
 import { registerSyncCommand } from './syncCommand.js';
 import { ExitCode } from './userError.js';
@@ -188,6 +189,7 @@ The password of a --username profile is read from PROXMOX_VE_PASSWORD when conne
 
   registerReadCommands(program);
   registerOperationCommands(program);
+  registerWorkspaceCommands(program);
   registerRunCommands(program);
 
   return program;

@@ -2,6 +2,7 @@
 // IacInput, each file starting with the marker line that says proxmox-mpc manages it, sorted by
 // path. Pure and deterministic, like the generators it combines.
 import { withMarker } from './marker.js';
+import { generateTerraform } from './terraform/index.js';
 import type { GeneratedFile, Generator, GeneratorOptions, IacInput } from './types.js';
 
 export { isManaged, MANAGED_MARKER, MANAGED_MARKER_TEXT, withMarker } from './marker.js';
@@ -20,3 +21,9 @@ export function composeGenerators(generators: readonly Generator[]): Generator {
     return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   };
 }
+
+/** Every generator of a workspace: terraform/ (more join as they land: ansible/, tests/). */
+export const WORKSPACE_GENERATORS: readonly Generator[] = [generateTerraform];
+
+/** The whole workspace's generated files, marked and sorted by path. */
+export const generateAll: Generator = composeGenerators(WORKSPACE_GENERATORS);
