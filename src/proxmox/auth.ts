@@ -84,7 +84,7 @@ export class TokenAuth implements AuthProvider {
       );
     }
     this.principal = tokenId;
-    redactor.add(credentials.tokenSecret);
+    redactor.add(credentials.tokenSecret, 'token-secret');
     this.header = `PVEAPIToken=${tokenId}=${credentials.tokenSecret}`;
   }
 
@@ -145,7 +145,7 @@ export class TicketAuth implements AuthProvider {
     this.principal = fullUsername(credentials.username, credentials.realm);
     this.renewAfterMs = options.renewAfterMs ?? DEFAULT_TICKET_RENEW_AFTER_MS;
     this.now = options.now ?? Date.now;
-    redactor.add(credentials.password);
+    redactor.add(credentials.password, 'password');
   }
 
   /** Age as the server sees it, corrected for a large clock skew measured at login. */
@@ -244,8 +244,8 @@ export class TicketAuth implements AuthProvider {
         path: '/access/ticket',
       });
     }
-    this.redactor.add(ticket);
-    this.redactor.add(csrfToken);
+    this.redactor.add(ticket, 'ticket');
+    this.redactor.add(csrfToken, 'csrf-token');
     const localNow = this.now();
     const issuedAtMs = ticketIssuedAtMs(ticket) ?? localNow;
     const skew = localNow - issuedAtMs;

@@ -4,6 +4,7 @@
 // here, each on its own, before a message is built from them. Masking a whole message instead
 // would rewrite our own words wherever they contain a secret (password `root` would turn
 // `root@pam` into `***@pam`), which both garbles the message and reveals the secret.
+import { registerSecret } from '../util/redact.js';
 import { safeText } from '../util/terminalText.js';
 
 /** Escape sequences and control characters removed, white space collapsed; never truncated. */
@@ -47,9 +48,11 @@ function decodeSegment(segment: string): string {
 export class SecretRedactor {
   private readonly secrets = new Set<string>();
 
-  /** Remembers a secret (password, token secret, ticket, CSRF token) to mask from now on. */
-  add(secret: string | undefined): void {
+  /** Remembers a secret (password, token secret, ticket, CSRF token) to mask from now on, and
+   * registers it with the process-wide redactor (src/util/redact.ts) under `name`. */
+  add(secret: string | undefined, name = 'secret'): void {
     if (secret !== undefined && secret.length >= 4) this.secrets.add(secret);
+    registerSecret(name, secret);
   }
 
   private mask(text: string): string {

@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { SecretRedactor } from '../proxmox/redact.js';
+import { clearSecrets, isRegisteredSecret, redact, redactValue, registerSecret } from './redact.js';
+
+afterEach(() => clearSecrets());
+
+describe('process-wide redactor', () => {
+  it('replaces each registered value with ***<name>***, wherever and however often it occurs', () => {
+    registerSecret('home', 's3cret-value');
+    registerSecret('password', 'hunter2hunter2');
+    expect(redact('a s3cret-value b s3cret-value; pw=hunter2hunter2')).toBe('a ***home*** b ***home***; pw=***password***');
+    expect(isRegisteredSecret('s3cret-value')).toBe(true);
+    expect(isRegisteredSecret('other')).toBe(false);
+  });
+
+  it('masks the longer secret whole when one contains another', () => {
+    registerSecret('short', 'abcdef');
+    registerSecret('long', 'xxabcdefyy');
+    expect(redact('xxabcdefyy and abcdef')).toBe('***long*** and ***short***');
+  });
+
+  it('keeps the first name of a value registered twice, ignores tiny and empty values', () => {
+    registerSecret('home', 'the-token-secret');
+    registerSecret('token-secret', 'the-token-secret');
+    registerSecret('tiny', 'abc');
+    registerSecret('none', undefined);
+    expect(redact('the-token-secret abc')).toBe('***home*** abc');
+  });
+
+  it('an unusable name still masks the value', () => {
+    registerSecret('bad name!', 'value-to-hide');
+    expect(redact('value-to-hide')).toBe('***secret***');
+  });
+
+  it('masks credential shapes it was never told about, keeping the token id and $vault references', () => {
+    expect(redact('PROXMOX_VE_API_TOKEN=root@pam!mpc=0a1b2c3d-1111-2222-3333-444455556666 x')).toBe('PROXMOX_VE_API_TOKEN=root@pam!mpc=***token-secret*** x');
+    expect(redact("--token 'root@pam!mpc=$vault.home'")).toBe("--token 'root@pam!mpc=$vault.home'");
+    expect(redact('Authorization: PVEAPIToken=root@pam!mpc=abcd')).toBe('Authorization: ***token***');
+    expect(redact('Cookie: PVEAuthCookie=PVE:root@pam:65A1B2C3::c2lnbmF0dXJl; x')).toBe('Cookie: ***ticket***; x');
+    expect(redact('ticket PVE:root@pam:65A1B2C3::c2lnbmF0dXJlc2lnbmF0dXJl')).toBe('ticket ***ticket***');
+    expect(redact('CSRFPreventionToken: 65A1B2C3:Zm9vYmFyYmF6cXV4cXV1eHh5eno')).toBe('CSRFPreventionToken: ***csrf-token***');
+    expect(redact('UPID:pve1:0000ABCD:00112233:65A1B2C3:qmstart:101:root@pam:')).toBe('UPID:pve1:0000ABCD:00112233:65A1B2C3:qmstart:101:root@pam:');
+  });
+
+  it('redacts every string of a JSON-like value, keys kept', () => {
+    registerSecret('home', 'the-token-secret');
+    expect(redactValue({ msg: 'x the-token-secret', list: ['the-token-secret', 3, null], nested: { ok: true } })).toEqual({
+      msg: 'x ***home***',
+      list: ['***home***', 3, null],
+      nested: { ok: true },
+    });
+  });
+
+  it('the API client registers what it learns (SecretRedactor.add) under its name', () => {
+    const r = new SecretRedactor();
+    r.add('PVE:root@pam:65A1B2C3::sig', 'ticket');
+    r.add('a-password-here', 'password');
+    expect(redact('pw a-password-here')).toBe('pw ***password***');
+    expect(r.line('pw a-password-here')).toBe('pw ***');
+  });
+
+  it('clearSecrets forgets them', () => {
+    registerSecret('home', 'the-token-secret');
+    clearSecrets();
+    expect(redact('the-token-secret')).toBe('the-token-secret');
+  });
+});
