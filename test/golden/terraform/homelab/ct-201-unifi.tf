@@ -1,0 +1,46 @@
+# CT 201 "unifi" on node pve2: adopted by the import in imports.tf.
+resource "proxmox_virtual_environment_container" "ct_201_unifi" {
+  node_name     = "pve2"
+  vm_id         = 201
+  tags          = ["network"]
+  start_on_boot = true
+  started       = true
+  unprivileged  = true
+
+  cpu {
+    architecture = "amd64"
+    cores        = 2
+  }
+
+  memory {
+    dedicated = 2048
+    swap      = 512
+  }
+
+  disk {
+    datastore_id = "local-lvm"
+    size         = 16
+  }
+
+  network_interface {
+    name        = "eth0"
+    bridge      = "vmbr0"
+    mac_address = "BC:24:11:5B:2B:52"
+    firewall    = true
+  }
+
+  initialization {
+    hostname = "unifi"
+    ip_config {
+      ipv4 {
+        address = "dhcp"
+      }
+    }
+  }
+
+  # operating_system: PVE does not record the template this container was created from, which the provider requires (its type is "debian").
+  # The provider does not read operating_system or unprivileged back after an import and would replace the container over them: lifecycle.ignore_changes keeps it.
+  lifecycle {
+    ignore_changes = [operating_system, unprivileged]
+  }
+}

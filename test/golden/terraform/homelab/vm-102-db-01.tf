@@ -1,0 +1,66 @@
+# VM 102 "db-01" on node pve1: adopted by the import in imports.tf.
+resource "proxmox_virtual_environment_vm" "vm_102_db_01" {
+  node_name     = "pve1"
+  vm_id         = 102
+  name          = "db-01"
+  description   = "PostgreSQL 16 primary\nBackups: nightly to PBS"
+  tags          = ["db", "postgres", "prod"]
+  on_boot       = true
+  started       = true
+  pool_id       = "prod"
+  scsi_hardware = "virtio-scsi-single"
+  boot_order    = ["scsi0", "ide2", "net0"]
+
+  agent {
+    enabled = true
+    trim    = true
+  }
+
+  cpu {
+    cores   = 4
+    sockets = 1
+    type    = "x86-64-v2-AES"
+  }
+
+  memory {
+    dedicated = 8192
+    floating  = 0
+  }
+
+  operating_system {
+    type = "l26"
+  }
+
+  cdrom {
+    file_id   = "none"
+    interface = "ide2"
+  }
+
+  disk {
+    datastore_id = "local-lvm"
+    interface    = "scsi0"
+    size         = 32
+    iothread     = true
+  }
+
+  disk {
+    datastore_id = "local-lvm"
+    interface    = "scsi1"
+    size         = 200
+    iothread     = true
+  }
+
+  network_device {
+    bridge      = "vmbr0"
+    model       = "virtio"
+    mac_address = "BC:24:11:72:B9:1C"
+    firewall    = true
+  }
+
+  startup {
+    order    = 2
+    up_delay = 30
+  }
+
+  # Not managed here (the provider cannot express them or does not read them back): smbios1.
+}

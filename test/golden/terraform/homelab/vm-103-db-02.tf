@@ -1,0 +1,58 @@
+# VM 103 "db-02" on node pve3: adopted by the import in imports.tf.
+resource "proxmox_virtual_environment_vm" "vm_103_db_02" {
+  node_name     = "pve3"
+  vm_id         = 103
+  name          = "db-02"
+  tags          = ["db", "postgres", "replica"]
+  on_boot       = true
+  started       = true
+  pool_id       = "prod"
+  scsi_hardware = "virtio-scsi-single"
+  boot_order    = ["scsi0", "ide2", "net0"]
+
+  agent {
+    enabled = true
+  }
+
+  cpu {
+    cores   = 4
+    sockets = 1
+    type    = "x86-64-v2-AES"
+  }
+
+  memory {
+    dedicated = 8192
+  }
+
+  operating_system {
+    type = "l26"
+  }
+
+  cdrom {
+    file_id   = "none"
+    interface = "ide2"
+  }
+
+  disk {
+    datastore_id = "local-lvm"
+    interface    = "scsi0"
+    size         = 32
+    iothread     = true
+  }
+
+  disk {
+    datastore_id = "local-lvm"
+    interface    = "scsi1"
+    size         = 200
+    iothread     = true
+  }
+
+  network_device {
+    bridge      = "vmbr0"
+    model       = "virtio"
+    mac_address = "BC:24:11:4A:77:0C"
+    firewall    = true
+  }
+
+  # Not managed here (the provider cannot express them or does not read them back): smbios1.
+}

@@ -1,0 +1,57 @@
+# VM 111 "opnsense" on node pve1: adopted by the import in imports.tf.
+resource "proxmox_virtual_environment_vm" "vm_111_opnsense" {
+  node_name     = "pve1"
+  vm_id         = 111
+  name          = "opnsense"
+  tags          = ["firewall", "network", "prod"]
+  on_boot       = true
+  started       = true
+  pool_id       = "prod"
+  scsi_hardware = "virtio-scsi-single"
+  boot_order    = ["scsi0", "ide2", "net0"]
+
+  cpu {
+    cores   = 2
+    sockets = 1
+    type    = "x86-64-v2-AES"
+  }
+
+  memory {
+    dedicated = 4096
+  }
+
+  operating_system {
+    type = "other"
+  }
+
+  cdrom {
+    file_id   = "none"
+    interface = "ide2"
+  }
+
+  disk {
+    datastore_id = "local-lvm"
+    interface    = "scsi0"
+    size         = 32
+    iothread     = true
+  }
+
+  network_device {
+    bridge      = "vmbr0"
+    model       = "virtio"
+    mac_address = "BC:24:11:E8:2A:35"
+  }
+
+  network_device {
+    bridge      = "vmbr1"
+    model       = "virtio"
+    mac_address = "BC:24:11:85:CF:3B"
+  }
+
+  startup {
+    order    = 1
+    up_delay = 60
+  }
+
+  # Not managed here (the provider cannot express them or does not read them back): smbios1.
+}

@@ -1,0 +1,66 @@
+# VM 112 "docker-host" on node pve1: adopted by the import in imports.tf.
+resource "proxmox_virtual_environment_vm" "vm_112_docker_host" {
+  node_name     = "pve1"
+  vm_id         = 112
+  name          = "docker-host"
+  tags          = ["docker", "lab"]
+  on_boot       = true
+  started       = true
+  pool_id       = "lab"
+  scsi_hardware = "virtio-scsi-single"
+  boot_order    = ["scsi0", "ide2", "net0"]
+
+  agent {
+    enabled = true
+  }
+
+  cpu {
+    cores   = 4
+    sockets = 1
+    type    = "x86-64-v2-AES"
+  }
+
+  memory {
+    dedicated = 8192
+  }
+
+  operating_system {
+    type = "l26"
+  }
+
+  cdrom {
+    file_id   = "none"
+    interface = "ide2"
+  }
+
+  disk {
+    datastore_id = "local-lvm"
+    interface    = "scsi0"
+    size         = 40
+    iothread     = true
+  }
+
+  disk {
+    datastore_id = "local-lvm"
+    interface    = "scsi1"
+    size         = 100
+    iothread     = true
+  }
+
+  network_device {
+    bridge      = "vmbr0"
+    model       = "virtio"
+    mac_address = "BC:24:11:F1:6D:1C"
+    firewall    = true
+  }
+
+  network_device {
+    bridge      = "vmbr1"
+    model       = "virtio"
+    mac_address = "BC:24:11:C2:DF:11"
+    vlan_id     = 30
+    firewall    = true
+  }
+
+  # Not managed here (the provider cannot express them or does not read them back): smbios1.
+}

@@ -1,0 +1,47 @@
+# VM 114 "test-vm" on node pve2: adopted by the import in imports.tf.
+resource "proxmox_virtual_environment_vm" "vm_114_test_vm" {
+  node_name     = "pve2"
+  vm_id         = 114
+  name          = "test-vm"
+  tags          = ["test"]
+  on_boot       = false
+  started       = false
+  pool_id       = "lab"
+  scsi_hardware = "virtio-scsi-single"
+  boot_order    = ["scsi0", "ide2", "net0"]
+
+  cpu {
+    cores   = 1
+    sockets = 1
+    type    = "x86-64-v2-AES"
+  }
+
+  memory {
+    dedicated = 1024
+  }
+
+  operating_system {
+    type = "l26"
+  }
+
+  cdrom {
+    file_id   = "none"
+    interface = "ide2"
+  }
+
+  disk {
+    datastore_id = "local-lvm"
+    interface    = "scsi0"
+    size         = 16
+    iothread     = true
+  }
+
+  network_device {
+    bridge      = "vmbr0"
+    model       = "virtio"
+    mac_address = "BC:24:11:B1:6F:ED"
+    firewall    = true
+  }
+
+  # Not managed here (the provider cannot express them or does not read them back): smbios1.
+}

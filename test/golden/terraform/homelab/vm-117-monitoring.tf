@@ -1,0 +1,51 @@
+# VM 117 "monitoring" on node pve1: adopted by the import in imports.tf.
+resource "proxmox_virtual_environment_vm" "vm_117_monitoring" {
+  node_name     = "pve1"
+  vm_id         = 117
+  name          = "monitoring"
+  tags          = ["grafana", "monitoring"]
+  on_boot       = true
+  started       = true
+  pool_id       = "prod"
+  scsi_hardware = "virtio-scsi-single"
+  boot_order    = ["scsi0", "ide2", "net0"]
+
+  agent {
+    enabled = true
+  }
+
+  cpu {
+    cores   = 2
+    sockets = 1
+    type    = "x86-64-v2-AES"
+  }
+
+  memory {
+    dedicated = 4096
+  }
+
+  operating_system {
+    type = "l26"
+  }
+
+  cdrom {
+    file_id   = "none"
+    interface = "ide2"
+  }
+
+  disk {
+    datastore_id = "local-lvm"
+    interface    = "scsi0"
+    size         = 64
+    iothread     = true
+  }
+
+  network_device {
+    bridge      = "vmbr0"
+    model       = "virtio"
+    mac_address = "BC:24:11:AA:D7:13"
+    firewall    = true
+  }
+
+  # Not managed here (the provider cannot express them or does not read them back): smbios1.
+}
