@@ -8,7 +8,9 @@ import { registerReadCommands } from './readCommands.js';
 import { registerRunCommands } from './iac/runCommands.js';
 import { registerWorkspaceCommands } from './iac/workspaceCommands.js';
 import { reportError } from './reportError.js';
+import { redact } from '../util/redact.js';
 import { registerSyncCommand } from './syncCommand.js';
+import { registerVaultCommands } from './commands/vault.js';
 import { ExitCode } from './userError.js';
 import { VERSION } from './version.js';
 
@@ -61,7 +63,7 @@ export function buildProgram(): Command {
     .description('A keyboard-driven console for Proxmox VE that treats a cluster as Infrastructure-as-Code.')
     .version(VERSION, '-V, --version')
     .showSuggestionAfterError(true)
-    .configureOutput({ outputError: (str, write) => write(`proxmox-mpc: ${str.replace(/^error: /, '')}`) })
+    .configureOutput({ outputError: (str, write) => write(redact(`proxmox-mpc: ${str.replace(/^error: /, '')}`)) })
     .exitOverride()
     .option('-p, --profile <name>', 'connection profile from the config file')
     .option('--endpoint <url>', 'Proxmox VE address, e.g. https://pve.example.com:8006 (env PROXMOX_VE_ENDPOINT)')
@@ -163,11 +165,14 @@ Examples:
     .command('add <name>')
     .description('add or replace a profile from --endpoint with --token or --username, and --insecure or --fingerprint')
     .option('--default', 'make it the default profile')
+    .option('--no-vault', 'keep the token secret in the config file (0600) instead of the encrypted vault')
     .addHelpText('after', `
 Example:
   PROXMOX_VE_API_TOKEN='root@pam!mpc=xxxxxxxx-...' proxmox-mpc profile add home --endpoint https://pve.lan:8006 --fingerprint AB:CD:...
 The token is taken from PROXMOX_VE_API_TOKEN (or --token, which leaves it in your shell history).
-The password of a --username profile is read from PROXMOX_VE_PASSWORD when connecting.`)
+With a vault passphrase (PMC_VAULT_PASSPHRASE, or asked on a terminal) the token secret, or the
+password in PROXMOX_VE_PASSWORD of a --username profile, goes into the vault as <name> and the
+config file holds $vault.<name>. Otherwise the password is read from PROXMOX_VE_PASSWORD when connecting.`)
     .action(async (name: string, opts, cmd: Command) => {
       const { runProfileAdd } = await import('./commands/profile.js');
       return runProfileAdd(name, { ...cmd.optsWithGlobals<GlobalOptions>(), ...opts });
@@ -187,6 +192,7 @@ The password of a --username profile is read from PROXMOX_VE_PASSWORD when conne
       return runProfileUse(name, cmd.optsWithGlobals<GlobalOptions>());
     });
 
+  registerVaultCommands(program);
   registerReadCommands(program);
   registerOperationCommands(program);
   registerWorkspaceCommands(program);

@@ -1,6 +1,7 @@
 // The one place a command's failure becomes what the user reads: one line on stderr and an
 // exit code, never a stack trace (unless --debug asks for one).
 import { isProxmoxError, type ProxmoxErrorKind } from '../proxmox/errors.js';
+import { redact } from '../util/redact.js';
 import { ExitCode, type ExitCodeValue, UserError } from './userError.js';
 
 const EXIT_BY_KIND: Record<ProxmoxErrorKind, ExitCodeValue> = {
@@ -31,7 +32,9 @@ export function describeError(error: unknown): string {
 }
 
 export function reportError(error: unknown, debug: boolean, stderr: NodeJS.WritableStream = process.stderr): ExitCodeValue {
-  stderr.write(`proxmox-mpc: ${describeError(error)}\n`);
-  if (debug && error instanceof Error && error.stack) stderr.write(`${error.stack}\n`);
+  // Every registered secret (vault values, token secrets, passwords, tickets, CSRF tokens) and
+  // credential shape is masked, in the message and in the --debug stack alike.
+  stderr.write(redact(`proxmox-mpc: ${describeError(error)}\n`));
+  if (debug && error instanceof Error && error.stack) stderr.write(redact(`${error.stack}\n`));
   return exitCodeFor(error);
 }

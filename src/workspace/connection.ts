@@ -4,6 +4,7 @@ import { UserError } from '../app/userError.js';
 import { parseApiToken as splitApiToken } from '../proxmox/auth.js';
 import { endpointBase } from '../proxmox/endpoint.js';
 import type { ConfigFile, ProfileConfig } from './configFile.js';
+import { resolveSecret, vaultRefName } from './vault.js';
 
 export type ConnectionAuth =
   | { kind: 'token'; tokenId: string; secret: string }
@@ -130,10 +131,24 @@ function selectProfile(
   return { name: implicit, profile };
 }
 
+/** A whole API token given as `$vault.<name>` (the entry holds USER@REALM!TOKENID=SECRET) is
+ * resolved now, since its token id is needed to say who connects; `USER@REALM!TOKENID=$vault.<name>`
+ * (the entry holds the secret) is resolved only when connecting. */
+function tokenAuth(value: string, source: string, env: NodeJS.ProcessEnv): ConnectionAuth {
+  const name = vaultRefName(value.trim());
+  if (name === undefined) return { kind: 'token', ...parseApiToken(value, source) };
+  const token = resolveSecret(value.trim(), source, env);
+  try {
+    return { kind: 'token', ...parseApiToken(token, source) };
+  } catch {
+    throw new UserError(`${source}: vault entry '${name}' holds a secret, not a whole API token: pass 'USER@REALM!TOKENID=$vault.${name}' instead`);
+  }
+}
+
 function resolveAuth(profile: ProfileConfig | undefined, env: NodeJS.ProcessEnv, flags: ConnectionFlags): ConnectionAuth {
-  if (flags.token) return { kind: 'token', ...parseApiToken(flags.token, '--token') };
+  if (flags.token) return tokenAuth(flags.token, '--token', env);
   if (flags.username) return passwordAuth(flags.username, env.PROXMOX_VE_PASSWORD ?? profile?.password, '--username');
-  if (env.PROXMOX_VE_API_TOKEN) return { kind: 'token', ...parseApiToken(env.PROXMOX_VE_API_TOKEN, 'PROXMOX_VE_API_TOKEN') };
+  if (env.PROXMOX_VE_API_TOKEN) return tokenAuth(env.PROXMOX_VE_API_TOKEN, 'PROXMOX_VE_API_TOKEN', env);
   if (env.PROXMOX_VE_USERNAME) return passwordAuth(env.PROXMOX_VE_USERNAME, env.PROXMOX_VE_PASSWORD ?? profile?.password, 'PROXMOX_VE_USERNAME');
   if (profile?.tokenId) {
     if (!profile.tokenSecret) throw new UserError(`profile has tokenId ${profile.tokenId} but no tokenSecret: add it, or set PROXMOX_VE_API_TOKEN`);

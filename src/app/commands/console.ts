@@ -5,6 +5,7 @@ import type { GlobalOptions } from '../cli.js';
 import { cachePathFor } from '../../db/paths.js';
 import { configPath, loadConfigFile } from '../../workspace/configFile.js';
 import type { ConnectionSettings } from '../../workspace/connection.js';
+import { resolveAuthSecrets } from '../credentials.js';
 import { resolveReadProfile } from '../read/context.js';
 import { ExitCode, UserError } from '../userError.js';
 
@@ -40,7 +41,9 @@ export async function runConsoleCommand(opts: ConsoleOptions, target?: ConsoleTa
     target ??
     (() => {
       const profile = resolveReadProfile({ ...opts }, env);
-      return { profile: profile.name, ...(profile.settings ? { connection: profile.settings } : {}), cachePath: cachePathFor(profile.name, env) };
+      // `$vault.` references resolved now, while a passphrase prompt can still use the terminal.
+      const connection = profile.settings ? { ...profile.settings, auth: resolveAuthSecrets(profile.settings.auth, env) } : undefined;
+      return { profile: profile.name, ...(connection ? { connection } : {}), cachePath: cachePathFor(profile.name, env) };
     })();
   const config = loadConfigFile(configPath(env)).config.console ?? {};
   if (opts.plain) {

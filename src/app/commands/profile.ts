@@ -3,6 +3,7 @@ import { httpsEndpoint, parseApiToken } from '../../workspace/connection.js';
 import { normalizeFingerprint } from '../../proxmox/tls.js';
 import type { GlobalOptions } from '../cli.js';
 import { UserError } from '../userError.js';
+import { unlockVault, vaultRefName } from '../../workspace/vault.js';
 
 function load() {
   const loaded = loadConfigFile(configPath());
@@ -35,6 +36,31 @@ export function runProfileList(opts: GlobalOptions): void {
 
 interface ProfileAddOptions extends GlobalOptions {
   default?: boolean;
+  /** commander's --no-vault: keep the secret in the config file. */
+  vault?: boolean;
+}
+
+/** Moves the profile's token secret or password into the vault (entry named after the profile)
+ * when a passphrase is at hand (PMC_VAULT_PASSPHRASE or a terminal), leaving `$vault.<name>` in
+ * the config; otherwise the token secret stays in the 0600 config file, with a note. */
+function secretsToVault(name: string, profile: ProfileConfig, password: string | undefined, opts: ProfileAddOptions, env: NodeJS.ProcessEnv): void {
+  const secret = profile.tokenSecret ?? password;
+  if (secret === undefined || vaultRefName(secret) !== undefined) return;
+  const field = profile.tokenSecret !== undefined ? 'tokenSecret' : 'password';
+  const available = (env.PMC_VAULT_PASSPHRASE !== undefined && env.PMC_VAULT_PASSPHRASE !== '') || process.stdin.isTTY === true;
+  if (opts.vault === false || !available) {
+    if (field === 'tokenSecret') {
+      process.stderr.write(
+        opts.vault === false
+          ? `note: the token secret is stored in plain text in the config file (--no-vault)\n`
+          : `note: the token secret is stored in plain text in the config file: set PMC_VAULT_PASSPHRASE to keep it in the encrypted vault instead\n`,
+      );
+    }
+    return;
+  }
+  unlockVault(env).set(name, secret);
+  profile[field] = `$vault.${name}`;
+  process.stderr.write(`the ${field === 'tokenSecret' ? 'token secret' : 'password'} is in the vault as '${name}' (the config file holds $vault.${name})\n`);
 }
 
 export function runProfileAdd(name: string, opts: ProfileAddOptions, env: NodeJS.ProcessEnv = process.env): void {
@@ -56,6 +82,7 @@ export function runProfileAdd(name: string, opts: ProfileAddOptions, env: NodeJS
   } else {
     throw new UserError('give the credentials: PROXMOX_VE_API_TOKEN=USER@REALM!TOKENID=SECRET in the environment (or --token), or --username USER@REALM');
   }
+  secretsToVault(name, profile, profile.tokenSecret === undefined ? env.PROXMOX_VE_PASSWORD : undefined, opts, env);
   if (opts.insecure) profile.insecure = true;
   if (opts.fingerprint) {
     try {

@@ -1,0 +1,228 @@
+// The workspace as a user drives it: `init`, `generate`, re-generation, files the user took over,
+// guests that are gone, and a generate killed half-way. The built CLI (a private copy) runs in
+// the workspace directory against a homelab simulator in this process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isolatedEnv, type CliResult } from './support/cli.js';
+import { useSimulatorCli } from './support/simCli.js';
+
+const TEST_MS = 90_000;
+const MARKER = '# proxmox-mpc: managed';
+
+const cli = useSimulatorCli('pmc-ws-cli-');
+
+function start(args: string[], env: NodeJS.ProcessEnv, cwd: string): ChildProcess {
+  return spawn(process.execPath, [cli.cliPath, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function runIn(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  return new Promise((done, reject) => {
+    const child = start(args, env, cwd);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+function simEnv(): NodeJS.ProcessEnv {
+  return isolatedEnv({
+    PROXMOX_VE_ENDPOINT: cli.sim.url,
+    PROXMOX_VE_API_TOKEN: `${cli.sim.root.tokenId}=${cli.sim.root.tokenSecret}`,
+    PMC_FINGERPRINT: cli.sim.fingerprint,
+    COLUMNS: '200',
+  });
+}
+
+/** A new workspace, initialised and generated once. */
+async function generatedWorkspace(env: NodeJS.ProcessEnv): Promise<string> {
+  const parent = mkdtempSync(join(tmpdir(), 'pmc-ws-'));
+  const init = await runIn(parent, ['init', 'ws'], env);
+  expect(init.code, init.stderr).toBe(0);
+  const root = join(parent, 'ws');
+  const gen = await runIn(root, ['generate', '--refresh'], env);
+  expect(gen.code, gen.stderr).toBe(0);
+  return root;
+}
+
+function tfFiles(root: string): string[] {
+  return readdirSync(join(root, 'terraform')).filter((f) => f.endsWith('.tf')).sort();
+}
+
+interface JsonReport {
+  files: Array<{ path: string; status: string; reason?: string }>;
+  summary: Record<string, number>;
+  backupDir?: string;
+}
+
+describe('init and generate (CLI, simulator)', () => {
+  it(
+    'init makes the workspace; generate writes every guest; a second run changes nothing; no secret anywhere',
+    async () => {
+      const env = simEnv();
+      const parent = mkdtempSync(join(tmpdir(), 'pmc-ws-'));
+      const init = await runIn(parent, ['init', 'ws'], env);
+      expect(init.code, init.stderr).toBe(0);
+      expect(init.stdout).toContain(`Initialised the workspace in ${join(parent, 'ws')}`);
+      // the connection came from the environment: said so, nothing recorded
+      expect(init.stderr).toMatch(/using the connection from the environment/);
+      const root = join(parent, 'ws');
+      for (const d of ['terraform', 'ansible', 'tests', '.proxmox-mpc']) expect(existsSync(join(root, d))).toBe(true);
+      expect(readFileSync(join(root, '.gitignore'), 'utf8')).toContain('*.tfstate');
+
+      // from a sub-directory: the workspace is found walking up
+      const first = await runIn(join(root, 'terraform'), ['generate', '--refresh'], env);
+      expect(first.code, first.stderr).toBe(0);
+      const guests = cli.sim.cluster.guests.size;
+      const files = tfFiles(root);
+      // one file per guest, plus versions, provider, variables, imports
+      expect(files.length).toBe(guests + 4);
+      expect(first.stdout).toMatch(new RegExp(`^generated: ${files.length} new, 0 changed, 0 unchanged, 0 kept, 0 removed$`, 'm'));
+      for (const f of files) expect(readFileSync(join(root, 'terraform', f), 'utf8').startsWith(MARKER)).toBe(true);
+
+      const second = await runIn(root, ['generate'], env);
+      expect(second.code, second.stderr).toBe(0);
+      expect(second.stdout).toBe(`generated: 0 new, 0 changed, ${files.length} unchanged, 0 kept, 0 removed\n`);
+      expect(existsSync(join(root, '.proxmox-mpc', 'backups'))).toBe(false);
+
+      const secret = cli.sim.root.tokenSecret;
+      for (const dir of ['terraform', 'ansible', 'tests', '.proxmox-mpc']) {
+        for (const f of readdirSync(join(root, dir), { recursive: true, withFileTypes: true })) {
+          if (!f.isFile() || f.name.startsWith('cache.db')) continue;
+          expect(readFileSync(join(f.parentPath, f.name), 'utf8'), `${f.name}`).not.toContain(secret);
+        }
+      }
+      expect(readFileSync(join(root, '.proxmox-mpc', 'config.yml'), 'utf8')).not.toContain(secret);
+    },
+    TEST_MS,
+  );
+
+  it(
+    'a file the user took over (marker removed) is kept; --diff shows a change without writing; a deleted guest\'s file goes to the backup',
+    async () => {
+      const env = simEnv();
+      const root = await generatedWorkspace(env);
+      const vmFiles = tfFiles(root).filter((f) => f.startsWith('vm-'));
+      const mine = vmFiles.find((f) => f.startsWith('vm-102-'))!;
+      const minePath = join(root, 'terraform', mine);
+      const edited = readFileSync(minePath, 'utf8').split('\n').slice(1).join('\n').replace(/\n$/, '\n# my note\n');
+      writeFileSync(minePath, edited);
+
+      // change a guest through the CLI: its file changes on the next generate
+      const set = await runIn(root, ['set', 'vm', '103', '--memory', '3072', '--yes'], env);
+      expect(set.code, set.stderr).toBe(0);
+      const target = join(root, 'terraform', vmFiles.find((f) => f.startsWith('vm-103-'))!);
+      const before = readFileSync(target, 'utf8');
+      const diff = await runIn(root, ['generate', '--refresh', '--diff'], env);
+      expect(diff.code, diff.stderr).toBe(0);
+      expect(diff.stdout).toMatch(/^changed +terraform\/vm-103-.*\.tf$/m);
+      expect(diff.stdout).toMatch(/^-    dedicated = \d+$/m);
+      expect(diff.stdout).toMatch(/^\+    dedicated = 3072$/m);
+      expect(diff.stdout).toMatch(/^would generate: 0 new, 1 changed, \d+ unchanged, 1 kept, 0 removed$/m);
+      expect(readFileSync(target, 'utf8')).toBe(before);
+
+      const json = await runIn(root, ['generate', '-o', 'json'], env);
+      expect(json.code, json.stderr).toBe(0);
+      const report = JSON.parse(json.stdout) as JsonReport;
+      expect(report.files.find((f) => f.path === `terraform/${mine}`)).toEqual({ path: `terraform/${mine}`, status: 'kept', reason: 'marker removed' });
+      expect(report.files.find((f) => f.path.startsWith('terraform/vm-103-'))?.status).toBe('changed');
+      expect(readFileSync(minePath, 'utf8')).toBe(edited);
+      expect(readFileSync(target, 'utf8')).toContain('dedicated = 3072');
+      expect(readFileSync(join(root, report.backupDir!, 'terraform', target.split('/').pop()!), 'utf8')).toBe(before);
+
+      // a guest deleted: its managed file is removed into the backup
+      const del = await runIn(root, ['delete', 'vm', '114', '--yes'], env);
+      expect(del.code, del.stderr).toBe(0);
+      const gone = vmFiles.find((f) => f.startsWith('vm-114-'))!;
+      const goneText = readFileSync(join(root, 'terraform', gone), 'utf8');
+      const after = await runIn(root, ['generate', '--refresh', '-o', 'json'], env);
+      expect(after.code, after.stderr).toBe(0);
+      const r2 = JSON.parse(after.stdout) as JsonReport;
+      expect(r2.files.find((f) => f.path === `terraform/${gone}`)?.status).toBe('removed');
+      expect(r2.summary.removed).toBe(1);
+      expect(existsSync(join(root, 'terraform', gone))).toBe(false);
+      expect(readFileSync(join(root, r2.backupDir!, 'terraform', gone), 'utf8')).toBe(goneText);
+      expect(readFileSync(minePath, 'utf8')).toBe(edited);
+    },
+    TEST_MS,
+  );
+
+  it(
+    'generate killed (SIGKILL) while writing leaves every file whole, old or new; the next run finishes the job',
+    async () => {
+      const env = simEnv();
+      const root = await generatedWorkspace(env);
+      const dir = join(root, 'terraform');
+      const names = tfFiles(root);
+      const fresh = new Map(names.map((n) => [n, readFileSync(join(dir, n), 'utf8')]));
+      // every managed file edited (marker kept): the next generate rewrites all of them
+      const old = new Map<string, string>();
+      for (const n of names) {
+        const text = `${fresh.get(n)!}# stale line ${n}\n`;
+        writeFileSync(join(dir, n), text);
+        old.set(n, text);
+      }
+      const child = start(['generate'], env, root);
+      const exited = new Promise<number | null>((done) => child.on('close', (code, signal) => done(signal ? -1 : code)));
+      let renamed = 0;
+      // killed as soon as the first file is replaced (a rename onto a .tf name)
+      const watcher = watch(dir, (_event, name) => {
+        if (name && name.endsWith('.tf') && !name.includes('.pmc-tmp-') && readFileSync(join(dir, name), 'utf8') === fresh.get(name)) {
+          renamed++;
+          child.kill('SIGKILL');
+        }
+      });
+      const code = await exited;
+      watcher.close();
+      expect(renamed).toBeGreaterThan(0);
+      expect(code).toBe(-1);
+      let replaced = 0;
+      for (const n of names) {
+        const text = readFileSync(join(dir, n), 'utf8');
+        expect([old.get(n), fresh.get(n)], n).toContain(text);
+        if (text === fresh.get(n)) replaced++;
+      }
+      expect(replaced).toBeGreaterThan(0);
+      // no .tf file is half-written, and no temp file has a name a tool would load
+      for (const f of readdirSync(dir)) if (f.includes('.pmc-tmp-')) expect(f.endsWith('.tf')).toBe(false);
+
+      const again = await runIn(root, ['generate'], env);
+      expect(again.code, again.stderr).toBe(0);
+      for (const n of names) expect(readFileSync(join(dir, n), 'utf8')).toBe(fresh.get(n));
+      expect(readdirSync(dir).filter((f) => f.includes('.pmc-tmp-'))).toEqual([]);
+      const last = await runIn(root, ['generate'], env);
+      expect(last.stdout).toMatch(/generated: 0 new, 0 changed, \d+ unchanged, 0 kept, 0 removed/);
+    },
+    TEST_MS,
+  );
+
+  it(
+    'init without a terminal and without a profile: the workspace, and a message naming the flags and environment to use',
+    async () => {
+      const env = isolatedEnv();
+      const parent = mkdtempSync(join(tmpdir(), 'pmc-ws-'));
+      const r = await runIn(parent, ['init'], env);
+      expect(r.code, r.stderr).toBe(0);
+      expect(existsSync(join(parent, '.proxmox-mpc', 'config.yml'))).toBe(true);
+      expect(r.stderr).toMatch(/no usable connection profile yet, and no terminal to ask on/);
+      expect(r.stderr).toContain('proxmox-mpc profile add NAME --endpoint https://HOST:8006');
+      expect(r.stderr).toContain('PROXMOX_VE_ENDPOINT, PROXMOX_VE_API_TOKEN');
+      const again = await runIn(parent, ['init'], env);
+      expect(again.code).toBe(2);
+      expect(again.stderr).toMatch(/already a proxmox-mpc workspace: use --force/);
+      const gen = await runIn(parent, ['generate'], env);
+      expect(gen.code).not.toBe(0);
+      expect(gen.stderr.trim().split('\n')).toHaveLength(1);
+      const outside = await runIn(mkdtempSync(join(tmpdir(), 'pmc-nows-')), ['generate'], env);
+      expect(outside.code).toBe(2);
+      expect(outside.stderr).toMatch(/generate works inside a workspace .* run proxmox-mpc init first/);
+    },
+    TEST_MS,
+  );
+});
+
