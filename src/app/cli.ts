@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ConnectionFlags } from '../workspace/connection.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output/format.js';
+import { registerObservabilityCommands } from './observabilityCommands.js';
 import { registerOperationCommands } from './operationCommands.js';
 import { registerReadCommands } from './readCommands.js';
 import { registerRunCommands } from './iac/runCommands.js';
@@ -73,7 +74,7 @@ export function buildProgram(): Command {
     .option('--fingerprint <sha256>', "pin the server certificate's SHA-256 fingerprint (env PMC_FINGERPRINT)")
     .option('--request-timeout <ms>', 'timeout of each API request in milliseconds', positiveInt)
     .addOption(new Option('-o, --output <format>', 'output format (table and wide: read commands; text: the default)').choices(OUTPUT_FORMATS).default('text'))
-    .option('--debug', 'print stack traces and request details on errors');
+    .option('--debug', 'print stack traces and request details on errors; log at debug level (API requests with timings)');
 
   program.addHelpText(
     'after',
@@ -195,22 +196,48 @@ config file holds $vault.<name>. Otherwise the password is read from PROXMOX_VE_
   registerVaultCommands(program);
   registerReadCommands(program);
   registerOperationCommands(program);
+  registerObservabilityCommands(program);
+  program.hook('preAction', async (_program, action) => startLogging(action));
   registerWorkspaceCommands(program);
   registerRunCommands(program);
 
   return program;
 }
 
+// Cache reads stay as fast as they are: no log file for them unless --debug.
+const UNLOGGED_COMMANDS = new Set(['get', 'describe', 'history', 'logs']);
+
+/** The command run's log (its id, command and profile): before its action runs. */
+async function startLogging(action: Command): Promise<void> {
+  const names: string[] = [];
+  for (let c: Command | null = action; c?.parent; c = c.parent) names.unshift(c.name());
+  const command = names.join(' ') || 'console';
+  const opts = action.optsWithGlobals<GlobalOptions>();
+  if (UNLOGGED_COMMANDS.has(names[0] ?? '') && opts.debug !== true) return;
+  const { startCommandLog, endCommandLog } = await import('../observability/commandLog.js');
+  // Flag names only: a value may be a secret (--token).
+  const flags = process.argv.slice(2).filter((a) => a.startsWith('-') && a !== '-' && a !== '--').map((a) => a.split('=')[0]!);
+  startCommandLog(command, opts, [...new Set(flags)]);
+  endCommandLogHook = endCommandLog;
+}
+
+let endCommandLogHook: ((code: number) => void) | undefined;
+
+function endLogging(code: number): number {
+  endCommandLogHook?.(code);
+  return code;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
+    return endLogging(typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok);
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return ExitCode.ok;
     if (typeof code === 'string' && code.startsWith('commander.')) return ExitCode.usage;
-    return reportError(error, program.opts<GlobalOptions>().debug === true || process.env.PMC_DEBUG === '1');
+    return endLogging(reportError(error, program.opts<GlobalOptions>().debug === true || process.env.PMC_DEBUG === '1'));
   }
 }
 

@@ -17,6 +17,8 @@ import {
 } from './errorMapping.js';
 import { hostLabel, normalizeEndpoint } from './endpoint.js';
 import { ProxmoxError } from './errors.js';
+import { log } from '../observability/log.js';
+import { performance } from 'node:perf_hooks';
 import { encodeParams, type Params } from './params.js';
 import { SecretRedactor } from './redact.js';
 import { createAgent, resolveTlsMode, type TlsMode, type TlsOptions } from './tls.js';
@@ -264,6 +266,7 @@ export class HttpTransport {
     const responseMs = ctx.responseTimeoutMs;
     const connectMs = this.timeouts.connectMs;
     let response: Response;
+    const started = log.enabled('debug') ? performance.now() : undefined;
     try {
       response = await this.got(url, {
         method: req.method,
@@ -273,8 +276,11 @@ export class HttpTransport {
         ...(req.signal ? { signal: req.signal } : {}),
       });
     } catch (e) {
-      throw this.describeFailure(e, ctx, url);
+      const failure = this.describeFailure(e, ctx, url);
+      if (started !== undefined) logRequest(ctx, failure.status ?? failure.kind, started);
+      throw failure;
     }
+    if (started !== undefined) logRequest(ctx, response.statusCode, started);
     // got resolves a 304 whatever the redirect policy; PVE never sends one.
     if (response.statusCode < 200 || response.statusCode > 299) {
       throw mapHttpFailure(httpFailure(response, url), ctx, this.redactor);
@@ -300,6 +306,12 @@ export class HttpTransport {
   close(): void {
     this.agent.destroy();
   }
+}
+
+/** One debug line per request: method, path (secrets masked), status or failure kind, time.
+ * Never parameters (a password, a guest's cloud-init secret) or headers (credentials). */
+function logRequest(ctx: RequestContext, status: number | string, started: number): void {
+  log.debug('api request', { method: ctx.method, path: ctx.path, status, ms: Math.round((performance.now() - started) * 10) / 10 });
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -16,6 +16,7 @@ import { createClient, loadConnectionSettings } from '../connect.js';
 import { openReadContext } from '../read/context.js';
 import { findGuest, parseGuestKind } from '../read/guestLookup.js';
 import { ExitCode, type ExitCodeValue } from '../userError.js';
+import { loggedPlan } from '../../observability/operationLog.js';
 import { safeText } from '../../util/terminalText.js';
 
 export interface OperationCommandOptions extends GlobalOptions {
@@ -197,7 +198,7 @@ export async function runPlanned(
         const startedAt = Date.now();
         let executed: OperationResult;
         try {
-          executed = await executePlan(client, p, { wait: opts.wait !== false, ...(opts.timeout !== undefined ? { timeoutMs: opts.timeout * 1000 } : {}) });
+          executed = await loggedPlan(p, 'cli', () => executePlan(client, p, { wait: opts.wait !== false, ...(opts.timeout !== undefined ? { timeoutMs: opts.timeout * 1000 } : {}) }));
         } catch (error) {
           // The cluster cannot be reached: the run ends here, and what was tried is recorded.
           await history.add({ action: p.action, target: p.target, outcome: 'failed', message: safeText((error as Error).message) }, p, startedAt);

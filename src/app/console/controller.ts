@@ -9,6 +9,7 @@ import type { SyncWorkerHandle } from '../../sync/host.js';
 import type { FiguresFrame } from '../../sync/figures.js';
 import { safeText } from '../../util/terminalText.js';
 import { executePlan, LOG_TAIL, runBounded, type OperationClient } from '../../operations/execute.js';
+import { loggedPlan } from '../../observability/operationLog.js';
 import { isUpid } from '../../proxmox/upid.js';
 import type { TaskLogLine } from '../../proxmox/types.js';
 import { guestLabel, type OperationPlan, type OperationResult } from '../../operations/types.js';
@@ -566,7 +567,7 @@ export function createController(options: ControllerOptions): ConsoleController 
           const id = runs[i]!.id;
           const startedAt = Date.now();
           updateRun(id, { startedAt }, true);
-          const result = await executePlan(reportingUpid(client, id), plan, { onLog: (lines) => appendLog(id, lines) });
+          const result = await loggedPlan(plan, 'console', () => executePlan(reportingUpid(client, id), plan, { onLog: (lines) => appendLog(id, lines) }));
           if (!disposed) hooks?.onResult?.(result, plan);
           endRun(id, result);
           record(plan, result, startedAt);
