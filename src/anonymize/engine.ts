@@ -1,0 +1,117 @@
+// The anonymisation engine: one pass of one combined regex over the text (every rule family an
+// alternative of it), each match replaced by its pseudonym. De-anonymisation is the same pass
+// over the anonymised text, each match that the mapping handed out replaced by its original.
+import { PseudonymMap } from './mapping.js';
+import { compileRules, keptHostname, keptIpv4, keptIpv6, keptSecretValue, type Kind, type RuleOptions } from './rules.js';
+
+export type Direction = 'anonymize' | 'deanonymize';
+
+export interface EngineOptions extends RuleOptions {
+  /** An existing mapping to extend (anonymize) or to restore from (deanonymize). */
+  mapping?: PseudonymMap;
+}
+
+/** A replacement in a string: [start, end) becomes `text`. */
+export interface Span {
+  start: number;
+  end: number;
+  text: string;
+}
+
+export class Anonymizer {
+  readonly mapping: PseudonymMap;
+  private readonly pattern: RegExp;
+  private readonly group: Record<string, number>;
+  private readonly nodeNames: ReadonlySet<string>;
+
+  constructor(options: EngineOptions = {}) {
+    this.mapping = options.mapping ?? new PseudonymMap();
+    const { regex, group } = compileRules(options);
+    this.pattern = regex;
+    this.group = group;
+    this.nodeNames = new Set(options.nodeNames ?? []);
+  }
+
+  private swap(kind: Kind, value: string, direction: Direction): string {
+    if (direction === 'anonymize') return this.mapping.pseudonymFor(kind, value);
+    return this.mapping.originalOf(kind, value) ?? value;
+  }
+
+  /** What one match of the combined pattern becomes (`m`: the match and its numbered groups;
+   * the families are alternatives, so exactly one family's groups are set). */
+  private replaceMatch(m: ArrayLike<string | undefined>, direction: Direction): string {
+    const G = this.group;
+    const match = m[0]!;
+    if (m[G.ip4!] !== undefined) return keptIpv4(match) ? match : this.swap('ipv4', match, direction);
+    if (m[G.nm!] !== undefined) {
+      const kind: Kind | undefined = direction === 'anonymize'
+        ? this.nodeNames.has(match) || match.startsWith('node-') ? 'node' : 'guest'
+        : match.startsWith('node-') ? 'node' : match.startsWith('guest-') ? 'guest' : undefined;
+      if (kind === undefined) return match; // a known name in the anonymised text: nothing of ours
+      return this.swap(kind, match, direction);
+    }
+    if (m[G.hn!] !== undefined) return direction === 'anonymize' && keptHostname(match) ? match : this.swap('hostname', match, direction);
+    if (m[G.mac!] !== undefined) return this.swap('mac', match, direction);
+    if (m[G.ip6!] !== undefined) return keptIpv6(match) ? match : this.swap('ipv6', match, direction);
+    if (m[G.em!] !== undefined) return this.swap('email', match, direction);
+    const kvk = m[G.kvk!];
+    if (kvk !== undefined) {
+      const kvd = m[G.kvd!];
+      const kvs = m[G.kvs!];
+      const value = kvd ?? kvs ?? m[G.kvb!] ?? '';
+      if (keptSecretValue(value)) return match;
+      const quote = kvd !== undefined ? '"' : kvs !== undefined ? "'" : '';
+      return `${kvk}${quote}${this.swap('secret', value, direction)}${quote}`;
+    }
+    const tti = m[G.tti!];
+    if (tti !== undefined) return `${tti}${this.swap('token-secret', m[G.tts!]!, direction)}`;
+    if (m[G.tk!] !== undefined) return this.swap('ticket', match, direction);
+    if (m[G.csrf!] !== undefined) return this.swap('csrf', match, direction);
+    const ska = m[G.ska!];
+    if (ska !== undefined) return `${ska}${this.swap('ssh-key', m[G.skb!]!, direction)}`;
+    const pkh = m[G.pkh!];
+    if (pkh !== undefined) return `${pkh}${m[G.pkl!]}${this.swap('private-key', m[G.pkb!]!, direction)}`;
+    return match;
+  }
+
+  /** The text with every value replaced (anonymize) or every known pseudonym restored. */
+  run(text: string, direction: Direction): string {
+    const re = this.pattern;
+    re.lastIndex = 0;
+    let out = '';
+    let at = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const replaced = this.replaceMatch(m, direction);
+      if (replaced !== m[0]) {
+        out += text.slice(at, m.index) + replaced;
+        at = m.index + m[0].length;
+      }
+    }
+    return at === 0 ? text : out + text.slice(at);
+  }
+
+  anonymize(text: string): string {
+    return this.run(text, 'anonymize');
+  }
+
+  deanonymize(text: string): string {
+    return this.run(text, 'deanonymize');
+  }
+
+  /** The replacements for `text` as spans (for processors that splice into a larger text). */
+  spans(text: string, direction: Direction): Span[] {
+    const spans: Span[] = [];
+    this.pattern.lastIndex = 0;
+    for (const m of text.matchAll(this.pattern)) {
+      const replaced = this.replaceMatch(m, direction);
+      if (replaced !== m[0]) spans.push({ start: m.index, end: m.index + m[0].length, text: replaced });
+    }
+    return spans;
+  }
+
+  /** A whole value that is a credential because of its key (JSON and YAML processors). */
+  secretValue(value: string, direction: Direction): string {
+    if (value === '' || keptSecretValue(value)) return value;
+    return this.swap('secret', value, direction);
+  }
+}

@@ -1,0 +1,123 @@
+// The mapping between originals and pseudonyms: one per session, or loaded from a file to
+// extend it (the same value gets the same pseudonym across files). Injective by construction:
+// a pseudonym is handed out once, and a candidate already taken is skipped.
+import { chmodSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+import { z } from 'zod';
+import { UserError, ExitCode } from '../app/userError.js';
+import { familyFor, KINDS, SECRET_KINDS, type Kind } from './rules.js';
+
+const MAPPING_FORMAT = 'proxmox-mpc-anonymize-mapping';
+
+const mappingFileSchema = z.object({
+  format: z.literal(MAPPING_FORMAT),
+  version: z.literal(1),
+  createdAt: z.string(),
+  /** Next number per pseudonym family. */
+  counters: z.record(z.string(), z.number().int().nonnegative()),
+  entries: z.array(z.object({ kind: z.enum(KINDS), original: z.string(), pseudonym: z.string() })),
+});
+export type MappingFile = z.infer<typeof mappingFileSchema>;
+
+const key = (kind: Kind, value: string) => `${kind}\u0000${value}`;
+
+export class PseudonymMap {
+  private readonly forward = new Map<string, string>();
+  private readonly reverse = new Map<string, string>();
+  private readonly counters = new Map<string, number>();
+  private readonly createdAt: string;
+  /** Replacements made (occurrences, not distinct values) per kind, for the summary. */
+  readonly counts = new Map<Kind, number>();
+
+  constructor(file?: MappingFile) {
+    this.createdAt = file?.createdAt ?? new Date().toISOString();
+    if (!file) return;
+    for (const [family, n] of Object.entries(file.counters)) this.counters.set(family, n);
+    for (const e of file.entries) {
+      if (this.reverse.has(key(e.kind, e.pseudonym)) && this.reverse.get(key(e.kind, e.pseudonym)) !== e.original) {
+        throw new UserError(`the mapping file gives the pseudonym '${e.pseudonym}' to two values: it was edited or damaged`, ExitCode.usage);
+      }
+      this.forward.set(key(e.kind, e.original), e.pseudonym);
+      this.reverse.set(key(e.kind, e.pseudonym), e.original);
+    }
+  }
+
+  get size(): number {
+    return this.forward.size;
+  }
+
+  private count(kind: Kind): void {
+    this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
+  }
+
+  /** The pseudonym of `original` (the same one every time), handing out a new one if needed. */
+  pseudonymFor(kind: Kind, original: string): string {
+    const k = key(kind, original);
+    let pseudonym = this.forward.get(k);
+    if (pseudonym === undefined) {
+      const { family, make } = familyFor(kind, original);
+      let n = this.counters.get(family) ?? 1;
+      do {
+        pseudonym = make(n++);
+      } while (this.reverse.has(key(kind, pseudonym)));
+      this.counters.set(family, n);
+      this.forward.set(k, pseudonym);
+      this.reverse.set(key(kind, pseudonym), original);
+    }
+    this.count(kind);
+    return pseudonym;
+  }
+
+  /** The original behind a pseudonym, or undefined when this mapping did not hand it out. */
+  originalOf(kind: Kind, pseudonym: string): string | undefined {
+    const original = this.reverse.get(key(kind, pseudonym));
+    if (original !== undefined) this.count(kind);
+    return original;
+  }
+
+  toFile(options: { dropSecrets?: boolean } = {}): MappingFile {
+    const entries: MappingFile['entries'] = [];
+    for (const [k, pseudonym] of this.forward) {
+      const sep = k.indexOf('\u0000');
+      const kind = k.slice(0, sep) as Kind;
+      if (options.dropSecrets && SECRET_KINDS.has(kind)) continue;
+      entries.push({ kind, original: k.slice(sep + 1), pseudonym });
+    }
+    return { format: MAPPING_FORMAT, version: 1, createdAt: this.createdAt, counters: Object.fromEntries(this.counters), entries };
+  }
+}
+
+/** Reads a mapping file (a usage error, one line, when it is not one). */
+export function loadMapping(path: string): PseudonymMap {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(
+      code === 'ENOENT' ? `mapping file ${path} does not exist: pass the file anonymize wrote` : `cannot read mapping file ${path}: ${code ?? String(error)}`,
+      code === 'ENOENT' ? ExitCode.notFound : ExitCode.failure,
+    );
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new UserError(`${path} is not a mapping file (not JSON): pass the file anonymize wrote`, ExitCode.usage);
+  }
+  const parsed = mappingFileSchema.safeParse(data);
+  if (!parsed.success) throw new UserError(`${path} is not a proxmox-mpc anonymize mapping file: pass the file anonymize wrote`, ExitCode.usage);
+  return new PseudonymMap(parsed.data);
+}
+
+/** Writes the mapping with mode 0600 (it holds the originals), atomically (temp + rename). */
+export function saveMapping(path: string, map: PseudonymMap, options: { dropSecrets?: boolean } = {}): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  writeFileSync(tmp, `${JSON.stringify(map.toFile(options), null, 2)}\n`, { mode: 0o600 });
+  chmodSync(tmp, 0o600); // in case a stale temp file existed with another mode
+  renameSync(tmp, path);
+}
+
+export function fileMode(path: string): number {
+  return statSync(path).mode & 0o777;
+}

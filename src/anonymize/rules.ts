@@ -1,0 +1,308 @@
+// The anonymiser's rules as data: what each kind of value looks like (one regex source per
+// family, combined into a single alternation by the engine), which values stay as they are,
+// and what a pseudonym of each kind looks like.
+//
+// Reversibility rests on one property: every pseudonym is itself matched by its own rule. The
+// anonymiser therefore replaces every value of a kind, including one that merely looks like a
+// pseudonym, and de-anonymisation can scan the output with the same rules and restore each
+// match found in the mapping. Kept values (loopback, well-known public domains, `null`) are
+// never in a pseudonym's shape, so they cannot be confused with one.
+
+export const KINDS = [
+  'private-key',
+  'ticket',
+  'token-secret',
+  'ssh-key',
+  'email',
+  'hostname',
+  'mac',
+  'ipv6',
+  'ipv4',
+  'csrf',
+  'secret',
+  'node',
+  'guest',
+] as const;
+export type Kind = (typeof KINDS)[number];
+
+/** Kinds whose originals are credentials (left out of the mapping with --drop-secrets). */
+export const SECRET_KINDS: ReadonlySet<Kind> = new Set<Kind>(['private-key', 'ticket', 'token-secret', 'csrf', 'secret']);
+
+// Top-level domains a dotted name must end in to count as a host name. Deliberately not every
+// TLD: those that are also common file extensions (.sh .py .pl .md .rs .so .ps .cc .zip .mov
+// .run .link .network .in) are left out, so `backup.sh`, `10-eth0.network` or `notes.md` stay.
+// Names under another suffix are caught with a configured domain (--domain).
+const TLDS = [
+  'com', 'net', 'org', 'edu', 'gov', 'mil', 'int', 'info', 'biz', 'name', 'pro', 'io', 'dev', 'app',
+  'cloud', 'tech', 'online', 'site', 'xyz', 'me', 'co', 'ai', 'eu', 'arpa',
+  // private use and special use (RFC 6761, RFC 8375, ICANN's .internal)
+  'lan', 'home', 'local', 'internal', 'intranet', 'intra', 'corp', 'private', 'localdomain', 'test',
+  'example', 'invalid',
+  // country codes without a clash with file extensions
+  'de', 'fr', 'uk', 'nl', 'be', 'ch', 'at', 'es', 'it', 'se', 'no', 'dk', 'fi', 'cz', 'sk', 'hu',
+  'ro', 'bg', 'gr', 'pt', 'ie', 'lu', 'li', 'ru', 'ua', 'lt', 'lv', 'ee', 'si', 'hr', 'jp', 'cn',
+  'kr', 'tw', 'hk', 'sg', 'au', 'nz', 'ca', 'us', 'br', 'ar', 'mx', 'za',
+];
+
+/** Public names that identify nobody: kept so that a diagnostic still says where packages came from. */
+export const KEPT_DOMAINS = [
+  'proxmox.com', 'debian.org', 'ubuntu.com', 'github.com', 'githubusercontent.com', 'terraform.io',
+  'hashicorp.com', 'ansible.com', 'galaxy.ansible.com', 'example.com', 'example.net', 'example.org',
+  'letsencrypt.org', 'npmjs.org', 'pypi.org', 'ceph.io', 'ceph.com',
+];
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4 = `(?:${OCTET}\\.){3}${OCTET}`;
+const H = '[0-9A-Fa-f]{1,4}';
+// The usual forms of an IPv6 address (full, and compressed with `::`), longest first so that
+// the alternation does not stop at a prefix; with an IPv4 tail (::ffff:10.0.0.1) too.
+const IPV6 = [
+  `(?:${H}:){6}${IPV4}`,
+  `(?:${H}:){1,5}:${IPV4}`,
+  `::(?:[Ff]{4}:)?${IPV4}`,
+  `(?:${H}:){7}${H}`,
+  `(?:${H}:){1,6}:${H}`,
+  `(?:${H}:){1,5}(?::${H}){1,2}`,
+  `(?:${H}:){1,4}(?::${H}){1,3}`,
+  `(?:${H}:){1,3}(?::${H}){1,4}`,
+  `(?:${H}:){1,2}(?::${H}){1,5}`,
+  `${H}:(?::${H}){1,6}`,
+  `(?:${H}:){1,7}:`,
+  `:(?::${H}){1,7}`,
+].join('|');
+const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+// A key whose value is a credential: the key ends in one of these words.
+export const SECRET_KEY = /(?:password|passwd|passphrase|secret|token|pwd)$/i;
+const SECRET_KEY_SOURCE = '[A-Za-z0-9_.-]*(?:password|passwd|passphrase|secret|token|pwd)';
+
+/** A case-insensitive literal without the `i` flag (the names rule is case-sensitive). */
+function caseless(word: string): string {
+  return [...word].map((c) => (/[a-z]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : escapeRegex(c))).join('');
+}
+
+export interface RuleOptions {
+  /** Node names: replaced wherever they stand as a whole word (`node-001`). */
+  nodeNames?: readonly string[];
+  /** Guest names: replaced wherever they stand as a whole word (`guest-0001`). */
+  guestNames?: readonly string[];
+  /** DNS suffixes whose names are host names even without a known TLD (`corp.acme`). */
+  domains?: readonly string[];
+}
+
+/** A name the names rule can take: letters, digits, `-`, `_` and `.`, starting and ending with a
+ * letter or digit, not all digits (a VMID is no name), at least 2 characters. */
+export function usableName(name: string): boolean {
+  return /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(name) && name.length >= 2 && !/^\d+$/.test(name);
+}
+
+/**
+ * The single combined pattern: one alternative per family, in priority order (at one
+ * position, the first alternative that matches wins, so a ticket or a token is taken whole
+ * before its pieces could look like a CSRF token or an e-mail address). Named groups tell the
+ * engine which family matched.
+ */
+export function combinedSource(options: RuleOptions = {}): string {
+  const names = [...new Set([...(options.nodeNames ?? []), ...(options.guestNames ?? [])].filter(usableName))]
+    .sort((a, b) => b.length - a.length || (a < b ? -1 : 1))
+    .map(escapeRegex);
+  const domains = [...new Set((options.domains ?? []).map((d) => d.replace(/^\.+|\.+$/g, '')).filter((d) => /^[A-Za-z0-9.-]+$/.test(d)))].map(caseless);
+  const hostTail = `(?:${TLDS.map(caseless).join('|')})`;
+  const hostname = [`(?:${LABEL}\\.)+${hostTail}`, ...(domains.length ? [`(?:${LABEL}\\.)*(?:${domains.join('|')})`] : [])].join('|');
+  const parts = [
+    // SSH/TLS private key: header, the body (replaced), footer.
+    `(?<pkh>-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----)(?<pkl>(?:\\s|\\\\[nr])+)(?<pkb>[\\s\\S]{1,65536}?)(?=(?:\\s|\\\\[nr])+-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----)`,
+    // PVE ticket: PVE:user@realm:HEXTIME::signature
+    `(?<![\\w])(?<tk>PVE(?:VNC)?:[^\\s:"'\\\\]+:[0-9A-Fa-f]{8}::[A-Za-z0-9+/]+={0,2})`,
+    // API token: user@realm!tokenid=secret (the secret is replaced)
+    `(?<![\\w.@-])(?<tti>[A-Za-z0-9._-]+@[A-Za-z0-9._-]+![A-Za-z0-9._-]+=)(?<tts>[^\\s"'\`,;&<>]+)`,
+    // SSH public key: algorithm, then the base64 blob (replaced); plain or %-encoded as in PVE configs.
+    `(?<![\\w-])(?<ska>(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)(?: |%20))(?<skb>AAAA(?:[A-Za-z0-9+/]|%2[BbFf])+(?:=|%3[Dd]){0,3})`,
+    `(?<![\\w.%+-])(?<em>[A-Za-z0-9][A-Za-z0-9._%+-]*@(?:${LABEL}\\.)+[A-Za-z]{2,63})(?![\\w-]|\\.[A-Za-z0-9])`,
+    `(?<![\\w.-])(?<hn>${hostname})(?![\\w-]|\\.[A-Za-z0-9])`,
+    `(?<![\\w:-])(?<mac>[0-9A-Fa-f]{2}(?<ms>[:-])[0-9A-Fa-f]{2}(?:\\k<ms>[0-9A-Fa-f]{2}){4})(?![\\w]|[:-][0-9A-Fa-f])`,
+    `(?<![\\w:.])(?<ip6>${IPV6})(?![\\w:]|\\.\\d)`,
+    `(?<![\\w.])(?<ip4>${IPV4})(?![\\w]|\\.\\d)`,
+    `(?<![\\w+/:])(?<csrf>[0-9A-Fa-f]{8}:[A-Za-z0-9+/]{24,100})(?![\\w+/])`,
+    // key=value / key: value / "key": "value" where the key names a credential.
+    `(?<![\\w-])(?<kvk>["']?${SECRET_KEY_SOURCE}["']?[ \\t]*[:=][ \\t]*)(?:"(?<kvd>(?:[^"\\\\\\n]|\\\\.)+)"|'(?<kvs>[^'\\n]+)'|(?<kvb>[^\\s"'\`,;&{}\\[\\]]+))`,
+  ];
+  const namesPart = `(?<![\\w-])(?<nm>${[...names, 'node-\\d{3,}', 'guest-\\d{4,}'].join('|')})(?![\\w-])`;
+  // Speed: every family starts at a word boundary, and every family but the names needs one of
+  // a few characters (. @ : = !) in its first word, or a fixed start. Checking that once, before
+  // trying the alternatives, lets the scan skip ordinary words at the cost of one short look.
+  const trigger = `(?=-----BEGIN |ssh-|ecdsa-|sk-|[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-|["']?[\\w.%+-]*["']?(?:[.@:=!]|[ \\t]+[:=]))`;
+  return `(?<![\\w])(?:${trigger}(?:${parts.join('|')})|${namesPart})`;
+}
+
+/** Values of a credential key that are no credential: left as they are. */
+export function keptSecretValue(value: string): boolean {
+  return /^(?:null|nil|none|true|false|undefined|\*+|\*{3}[^*]*\*{3}|\$vault\.[\w.-]+|\$\{[^}]*\}|\$[A-Z_][A-Z0-9_]*)$/i.test(value);
+}
+
+export function keptHostname(name: string): boolean {
+  const lower = name.toLowerCase();
+  return KEPT_DOMAINS.some((d) => lower === d || lower.endsWith(`.${d}`)) || lower === 'localhost.localdomain';
+}
+
+export function ipv4Octets(ip: string): number[] {
+  return ip.split('.').map(Number);
+}
+
+/** Loopback, 0.0.0.0 and netmasks (255.x) carry no identity and stay. */
+export function keptIpv4(ip: string): boolean {
+  const [a] = ipv4Octets(ip);
+  return ip === '0.0.0.0' || a === 127 || a === 255;
+}
+
+export function privateIpv4(ip: string): boolean {
+  const [a, b] = ipv4Octets(ip) as [number, number];
+  return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254);
+}
+
+export function keptIpv6(ip: string): boolean {
+  return ip === '::' || ip === '::1';
+}
+
+/** The pseudonym family (its own counter) and the n-th pseudonym of a kind, for one original. */
+export interface PseudonymFamily {
+  family: string;
+  make(n: number): string;
+}
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+const hex = (n: number) => n.toString(16);
+
+function ipv6Tail(n: number): string {
+  return n > 0xffff ? `${hex(Math.floor(n / 0x10000))}:${hex(n % 0x10000)}` : hex(n);
+}
+
+// TEST-NET-1..3 (RFC 5737) first, then the benchmarking range 198.18.0.0/15 (RFC 2544).
+function publicIpv4(n: number): string {
+  const nets = ['192.0.2', '198.51.100', '203.0.113'];
+  if (n <= 3 * 254) {
+    const i = n - 1;
+    return `${nets[Math.floor(i / 254)]}.${(i % 254) + 1}`;
+  }
+  const i = n - 3 * 254 - 1;
+  const third = Math.floor(i / 254);
+  return `198.${18 + Math.floor(third / 256)}.${third % 256}.${(i % 254) + 1}`;
+}
+
+function privateIpv4Pseudonym(n: number): string {
+  const i = n - 1;
+  const third = Math.floor(i / 254);
+  return `10.${77 + Math.floor(third / 256)}.${third % 256}.${(i % 254) + 1}`;
+}
+
+function base64Of(text: string): string {
+  return Buffer.from(text).toString('base64');
+}
+
+/** How a value of `kind` is pseudonymised. `original` picks the family (private or public
+ * address, the ticket prefix, the MAC separator). */
+export function familyFor(kind: Kind, original: string): PseudonymFamily {
+  switch (kind) {
+    case 'ipv4':
+      return privateIpv4(original) ? { family: 'ipv4-private', make: privateIpv4Pseudonym } : { family: 'ipv4-public', make: publicIpv4 };
+    case 'ipv6': {
+      const lower = original.toLowerCase();
+      if (/^fe[89ab]/.test(lower)) return { family: 'ipv6-link-local', make: (n) => `fe80::77:${ipv6Tail(n)}` };
+      if (/^f[cd]/.test(lower)) return { family: 'ipv6-ula', make: (n) => `fd77::${ipv6Tail(n)}` };
+      return { family: 'ipv6-global', make: (n) => `2001:db8::${ipv6Tail(n)}` };
+    }
+    case 'mac': {
+      const sep = original[2] === '-' ? '-' : ':';
+      const upper = /[A-F]/.test(original) && !/[a-f]/.test(original);
+      return {
+        family: 'mac',
+        make: (n) => {
+          const h = n.toString(16).padStart(8, '0');
+          const mac = ['02', '00', h.slice(0, 2), h.slice(2, 4), h.slice(4, 6), h.slice(6, 8)].join(sep);
+          return upper ? mac.toUpperCase() : mac;
+        },
+      };
+    }
+    case 'email':
+      return { family: 'email', make: (n) => `user${n}@example.invalid` };
+    case 'hostname':
+      return original.split('.').length > 2
+        ? { family: 'hostname', make: (n) => `host-${pad(n, 4)}.example.invalid` }
+        : { family: 'domain', make: (n) => `domain-${pad(n, 4)}.invalid` };
+    case 'token-secret':
+      return { family: 'token-secret', make: (n) => `00000000-0000-4000-8000-${hex(n).padStart(12, '0')}` };
+    case 'ticket': {
+      const prefix = original.startsWith('PVEVNC:') ? 'PVEVNC' : 'PVE';
+      return { family: 'ticket', make: (n) => `${prefix}:anon@pve:${hex(n).padStart(8, '0').toUpperCase()}::${base64Of(`pseudonymised-ticket-${pad(n, 6)}`)}` };
+    }
+    case 'csrf':
+      return { family: 'csrf', make: (n) => `${hex(n).padStart(8, '0').toUpperCase()}:PseudonymisedCsrfToken${pad(n, 21)}` };
+    case 'secret':
+      return { family: 'secret', make: (n) => `secret-${pad(n, 4)}` };
+    case 'ssh-key':
+      return { family: 'ssh-key', make: (n) => `AAAAPseudonymisedSshKey${pad(n, 6)}` };
+    case 'private-key':
+      return { family: 'private-key', make: (n) => `PSEUDONYMISED-PRIVATE-KEY-${pad(n, 4)}` };
+    case 'node':
+      return { family: 'node', make: (n) => `node-${pad(n, 3)}` };
+    case 'guest':
+      return { family: 'guest', make: (n) => `guest-${pad(n, 4)}` };
+  }
+}
+
+export interface CompiledRules {
+  regex: RegExp;
+  /** Capture group number of each named group (the regex itself uses numbered groups). */
+  group: Record<string, number>;
+}
+
+/**
+ * The combined pattern with its named groups turned into numbered ones: V8 builds a groups
+ * object for every match of a pattern with named groups, which made the scan several times
+ * slower than the matching itself.
+ */
+export function compileRules(options: RuleOptions = {}): CompiledRules {
+  const source = combinedSource(options);
+  const group: Record<string, number> = {};
+  let n = 0;
+  let out = '';
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') {
+      const k = /^\\k<([a-z0-9]+)>/.exec(source.slice(i, i + 20));
+      if (k) {
+        out += `\\${group[k[1]!]}`;
+        i += k[0].length - 1;
+      } else {
+        out += source.slice(i, i + 2);
+        i += 1;
+      }
+      continue;
+    }
+    if (c === '[') {
+      // A character class: copied as it is (a `(` inside it is no group).
+      let j = i + 1;
+      if (source[j] === '^') j++;
+      if (source[j] === ']') j++;
+      while (source[j] !== ']') j += source[j] === '\\' ? 2 : 1;
+      out += source.slice(i, j + 1);
+      i = j;
+      continue;
+    }
+    if (c === '(') {
+      const named = /^\(\?<([a-z0-9]+)>/.exec(source.slice(i, i + 20));
+      if (named) {
+        group[named[1]!] = ++n;
+        out += '(';
+        i += named[0].length - 1;
+        continue;
+      }
+      if (source[i + 1] !== '?') n++;
+    }
+    out += c;
+  }
+  return { regex: new RegExp(out, 'g'), group };
+}
