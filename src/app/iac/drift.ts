@@ -165,7 +165,7 @@ function isTopLevelTf(path: string): boolean {
 }
 
 function lineOf(text: string, type: string, name: string): number | undefined {
-  const re = new RegExp(`^\\s*resource\\s+"${type}"\\s+"${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`, 'm');
+  const re = new RegExp(`^[ \\t]*resource\\s+"${type}"\\s+"${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`, 'm');
   const m = re.exec(text);
   if (!m) return undefined;
   let line = 1;
