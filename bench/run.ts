@@ -7,6 +7,7 @@ import { ProxmoxClient } from '../src/proxmox/client.js';
 import { startSimulator } from '../src/simulator/index.js';
 import { cacheBenchmarks } from './cache.bench.js';
 import { consoleBenchmarks } from './console.bench.js';
+import { generateBenchmarks } from './generate.bench.js';
 import { getVmsJson100kMs } from './get.bench.js';
 import { syncBenchmarks } from './sync.bench.js';
 
@@ -78,4 +79,6 @@ figures.sync = await syncBenchmarks();
 process.stderr.write('bench: get vms -o json at 100k...\n');
 figures.getVmsJson100kMedianMs = await getVmsJson100kMs();
 figures.console = await consoleBenchmarks();
+process.stderr.write('bench: generate terraform for 1,000 guests...\n');
+figures.generate = await generateBenchmarks();
 process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);

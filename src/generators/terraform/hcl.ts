@@ -22,7 +22,11 @@ export function str(text: string): Expr {
   return raw(`"${escapeTemplate(text)}"`);
 }
 
+/** Text with nothing to escape (the common case: names, storage ids, MACs). */
+const PLAIN = /^[^\\"\n\r\t$%\u0000-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff]*$/;
+
 export function escapeTemplate(text: string): string {
+  if (PLAIN.test(text)) return text;
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

@@ -11,6 +11,7 @@ import {
   parseQemuBoot,
   parseQemuIpConfig,
   parseQemuMemory,
+  type QemuDevices,
   type QemuDrive,
   type QemuEfiDisk,
   type QemuNic,
@@ -82,7 +83,8 @@ export function vmBody(guest: GuestRow, config: Readonly<Record<string, string |
   memoryBlock(cfg, blocks, notes);
   const ostype = cfg.str('ostype');
   if (ostype !== undefined) blocks.push(block('operating_system', [], [attr('type', str(ostype))]));
-  devices(cfg, blocks, notes);
+  const devs = extractQemuDevices(cfg.config);
+  devices(cfg, devs, blocks, notes);
   serialBlocks(cfg, blocks, notes);
   vgaBlock(cfg, blocks);
   const audio = cfg.str('audio0');
@@ -95,7 +97,7 @@ export function vmBody(guest: GuestRow, config: Readonly<Record<string, string |
   }
   const startup = cfg.str('startup');
   if (startup !== undefined) blocks.push(startupBlock(startup));
-  initialization(cfg, blocks, notes);
+  initialization(cfg, devs, blocks, notes);
 
   const unmapped = cfg.unused();
   if (unmapped.length) notes.push(`Not managed here (the provider cannot express them or does not read them back): ${unmapped.join(', ')}.`);
@@ -227,8 +229,7 @@ function nicBody(key: string, nic: QemuNic, notes: string[]): Node[] {
   return body;
 }
 
-function devices(cfg: ConfigReader, blocks: Node[], notes: string[]): void {
-  const devs = extractQemuDevices(cfg.config);
+function devices(cfg: ConfigReader, devs: QemuDevices, blocks: Node[], notes: string[]): void {
   for (const e of devs.errors) {
     if (e.configKey) cfg.use(e.configKey);
     notes.push(`${e.configKey ?? 'a device'} could not be read: it is not written.`);
@@ -331,9 +332,8 @@ function decodeSshKeys(text: string): string[] {
     .filter((k) => k !== '');
 }
 
-function initialization(cfg: ConfigReader, blocks: Node[], notes: string[]): void {
+function initialization(cfg: ConfigReader, devs: QemuDevices, blocks: Node[], notes: string[]): void {
   const body: Node[] = [];
-  const devs = extractQemuDevices(cfg.config);
   const drive = devs.disks.find((d) => d.bus !== 'efidisk' && d.bus !== 'tpmstate' && isCloudInitDrive(d.disk as QemuDrive));
   const ipKeys = Object.keys(cfg.config)
     .map((k) => /^ipconfig(\d+)$/.exec(k))
