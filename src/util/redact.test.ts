@@ -35,6 +35,7 @@ describe('process-wide redactor', () => {
   it('masks credential shapes it was never told about, keeping the token id and $vault references', () => {
     expect(redact('PROXMOX_VE_API_TOKEN=root@pam!mpc=0a1b2c3d-1111-2222-3333-444455556666 x')).toBe('PROXMOX_VE_API_TOKEN=root@pam!mpc=***token-secret*** x');
     expect(redact("--token 'root@pam!mpc=$vault.home'")).toBe("--token 'root@pam!mpc=$vault.home'");
+    expect(redact('expected USER@REALM!TOKENID=SECRET (e.g. root@pam!mpc=xxxxxxxx-...)')).toBe('expected USER@REALM!TOKENID=SECRET (e.g. root@pam!mpc=xxxxxxxx-...)');
     expect(redact('Authorization: PVEAPIToken=root@pam!mpc=abcd')).toBe('Authorization: ***token***');
     expect(redact('Cookie: PVEAuthCookie=PVE:root@pam:65A1B2C3::c2lnbmF0dXJl; x')).toBe('Cookie: ***ticket***; x');
     expect(redact('ticket PVE:root@pam:65A1B2C3::c2lnbmF0dXJlc2lnbmF0dXJl')).toBe('ticket ***ticket***');

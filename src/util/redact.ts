@@ -2,7 +2,7 @@
 // password, a ticket, a CSRF token) is registered here under a name the moment it is known, and
 // any text on its way to the user, a log, the history or a report goes through redact(), which
 // replaces each registered value with `***<name>***` and masks credential shapes (an API token
-// `USER@REALM!TOKENID=SECRET`, `PVEAPIToken=...`, a ticket, a CSRF token) it was never told about.
+// `USER@REALM!TOKENID=<uuid>`, `PVEAPIToken=...`, a ticket, a CSRF token) it was never told about.
 //
 // One registry per JavaScript realm: the sync worker (worker_threads) has its own, filled by the
 // same calls in the API client it runs.
@@ -26,7 +26,8 @@ const SHAPES: Array<[RegExp, string]> = [
   [/\b[0-9A-Fa-f]{8}:[A-Za-z0-9+/]{20,}={0,2}/g, 'csrf-token'],
   // USER@REALM!TOKENID=SECRET: the id stays readable, the secret goes. A `$vault.` reference is
   // not a secret (it starts with `$`, which the secret part cannot).
-  [/([A-Za-z0-9._-]+@[A-Za-z0-9._-]+![A-Za-z0-9._-]+=)[A-Za-z0-9][A-Za-z0-9_-]*/g, 'token-secret'],
+  // PVE token secrets are UUIDs; only those are masked here, so that examples (`=SECRET`) stay.
+  [/([A-Za-z0-9._-]+@[A-Za-z0-9._-]+![A-Za-z0-9._-]+=)[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\b/g, 'token-secret'],
 ];
 
 /**

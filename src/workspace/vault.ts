@@ -289,11 +289,18 @@ export class Vault {
 /** Reads a line from the terminal without echo (synchronously: the CLI has nothing else to do
  * while it waits, and callers that only know they need a secret when they connect are sync). */
 export function promptSecret(question: string): string {
-  const fd = openSync('/dev/tty', 'r+');
-  const stty = (arg: string) => spawnSync('stty', [arg], { stdio: [fd, 'ignore', 'ignore'] });
+  let fd: number;
+  try {
+    fd = openSync('/dev/tty', 'r+');
+  } catch {
+    throw new UserError('cannot open the terminal to ask for a secret: set PMC_VAULT_PASSPHRASE (or use --from-env / --stdin)', ExitCode.usage);
+  }
+  const stty = (args: string[]) => spawnSync('stty', args, { stdio: [fd, 'pipe', 'ignore'], encoding: 'utf8' });
+  // The terminal's settings as they were (a readline prompt may have it in raw mode), restored after.
+  const saved = stty(['-g']).stdout?.trim();
   try {
     writeSync(fd, question);
-    stty('-echo');
+    stty(['-echo']);
     try {
       const bytes: number[] = [];
       const one = Buffer.alloc(1);
@@ -311,7 +318,7 @@ export function promptSecret(question: string): string {
       }
       return Buffer.from(bytes).toString('utf8');
     } finally {
-      stty('echo');
+      stty(saved ? [saved] : ['echo']);
       writeSync(fd, '\n');
     }
   } finally {

@@ -82,7 +82,6 @@ export function runProfileAdd(name: string, opts: ProfileAddOptions, env: NodeJS
   } else {
     throw new UserError('give the credentials: PROXMOX_VE_API_TOKEN=USER@REALM!TOKENID=SECRET in the environment (or --token), or --username USER@REALM');
   }
-  secretsToVault(name, profile, profile.tokenSecret === undefined ? env.PROXMOX_VE_PASSWORD : undefined, opts, env);
   if (opts.insecure) profile.insecure = true;
   if (opts.fingerprint) {
     try {
@@ -92,6 +91,8 @@ export function runProfileAdd(name: string, opts: ProfileAddOptions, env: NodeJS
     }
   }
   const { config, path } = load();
+  // Last, once everything else was checked: nothing goes into the vault for a refused profile.
+  secretsToVault(name, profile, profile.tokenSecret === undefined ? env.PROXMOX_VE_PASSWORD : undefined, opts, env);
   config.profiles[name] = profile;
   if (opts.default || !config.defaultProfile) config.defaultProfile = name;
   saveConfigFile(path, config);
