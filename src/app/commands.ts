@@ -7,7 +7,7 @@ import type { ConsoleData, Route } from '../store/types.js';
 export type CommandData = Pick<ConsoleData, 'guests' | 'nodes' | 'storage'>;
 import { fuzzyFilter } from './fuzzy.js';
 
-export type CommandId = 'overview' | 'guests' | 'vm' | 'ct' | 'node' | 'storage' | 'task' | 'snap' | 'sync' | 'help' | 'settings' | 'quit' | 'create';
+export type CommandId = 'overview' | 'guests' | 'vm' | 'ct' | 'node' | 'storage' | 'task' | 'snap' | 'sync' | 'help' | 'settings' | 'quit' | 'create' | 'plan' | 'apply' | 'destroy' | 'run';
 
 export type ArgumentKind = 'guest' | 'vm' | 'ct' | 'node' | 'storage';
 
@@ -31,6 +31,10 @@ export const PALETTE_COMMANDS: readonly PaletteCommand[] = [
   { id: 'overview', name: 'overview', aliases: ['cluster', 'ov', 'home'], description: 'cluster overview' },
   { id: 'create', name: 'create', aliases: ['new'], description: 'create a guest: :create vm, :create ct (a wizard)' },
   { id: 'sync', name: 'sync', aliases: ['refresh', 'r'], description: 'sync with the cluster now' },
+  { id: 'plan', name: 'plan', aliases: [], description: 'terraform plan in the workspace, streamed live' },
+  { id: 'apply', name: 'apply', aliases: [], description: 'terraform apply in the workspace: plan, summary, y/N, apply (high risk)' },
+  { id: 'destroy', name: 'destroy', aliases: [], description: "terraform destroy in the workspace: asks for the workspace's name (critical)" },
+  { id: 'run', name: 'run', aliases: ['runs', 'log'], description: 'the latest terraform run (it goes on in the background)' },
   { id: 'settings', name: 'settings', aliases: ['set', 'prefs'], description: 'theme, refresh interval, icons' },
   { id: 'help', name: 'help', aliases: ['h', '?'], description: 'keys and commands' },
   { id: 'quit', name: 'quit', aliases: ['q', 'q!', 'exit'], description: 'leave the console' },
@@ -127,6 +131,7 @@ export type CommandEffect =
   | { kind: 'sync' }
   | { kind: 'quit' }
   | { kind: 'wizard'; id: 'create-vm' | 'create-ct' }
+  | { kind: 'terraform'; run: 'plan' | 'apply' | 'destroy' }
   | { kind: 'error'; message: string };
 
 /** What running a palette line does, decided from the state alone (the router applies it). */
@@ -173,6 +178,12 @@ export function commandEffect(line: string, data: CommandData): CommandEffect | 
       return { kind: 'route', route: { screen: 'help' }, replace: false };
     case 'sync':
       return { kind: 'sync' };
+    case 'plan':
+    case 'apply':
+    case 'destroy':
+      return { kind: 'terraform', run: command.id };
+    case 'run':
+      return { kind: 'route', route: { screen: 'run' }, replace: false };
     case 'create': {
       const what = arg.trim().toLowerCase();
       if (what === 'vm' || what === 'qemu') return { kind: 'wizard', id: 'create-vm' };

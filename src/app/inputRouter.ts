@@ -22,6 +22,9 @@ import type { PaletteHistory } from './paletteHistory.js';
 import { wizardKey } from '../screens/wizards/engine.js';
 import type { CreateWizardId } from '../screens/wizards/index.js';
 import type { GuestDialogId } from '../screens/wizards/guestDialogs.js';
+import { runKey, runLayout } from '../screens/runScreenModel.js';
+import type { RunHost } from './console/runController.js';
+import { bodyRows } from './layout.js';
 
 /** A wizard's I/O, done by the controller: load its choices, load them again (another node, or
  * a retry), carry out its plan. */
@@ -43,6 +46,8 @@ export interface RouterDeps {
    * question (`plans`): the console records them in history. */
   declined?(plans: readonly OperationPlan[], refusals: readonly Refusal[]): void;
   wizards?: WizardHost;
+  /** terraform runs (plan, apply, destroy) and their screen. */
+  runs?: RunHost;
   keymap: readonly Binding[];
   history?: PaletteHistory;
   /** Sync now. */
@@ -281,6 +286,11 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
       case 'wizard':
         openWizard(effect.id);
         return;
+      case 'terraform':
+        if (effect.run !== 'plan' && state().meta.readOnly) return actions.notify(`read-only mode: ${effect.run} refused (start without --read-only to change anything)`, 'warn');
+        if (!deps.runs) return actions.notify('terraform runs are not available here', 'error');
+        deps.runs.start(effect.run);
+        return;
       case 'route':
         if (effect.replace) actions.switchTo(effect.route);
         else actions.navigate(effect.route);
@@ -459,9 +469,43 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
     if (binding) run(binding.action, undefined);
   };
 
+  /** The run screen's own keys (src/screens/runScreenModel.ts); false: the keymap's turn. */
+  const handleRun = (name: string): boolean => {
+    const s = state();
+    const run = s.run;
+    if (run === undefined) return false;
+    const logRows = runLayout(run, bodyRows(s.size, s.mode === 'palette' || tasksPanelShown(s))).log;
+    const result = runKey(run, name, logRows);
+    if (result.patch) actions.patchRun(run.id, result.patch);
+    if (result.note) actions.notify(result.note, 'warn');
+    switch (result.effect) {
+      case 'pass':
+        return false;
+      case 'stop':
+        deps.runs?.stop();
+        return true;
+      case 'confirm':
+        deps.runs?.confirm();
+        return true;
+      case 'cancel':
+        deps.runs?.cancel();
+        return true;
+      case 'leave': {
+        const phase = state().run?.phase;
+        if (!actions.back()) actions.switchTo({ screen: 'guests' });
+        if (phase === 'planning' || phase === 'applying' || phase === 'stopping') actions.notify(`terraform ${run.kind} goes on in the background: :run shows it`);
+        else if (phase === 'confirm') actions.notify(`terraform ${run.kind} waits for your answer: :run shows it`, 'warn');
+        return true;
+      }
+      default:
+        return true;
+    }
+  };
+
   const handleNormal = (name: string): void => {
     const s = state();
     if (s.modal) return handleDialog(name);
+    if (currentRoute(s).screen === 'run' && s.count === '' && s.pendingKey === undefined && handleRun(name)) return;
     const contexts = contextsFor(currentRoute(s));
 
     // Esc cancels a count or a key sequence being typed, and nothing else.

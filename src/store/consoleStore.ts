@@ -22,6 +22,7 @@ import {
   type ModalState,
   type OperationRun,
   type Route,
+  type RunView,
   type SnapshotListRow,
   type SortState,
   type TaskLogData,
@@ -84,6 +85,10 @@ export interface ConsoleActions {
   setTasksPanel(panel: 'shown' | 'hidden' | undefined): void;
   /** Opens, updates or (undefined) closes the wizard over the screen. */
   setWizard(wizard: WizardState | undefined): void;
+  /** Starts showing a run (or forgets it). */
+  setRun(run: RunView | undefined): void;
+  /** Changes the run on show (ignored when `id` is not it: an older run's late news). */
+  patchRun(id: number, patch: Partial<RunView>): void;
   quit(): void;
 }
 
@@ -435,6 +440,11 @@ export function createConsoleStore(init: InitialState): ConsoleStore {
       reclamp();
     },
     setWizard: (wizard) => set({ wizard }),
+    setRun: (run) => set({ run }),
+    patchRun(id, patch) {
+      const run = get().run;
+      if (run?.id === id) set({ run: { ...run, ...patch } });
+    },
     quit: () => set({ quitting: true }),
   };
 

@@ -6,6 +6,8 @@ import type { ConnectionStatus, SyncProgress } from '../sync/types.js';
 import type { OperationLogEntry } from '../db/operationLog.js';
 import type { WizardDef, WizardSession } from '../screens/wizards/engine.js';
 import type { OperationPlan } from '../operations/types.js';
+import type { RunState } from '../workspace/runners/runState.js';
+import type { TfChanges } from '../workspace/runners/terraformEvents.js';
 
 /** The list screens (each has a cursor, a filter and a sort of its own). */
 export type ListId = 'guests' | 'nodes' | 'storage' | 'tasks' | 'snapshots' | 'content';
@@ -24,7 +26,9 @@ export type Route =
   | { screen: 'detail'; key: GuestKey; tab: DetailTab }
   | { screen: 'taskLog'; upid: string; node: string }
   | { screen: 'help' }
-  | { screen: 'settings' };
+  | { screen: 'settings' }
+  /** The terraform run (plan, apply, destroy) started from the palette: src/screens/RunScreen.tsx. */
+  | { screen: 'run' };
 
 export type ScreenName = Route['screen'];
 
@@ -168,7 +172,53 @@ export interface ConsoleState {
   tasksPanel?: 'shown' | 'hidden';
   /** A wizard or form dialog over the screen: keys go to it while it is open. */
   wizard?: WizardState;
+  /** The latest terraform run started from the console (it goes on when the screen is left). */
+  run?: RunView;
   quitting: boolean;
+}
+
+/** Lines of a run's log, as the controller keeps them (a ring buffer of the last 50,000). */
+export interface RunLines {
+  readonly length: number;
+  at(index: number): string | undefined;
+}
+
+export type RunPhase = 'planning' | 'confirm' | 'applying' | 'stopping' | 'done' | 'failed' | 'interrupted' | 'cancelled';
+
+/** A terraform run in the console: what the controller folds from its events (state, lines)
+ * and how the run screen shows it (raw or not, follow, scroll, search). */
+export interface RunView {
+  id: number;
+  kind: 'plan' | 'apply' | 'destroy';
+  /** The workspace's root and name. */
+  root: string;
+  name: string;
+  phase: RunPhase;
+  /** The current step's folded events (the plan's, then the apply's). */
+  state: RunState;
+  /** The plan's summary, kept through the apply. */
+  planSummary?: TfChanges;
+  /** Before apply (y/N) or destroy (the workspace's name typed). */
+  question?: { lines: string[]; expected: string; risk: 'high' | 'critical'; typed: string };
+  /** Readable lines (terraform's messages, diagnostics) and the raw stream, both bounded. */
+  lines: RunLines;
+  raw: RunLines;
+  /** Lines the buffers let go (the log file has them all). */
+  dropped: number;
+  /** Bumped when lines were added (the buffers are filled in place). */
+  version: number;
+  startedAt: number;
+  endedAt?: number;
+  /** The clock the elapsed times tick by (updated about once a second while running). */
+  now: number;
+  logPath?: string;
+  /** How it ended, or why it stopped. */
+  message?: string;
+  /** View: the raw stream instead of the rows and messages. */
+  showRaw: boolean;
+  follow: boolean;
+  top: number;
+  search: { typing: boolean; input: string; term: string; match?: number };
 }
 
 /** An open wizard (src/screens/wizards/engine.ts): its definition (data with functions, the

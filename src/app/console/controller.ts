@@ -25,6 +25,7 @@ import { dialogPlans, GUEST_DIALOGS, isGuestDialogId, type GuestContext, type Gu
 import { forceStopPlan, isRefusal, planPower } from '../../operations/power.js';
 import type { GuestTarget } from '../../operations/types.js';
 import type { WizardState } from '../../store/types.js';
+import { createRunController, type RunHost } from './runController.js';
 
 export type SyncLink = Pick<SyncWorkerHandle, 'on' | 'syncNow'>;
 
@@ -53,6 +54,8 @@ export interface ControllerOptions {
   recordOperation?(plan: OperationPlan, result: OperationResult, startedAt: number): Promise<void>;
   /** How long a finished operation stays in the tasks panel (default 10 s; a failed one 3x). */
   finishedShownMs?: number;
+  /** Where terraform runs look for the workspace (default the current directory). */
+  runCwd?: string;
 }
 
 export interface ConsoleController {
@@ -67,6 +70,8 @@ export interface ConsoleController {
   wizards: WizardHost;
   /** Reloads what the current screen shows from the cache. */
   reloadScreen(): void;
+  /** terraform plan / apply / destroy in the workspace (the run screen's I/O). */
+  runs: RunHost;
   dispose(): void;
 }
 
@@ -100,6 +105,8 @@ export function createController(options: ControllerOptions): ConsoleController 
   const { store, actions } = consoleStore;
   const unsubscribers: (() => void)[] = [];
   let disposed = false;
+  // A terraform apply that changed something: a sync shows the result in the lists.
+  const runs = createRunController({ console: consoleStore, batchMs, ...(options.runCwd !== undefined ? { cwd: options.runCwd } : {}), onApplied: () => void sync?.syncNow().catch(() => undefined) });
 
   // First frame: the first rows from the cache (a few ms), the rest right after it is drawn.
   actions.loadFirstGuests(source.firstGuests(FIRST_FRAME_GUESTS));
@@ -610,8 +617,10 @@ export function createController(options: ControllerOptions): ConsoleController 
     reloadScreen() {
       loadFor(currentRoute(store.getState()));
     },
+    runs,
     dispose() {
       disposed = true;
+      runs.dispose();
       clearImmediate(fullLoad);
       if (timer) clearTimeout(timer);
       if (logTimer) clearTimeout(logTimer);

@@ -173,6 +173,7 @@ export async function runConsole(options: ConsoleRunOptions): Promise<number> {
     operate: (plans) => void controller.runOperations(plans),
     ...(recorder ? { declined: (plans, refusals) => void recorder.record(declinedEntries(plans, refusals, { source: 'console', ...(user !== undefined ? { user } : {}) })) } : {}),
     wizards: controller.wizards,
+    runs: controller.runs,
     exit: () => actions.quit(),
   });
 

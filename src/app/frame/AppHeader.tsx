@@ -22,6 +22,7 @@ const SCREEN_TITLES: Record<Route['screen'], string> = {
   taskLog: 'Task log',
   help: 'Help',
   settings: 'Settings',
+  run: 'Terraform run',
 };
 
 function crumb(route: Route): string {

@@ -7,6 +7,7 @@ import { safeText } from '../../util/terminalText.js';
 import { useConsole, useTheme } from '../ConsoleContext.js';
 import { contextsFor } from '../inputRouter.js';
 import { bindingsFor, type Binding } from '../keymap.js';
+import { isActive, RUN_HINTS } from '../../screens/runScreenModel.js';
 
 /** Actions that change the cluster (hidden in read-only mode). */
 const MUTATING: ReadonlySet<string> = new Set(['actions', 'create.vm', 'create.ct']);
@@ -22,10 +23,13 @@ export function AppStatus({ width, keymap }: { width: number; keymap: readonly B
   const route = useConsole(currentRoute);
   const readOnly = useConsole((s) => s.meta.readOnly);
   const wizardOpen = useConsole((s) => s.wizard !== undefined);
+  // A terraform run going on (or waiting for its answer) off its screen: said here.
+  const runNote = useConsole((s) => (isActive(s.run) && s.stack[s.stack.length - 1]?.screen !== 'run' ? `terraform ${s.run!.kind} ${s.run!.phase === 'confirm' ? 'waiting for you' : 'running'} (:run)` : ''));
   const hints = useMemo<KeyHint[]>(() => {
     if (wizardOpen) return WIZARD_HINTS;
     if (mode === 'palette') return [{ key: 'tab', label: 'complete' }, { key: 'up/down', label: 'history' }, { key: 'enter', label: 'run' }, { key: 'esc', label: 'cancel' }];
     if (mode === 'filter') return [{ key: 'enter', label: 'apply' }, { key: 'esc', label: 'cancel' }, { key: '!', label: 'negate' }, { key: 'node: status: tag: type:', label: 'fields' }];
+    if (route.screen === 'run') return [...RUN_HINTS];
     // The ones to find everything else first: a narrow terminal cuts the line from the right.
     const first = ['help', 'quit', 'palette'];
     // Read-only mode hides what would change the cluster.
@@ -39,7 +43,7 @@ export function AppStatus({ width, keymap }: { width: number; keymap: readonly B
       input={safeText(input)}
       {...(pending ? { pending } : {})}
       {...(message ? { message: { text: safeText(message.text), level: message.level } } : {})}
-      {...(running.length || operating ? { tasks: [operating ? `${operating} operation${operating === 1 ? '' : 's'} running` : '', running.length ? `${running.length} task${running.length === 1 ? '' : 's'} running` : ''].filter(Boolean).join(', ') } : {})}
+      {...(running.length || operating || runNote ? { tasks: [runNote, operating ? `${operating} operation${operating === 1 ? '' : 's'} running` : '', running.length ? `${running.length} task${running.length === 1 ? '' : 's'} running` : ''].filter(Boolean).join(', ') } : {})}
       hints={hints}
       width={width}
       theme={theme}

@@ -8,6 +8,7 @@ import { ListScreen } from '../../screens/ListScreen.js';
 import { OverviewScreen } from '../../screens/OverviewScreen.js';
 import { SettingsScreen } from '../../screens/SettingsScreen.js';
 import { TaskLogScreen } from '../../screens/TaskLogScreen.js';
+import { RunScreen } from '../../screens/RunScreen.js';
 import { currentRoute, listOf } from '../../store/selectors.js';
 import { safeText } from '../../util/terminalText.js';
 import { useConsole, useTheme } from '../ConsoleContext.js';
@@ -32,6 +33,8 @@ export function ScreenBody({ width, height }: { width: number; height: number })
       return <HelpScreen width={width} height={height} />;
     case 'settings':
       return <SettingsScreen width={width} height={height} />;
+    case 'run':
+      return <RunScreen width={width} height={height} />;
     default:
       return null;
   }

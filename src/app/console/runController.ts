@@ -1,0 +1,278 @@
+// The console's terraform runs (the controller's I/O for the run screen): the workspace found
+// from the current directory, terraform started with -json in its own process group, its
+// lines folded and buffered (bounded) as they come and handed to the store in ~100 ms batches
+// (a tool printing thousands of lines a second costs the UI one update per batch), the elapsed
+// times ticking once a second, the question before apply/destroy, Ctrl-C/x: SIGINT then kill.
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ConsoleStore } from '../../store/consoleStore.js';
+import type { RunView } from '../../store/types.js';
+import { safeText } from '../../util/terminalText.js';
+import { hasChanges, runConfirmation, workspaceName } from '../../workspace/runners/confirmRun.js';
+import { plainLines } from '../../workspace/runners/plainText.js';
+import { RingBuffer } from '../../workspace/runners/ringBuffer.js';
+import { INITIAL_RUN_STATE } from '../../workspace/runners/runState.js';
+import { runTerraform, type TerraformRun, type TerraformStep } from '../../workspace/runners/terraform.js';
+import { changesText } from '../../workspace/runners/terraformEvents.js';
+import { isActive } from '../../screens/runScreenModel.js';
+
+export interface RunHost {
+  /** :plan, :apply, :destroy */
+  start(kind: RunView['kind']): void;
+  /** The question answered yes: apply the saved plan. */
+  confirm(): void;
+  /** The question answered no. */
+  cancel(): void;
+  /** x / Ctrl-C: SIGINT (terraform's graceful stop); again: kill. */
+  stop(): void;
+}
+
+export interface RunControllerOptions {
+  console: ConsoleStore;
+  /** Where the workspace is looked for (default process.cwd()). */
+  cwd?: string;
+  /** Lines kept per buffer (default 50,000). */
+  keepLines?: number;
+  batchMs?: number;
+  /** After an apply or destroy that changed something (a sync shows the result). */
+  onApplied?(): void;
+}
+
+export interface RunController extends RunHost {
+  dispose(): void;
+}
+
+function hasTfFiles(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory() && readdirSync(dir).some((f) => f.endsWith('.tf'));
+  } catch {
+    return false;
+  }
+}
+
+export function createRunController(options: RunControllerOptions): RunController {
+  const { console: consoleStore, batchMs = 100 } = options;
+  const { store, actions } = consoleStore;
+  const keep = options.keepLines ?? 50_000;
+  let ids = 0;
+  let disposed = false;
+
+  interface Active {
+    id: number;
+    kind: RunView['kind'];
+    root: string;
+    terraformDir: string;
+    logsDir: string;
+    tmp: string;
+    planFile: string;
+    pretty: RingBuffer<string>;
+    raw: RingBuffer<string>;
+    proc?: TerraformRun;
+    dirty: boolean;
+    version: number;
+  }
+  let active: Active | undefined;
+  let flushTimer: NodeJS.Timeout | undefined;
+  let tick: NodeJS.Timeout | undefined;
+
+  const patch = (a: Active, p: Partial<RunView>): void => {
+    if (!disposed) consoleStore.batch(() => actions.patchRun(a.id, p));
+  };
+
+  const flush = (): void => {
+    flushTimer = undefined;
+    const a = active;
+    if (a === undefined || !a.dirty) return;
+    a.dirty = false;
+    patch(a, { state: a.proc?.state() ?? INITIAL_RUN_STATE, version: ++a.version, dropped: a.pretty.dropped + a.raw.dropped, now: Date.now() });
+  };
+
+  const startTick = (a: Active): void => {
+    if (tick) clearInterval(tick);
+    tick = setInterval(() => {
+      if (active === a) patch(a, { now: Date.now() });
+    }, 1000);
+  };
+  const stopTick = (): void => {
+    if (tick) clearInterval(tick);
+    tick = undefined;
+  };
+
+  const cleanup = (a: Active): void => {
+    rmSync(a.tmp, { recursive: true, force: true });
+  };
+
+  const end = (a: Active, p: Partial<RunView>, note?: { text: string; level: 'info' | 'warn' | 'error' }): void => {
+    if (flushTimer) clearTimeout(flushTimer);
+    a.dirty = true;
+    flush();
+    stopTick();
+    cleanup(a);
+    patch(a, { endedAt: Date.now(), now: Date.now(), ...p });
+    // Told in the status bar too, wherever the user is.
+    if (note && !disposed) actions.notify(note.text, note.level);
+  };
+
+  const step = (a: Active, which: TerraformStep, logName: string): TerraformRun => {
+    const proc = runTerraform({
+      dir: a.terraformDir,
+      step: which,
+      planFile: a.planFile,
+      logsDir: a.logsDir,
+      logName,
+      keepLines: 1, // the controller keeps its own (readable and raw) buffers
+      detached: true,
+      onLine: (line) => {
+        a.raw.push(safeText(line.kind === 'event' ? line.raw : line.text));
+        for (const l of plainLines(line)) a.pretty.push(l);
+        a.dirty = true;
+        flushTimer ??= setTimeout(flush, batchMs);
+      },
+    });
+    a.proc = proc;
+    return proc;
+  };
+
+  const verdict = (code: number | null, interrupted: string): 'done' | 'failed' | 'interrupted' => (interrupted !== 'no' ? 'interrupted' : code === 0 ? 'done' : 'failed');
+
+  const host: RunController = {
+    start(kind) {
+      const current = store.getState().run;
+      if (isActive(current)) {
+        actions.notify(`terraform ${current!.kind} is still ${current!.phase === 'confirm' ? 'waiting for an answer' : 'running'}: it is shown (x stops it)`, 'warn');
+        actions.navigate({ screen: 'run' });
+        return;
+      }
+      if (kind !== 'plan' && store.getState().meta.readOnly) {
+        actions.notify(`read-only mode: ${kind} refused (start without --read-only to change anything)`, 'warn');
+        return;
+      }
+      let ws: { root: string; terraformDir: string; logsDir: string } | undefined;
+      void import('../../workspace/project.js')
+        .then(({ findWorkspace }) => {
+          ws = findWorkspace(options.cwd ?? process.cwd());
+          if (disposed) return;
+          if (!ws) {
+            actions.notify(`${kind}: no workspace here (${options.cwd ?? process.cwd()}): run proxmox-mpc init and generate, and start the console inside it`, 'error');
+            return;
+          }
+          if (!hasTfFiles(ws.terraformDir)) {
+            actions.notify(`${kind}: ${ws.terraformDir} has no .tf files: run proxmox-mpc generate first`, 'error');
+            return;
+          }
+          const tmp = mkdtempSync(join(tmpdir(), 'pmc-run-'));
+          const a: Active = {
+            id: ++ids,
+            kind,
+            root: ws.root,
+            terraformDir: ws.terraformDir,
+            logsDir: ws.logsDir,
+            tmp,
+            planFile: join(tmp, `${kind}.tfplan`),
+            pretty: new RingBuffer<string>(keep),
+            raw: new RingBuffer<string>(keep),
+            dirty: false,
+            version: 0,
+          };
+          active = a;
+          const now = Date.now();
+          consoleStore.batch(() => {
+            actions.setRun({
+              id: a.id,
+              kind,
+              root: a.root,
+              name: workspaceName(a.root),
+              phase: 'planning',
+              state: INITIAL_RUN_STATE,
+              lines: a.pretty,
+              raw: a.raw,
+              dropped: 0,
+              version: 0,
+              startedAt: now,
+              now,
+              showRaw: false,
+              follow: true,
+              top: 0,
+              search: { typing: false, input: '', term: '' },
+            });
+            actions.navigate({ screen: 'run' });
+          });
+          startTick(a);
+          const plan = step(a, kind === 'destroy' ? 'plan-destroy' : 'plan', kind === 'destroy' ? 'plan-destroy' : 'plan');
+          void plan.done.then((r) => {
+            if (disposed || active !== a) return;
+            if (r.spawnError) {
+              return end(a, { phase: 'failed', message: r.spawnError.code === 'ENOENT' ? 'terraform was not found on PATH: install it, or set PMC_TERRAFORM' : `terraform could not start: ${safeText(r.spawnError.message)}` }, { text: `${kind}: terraform could not start`, level: 'error' });
+            }
+            const v = verdict(r.code, r.interrupted);
+            const summary = r.state.planSummary;
+            const log = r.logPath ? `; log: ${r.logPath}` : '';
+            if (v !== 'done') return end(a, { phase: v, message: `the plan ${v === 'interrupted' ? 'was interrupted' : 'failed'}${log}` }, { text: `terraform ${kind}: the plan ${v}`, level: 'error' });
+            if (kind === 'plan') return end(a, { phase: 'done', message: `${summary ? `Plan: ${changesText(summary)}` : 'planned'}${log}` }, { text: `terraform plan: ${summary ? changesText(summary) : 'done'}`, level: 'info' });
+            if (!hasChanges(summary)) return end(a, { phase: 'done', message: `No changes: nothing to ${kind}` }, { text: `terraform ${kind}: no changes`, level: 'info' });
+            const q = runConfirmation(kind, summary!, a.root);
+            if (flushTimer) clearTimeout(flushTimer);
+            a.dirty = true;
+            flush();
+            stopTick();
+            patch(a, { phase: 'confirm', planSummary: summary!, question: { ...q, typed: '' }, now: Date.now() });
+            if (currentScreen() !== 'run') actions.notify(`terraform ${kind}: the plan is ready and waits for your answer (:run)`, 'warn');
+          });
+        })
+        .catch((error: unknown) => {
+          if (!disposed) actions.notify(`${kind}: ${safeText((error as Error).message)}`, 'error');
+        });
+    },
+
+    confirm() {
+      const a = active;
+      const run = store.getState().run;
+      if (a === undefined || run?.id !== a.id || run.phase !== 'confirm') return;
+      patch(a, { phase: 'applying', question: undefined, follow: true, now: Date.now() });
+      startTick(a);
+      const proc = step(a, 'apply', a.kind);
+      void proc.done.then((r) => {
+        if (disposed || active !== a) return;
+        const v = verdict(r.code, r.interrupted);
+        const s = r.state.summary;
+        const what = s ? `${s.add} added, ${s.change} changed, ${s.remove} destroyed` : '';
+        const log = r.logPath ? `; log: ${r.logPath}` : '';
+        const message = v === 'done' ? `${a.kind === 'destroy' ? 'Destroy' : 'Apply'} complete: ${what}${log}` : v === 'interrupted' ? `interrupted${what ? ` after ${what}` : ''}${log}` : `failed: ${r.state.errors} error${r.state.errors === 1 ? '' : 's'}${log}`;
+        end(a, { phase: v, message }, { text: `terraform ${a.kind}: ${v}${what ? ` (${what})` : ''}`, level: v === 'done' ? 'info' : 'error' });
+        if (s && s.add + s.change + s.remove > 0) options.onApplied?.();
+      });
+    },
+
+    cancel() {
+      const a = active;
+      const run = store.getState().run;
+      if (a === undefined || run?.id !== a.id || run.phase !== 'confirm') return;
+      end(a, { phase: 'cancelled', question: undefined, message: `${a.kind} not confirmed: nothing was changed` }, { text: `terraform ${a.kind}: cancelled, nothing was changed`, level: 'info' });
+    },
+
+    stop() {
+      const a = active;
+      if (a?.proc === undefined) return;
+      const sent = a.proc.interrupt();
+      if (sent === 'sigint') patch(a, { phase: 'stopping', message: 'stopping terraform cleanly (x again kills it)' });
+      else if (sent === 'killed') patch(a, { message: 'terraform killed: the state may be locked or incomplete' });
+    },
+
+    dispose() {
+      disposed = true;
+      if (flushTimer) clearTimeout(flushTimer);
+      stopTick();
+      // Leaving the console stops a run the way Ctrl-C would (terraform finishes cleanly).
+      if (active?.proc?.process.running) active.proc.interrupt();
+      else if (active) cleanup(active);
+    },
+  };
+
+  const currentScreen = (): string => {
+    const s = store.getState();
+    return s.stack[s.stack.length - 1]?.screen ?? '';
+  };
+
+  return host;
+}
