@@ -1,6 +1,7 @@
 // Entry point: parses arguments and hands over to a command. Command modules are imported
 // lazily so that start-up only loads what the chosen command needs.
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { registerAnonymizeCommands } from './commands/anonymize.js';
 import type { ConnectionFlags } from '../workspace/connection.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output/format.js';
 import { registerObservabilityCommands } from './observabilityCommands.js';
@@ -196,6 +197,7 @@ config file holds $vault.<name>. Otherwise the password is read from PROXMOX_VE_
   registerVaultCommands(program);
   registerReadCommands(program);
   registerOperationCommands(program);
+  registerAnonymizeCommands(program);
   registerObservabilityCommands(program);
   program.hook('preAction', async (_program, action) => startLogging(action));
   registerWorkspaceCommands(program);
