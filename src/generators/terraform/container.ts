@@ -112,6 +112,9 @@ export function containerBody(guest: GuestRow, config: Readonly<Record<string, s
       if (f.mount?.length) body.push(attr('mount', strList(f.mount)));
       if (f.force_rw_sys) notes.push('features force_rw_sys is not managed here.');
       if (body.length) blocks.push(block('features', [], body));
+      if (f.keyctl || f.fuse || f.mknod || f.mount?.length) {
+        notes.push('The provider does not read features back, so the first apply after the import sets them again; PVE lets only root@pam set features other than nesting.');
+      }
     } catch {
       notes.push(`features "${features}" could not be read.`);
     }

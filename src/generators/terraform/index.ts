@@ -74,8 +74,9 @@ function guestTf(guest: GuestRow): string {
 function importsTf(guests: readonly GuestRow[]): string {
   const nodes: Node[] = [
     ...comment('Adopts the existing guests: terraform plan imports them instead of creating them (Terraform >= 1.5).'),
-    ...comment('The provider does not read some arguments back (the timeout_* ones, *_on_destroy, reboot, migrate...):'),
-    ...comment('after the import a plan may show them as in-place updates of the state, not of the guests.'),
+    ...comment('The provider does not read some arguments back (the timeout_* ones, *_on_destroy, reboot, migrate,'),
+    ...comment("a container's start_on_boot and features) and reads some unset PVE options as empty (a VM's agent type,"),
+    ...comment('vga, keyboard_layout): after the import a plan may show these as in-place updates to the same values.'),
   ];
   for (const g of guests) {
     nodes.push(blank);

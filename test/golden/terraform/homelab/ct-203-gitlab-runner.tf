@@ -49,4 +49,6 @@ resource "proxmox_virtual_environment_container" "ct_203_gitlab_runner" {
   lifecycle {
     ignore_changes = [operating_system, unprivileged]
   }
+
+  # The provider does not read features back, so the first apply after the import sets them again; PVE lets only root@pam set features other than nesting.
 }

@@ -1,6 +1,7 @@
 # Adopts the existing guests: terraform plan imports them instead of creating them (Terraform >= 1.5).
-# The provider does not read some arguments back (the timeout_* ones, *_on_destroy, reboot, migrate...):
-# after the import a plan may show them as in-place updates of the state, not of the guests.
+# The provider does not read some arguments back (the timeout_* ones, *_on_destroy, reboot, migrate,
+# a container's start_on_boot and features) and reads some unset PVE options as empty (a VM's agent type,
+# vga, keyboard_layout): after the import a plan may show these as in-place updates to the same values.
 
 import {
   to = proxmox_virtual_environment_container.ct_200_pihole
