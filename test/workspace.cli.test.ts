@@ -54,6 +54,15 @@ function tfFiles(root: string): string[] {
   return readdirSync(join(root, 'terraform')).filter((f) => f.endsWith('.tf')).sort();
 }
 
+/** Every file under terraform/, ansible/ and tests/ (relative to the root). */
+function generatedFiles(root: string): string[] {
+  return ['terraform', 'ansible', 'tests'].flatMap((d) =>
+    readdirSync(join(root, d), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => `${e.parentPath.slice(root.length + 1)}/${e.name}`),
+  ).sort();
+}
+
 interface JsonReport {
   files: Array<{ path: string; status: string; reason?: string }>;
   summary: Record<string, number>;
@@ -82,12 +91,14 @@ describe('init and generate (CLI, simulator)', () => {
       const files = tfFiles(root);
       // one file per guest, plus versions, provider, variables, imports
       expect(files.length).toBe(guests + 4);
-      expect(first.stdout).toMatch(new RegExp(`^generated: ${files.length} new, 0 changed, 0 unchanged, 0 kept, 0 removed$`, 'm'));
-      for (const f of files) expect(readFileSync(join(root, 'terraform', f), 'utf8').startsWith(MARKER)).toBe(true);
+      const all = generatedFiles(root);
+      expect(all).toContain('ansible/inventory.yml');
+      expect(first.stdout).toMatch(new RegExp(`^generated: ${all.length} new, 0 changed, 0 unchanged, 0 kept, 0 removed$`, 'm'));
+      for (const f of all) expect(readFileSync(join(root, f), 'utf8').startsWith(MARKER)).toBe(true);
 
       const second = await runIn(root, ['generate'], env);
       expect(second.code, second.stderr).toBe(0);
-      expect(second.stdout).toBe(`generated: 0 new, 0 changed, ${files.length} unchanged, 0 kept, 0 removed\n`);
+      expect(second.stdout).toBe(`generated: 0 new, 0 changed, ${all.length} unchanged, 0 kept, 0 removed\n`);
       expect(existsSync(join(root, '.proxmox-mpc', 'backups'))).toBe(false);
 
       const secret = cli.sim.root.tokenSecret;

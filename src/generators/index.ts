@@ -2,6 +2,7 @@
 // IacInput, each file starting with the marker line that says proxmox-mpc manages it, sorted by
 // path. Pure and deterministic, like the generators it combines.
 import { withMarker } from './marker.js';
+import { generateAnsible } from './ansible/index.js';
 import { generateTerraform } from './terraform/index.js';
 import type { GeneratedFile, Generator, GeneratorOptions, IacInput } from './types.js';
 
@@ -22,8 +23,8 @@ export function composeGenerators(generators: readonly Generator[]): Generator {
   };
 }
 
-/** Every generator of a workspace: terraform/ (more join as they land: ansible/, tests/). */
-export const WORKSPACE_GENERATORS: readonly Generator[] = [generateTerraform];
+/** Every generator of a workspace: terraform/ and ansible/ (tests/ joins when it lands). */
+export const WORKSPACE_GENERATORS: readonly Generator[] = [generateTerraform, generateAnsible];
 
 /** The whole workspace's generated files, marked and sorted by path. */
 export const generateAll: Generator = composeGenerators(WORKSPACE_GENERATORS);
