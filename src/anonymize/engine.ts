@@ -11,6 +11,8 @@ export interface EngineOptions extends RuleOptions {
   mapping?: PseudonymMap;
 }
 
+const TOKEN_VALUE = /^([A-Za-z0-9._-]+@[A-Za-z0-9._-]+![A-Za-z0-9._-]+=)(.+)$/s;
+
 /** A replacement in a string: [start, end) becomes `text`. */
 export interface Span {
   start: number;
@@ -61,6 +63,9 @@ export class Anonymizer {
       const value = kvd ?? kvs ?? m[G.kvb!] ?? '';
       if (keptSecretValue(value)) return match;
       const quote = kvd !== undefined ? '"' : kvs !== undefined ? "'" : '';
+      // A whole API token as the value (PVEAPIToken=..., api_token = "..."): only its secret.
+      const token = TOKEN_VALUE.exec(value);
+      if (token) return `${kvk}${quote}${token[1]}${this.swap('token-secret', token[2]!, direction)}${quote}`;
       return `${kvk}${quote}${this.swap('secret', value, direction)}${quote}`;
     }
     const tti = m[G.tti!];
@@ -112,6 +117,8 @@ export class Anonymizer {
   /** A whole value that is a credential because of its key (JSON and YAML processors). */
   secretValue(value: string, direction: Direction): string {
     if (value === '' || keptSecretValue(value)) return value;
+    const token = TOKEN_VALUE.exec(value);
+    if (token) return `${token[1]}${this.swap('token-secret', token[2]!, direction)}`;
     return this.swap('secret', value, direction);
   }
 }

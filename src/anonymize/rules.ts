@@ -77,12 +77,13 @@ const IPV6 = [
 const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 // A key whose value is a credential: the key ends in one of these words.
 export const SECRET_KEY = /(?:password|passwd|passphrase|secret|token|pwd)$/i;
-const SECRET_KEY_SOURCE = '[A-Za-z0-9_.-]*(?:password|passwd|passphrase|secret|token|pwd)';
 
 /** A case-insensitive literal without the `i` flag (the names rule is case-sensitive). */
 function caseless(word: string): string {
   return [...word].map((c) => (/[a-z]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : escapeRegex(c))).join('');
 }
+
+const SECRET_KEY_SOURCE = `[A-Za-z0-9_.-]*(?:${['password', 'passwd', 'passphrase', 'secret', 'token', 'pwd'].map(caseless).join('|')})`;
 
 export interface RuleOptions {
   /** Node names: replaced wherever they stand as a whole word (`node-001`). */
