@@ -199,9 +199,11 @@ describe('generateTerraform', () => {
   });
 
   it('resource names never collide, whatever the names', () => {
-    const same = [vm(300, 'a', { name: 'a' }), vm(301, 'a', { name: 'a' }), ct(300, 'a', { hostname: 'a' }), vm(302, '日本', { name: '日本' })];
+    const same = [vm(300, 'a', { name: 'a' }), vm(301, 'a', { name: 'a' }), ct(300, 'a', { hostname: 'a' }), vm(302, '日本', { name: '日本' }), vm(303, 'VM 303', { cores: 1 })];
     const out = generateTerraform(input(same), DEFAULT_GENERATOR_OPTIONS).map((f) => f.path);
     expect(new Set(out).size).toBe(out.length);
     expect(out).toContain('terraform/vm-302.tf');
+    // PVE's placeholder name of a VM without one does not name the file
+    expect(out).toContain('terraform/vm-303.tf');
   });
 });

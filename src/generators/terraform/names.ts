@@ -22,13 +22,21 @@ export function guestName(guest: GuestRow): string {
   return fromConfig !== undefined ? String(fromConfig) : guest.name;
 }
 
+/** What names the files and resources: the config's name, or nothing when the config has
+ * none (the listing's `VM 116` / `CT211` are PVE's placeholders, not names). */
+function nameForSlug(guest: GuestRow): string {
+  if (!guest.config) return guest.name;
+  const own = guest.config[guest.type === 'qemu' ? 'name' : 'hostname'];
+  return own !== undefined ? String(own) : '';
+}
+
 function prefix(guest: GuestRow): 'vm' | 'ct' {
   return guest.type === 'qemu' ? 'vm' : 'ct';
 }
 
 /** `vm_101_web_01`: a Terraform identifier (starts with a letter; letters, digits, `_`). */
 export function resourceName(guest: GuestRow): string {
-  const s = slug(guestName(guest), '_');
+  const s = slug(nameForSlug(guest), '_');
   return `${prefix(guest)}_${guest.vmid}${s ? `_${s}` : ''}`;
 }
 
@@ -42,6 +50,6 @@ export function resourceAddress(guest: GuestRow): string {
 
 /** `terraform/vm-101-web-01.tf`. */
 export function guestFilePath(guest: GuestRow): string {
-  const s = slug(guestName(guest), '-');
+  const s = slug(nameForSlug(guest), '-');
   return `terraform/${prefix(guest)}-${guest.vmid}${s ? `-${s}` : ''}.tf`;
 }

@@ -59,7 +59,7 @@ import {
 }
 
 import {
-  to = proxmox_virtual_environment_container.ct_211_ct211
+  to = proxmox_virtual_environment_container.ct_211
   id = "pve1/211"
 }
 
@@ -164,7 +164,7 @@ import {
 }
 
 import {
-  to = proxmox_virtual_environment_vm.vm_116_vm_116
+  to = proxmox_virtual_environment_vm.vm_116
   id = "pve2/116"
 }
 

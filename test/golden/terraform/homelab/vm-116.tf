@@ -1,5 +1,5 @@
 # VM 116 "VM 116" on node pve2: adopted by the import in imports.tf.
-resource "proxmox_virtual_environment_vm" "vm_116_vm_116" {
+resource "proxmox_virtual_environment_vm" "vm_116" {
   node_name     = "pve2"
   vm_id         = 116
   on_boot       = false

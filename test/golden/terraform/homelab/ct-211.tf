@@ -1,5 +1,5 @@
 # CT 211 "CT211" on node pve1: adopted by the import in imports.tf.
-resource "proxmox_virtual_environment_container" "ct_211_ct211" {
+resource "proxmox_virtual_environment_container" "ct_211" {
   node_name     = "pve1"
   vm_id         = 211
   start_on_boot = false
