@@ -1,9 +1,10 @@
 // The Terraform generator on the homelab scenario: the simulator (fixed seed) synced into a
 // fresh cache, read back with loadIacInput and generated; the files must equal the golden ones
 // under test/golden/terraform/homelab/ (UPDATE_GOLDEN=1 rewrites them), be byte-identical on a
-// second run, pass the schema check and the real `terraform fmt -check`.
+// second run, pass the schema check, the real `terraform fmt -check` and the offline
+// `terraform validate`.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { generateTerraform } from '../src/generators/terraform/index.js';
 import { checkTerraformSchema } from '../src/generators/terraform/schemaCheck.js';
 import { DEFAULT_GENERATOR_OPTIONS, type GeneratedFile, type IacInput } from '../src/generators/types.js';
 import { startSimulator } from '../src/simulator/index.js';
+import { checkTerraform } from '../src/workspace/checks/terraform.js';
 import { sink } from '../src/app/read/test-support/fixture.js';
 
 const GOLDEN = resolve(import.meta.dirname, 'golden/terraform/homelab');
@@ -94,6 +96,18 @@ describe('terraform generator on the homelab scenario', () => {
     expect(results.filter((r) => !r.ok)).toEqual([]);
     expect(results).toHaveLength(1);
   });
+
+  it('the golden files pass the real, offline terraform validate (schema-only bpg/proxmox provider)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pmc-tf-validate-'));
+    try {
+      cpSync(GOLDEN, dir, { recursive: true });
+      const results = await checkTerraform(dir, { terraform: terraformBinary() });
+      expect(results.filter((r) => !r.ok)).toEqual([]);
+      expect(results.map((r) => r.check)).toEqual(['fmt', 'validate']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('the golden directory passes the real terraform fmt -check', () => {
     const terraform = terraformBinary();
