@@ -127,15 +127,12 @@ export function processYaml(text: string, engine: Anonymizer, direction: Directi
       throw new UserError(`${source} is not valid YAML${line ? ` (line ${line})` : ''}: ${error.code}: fix it, or pass --format text`, ExitCode.usage);
     }
   }
-  // Every scalar's source range and what it becomes (the engine, or whole when it is the value
-  // of a credential key).
-  const spans: Span[] = [];
+  // Every scalar's source range, with the key it is the value of.
+  const scalars: { start: number; end: number; node: Scalar; secret: boolean }[] = [];
   for (const doc of list) {
     visit(doc, {
       Scalar(key, node: Scalar, path) {
-        const range = node.range;
-        if (!range) return;
-        const [start, valueEnd] = range;
+        if (!node.range) return;
         let context: string | undefined;
         if (key !== 'key') {
           for (let i = path.length - 1; i >= 0; i--) {
@@ -146,34 +143,36 @@ export function processYaml(text: string, engine: Anonymizer, direction: Directi
             }
           }
         }
-        const raw = text.slice(start, valueEnd);
-        const secret = context !== undefined && SECRET_KEY.test(context);
-        let replaced: string;
-        if (secret && node.type === 'PLAIN') replaced = engine.secretValue(raw, direction);
-        else if (secret && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && raw.length >= 2) {
-          replaced = `${raw[0]}${engine.secretValue(raw.slice(1, -1), direction)}${raw.at(-1)}`;
-        } else replaced = engine.run(raw, direction);
-        spans.push({ start, end: valueEnd, text: replaced });
+        scalars.push({ start: node.range[0], end: node.range[1], node, secret: context !== undefined && SECRET_KEY.test(context) });
       },
     });
   }
-  spans.sort((a, b) => a.start - b.start);
-  // Between the scalars: comments, anchors, tags and punctuation, as plain text.
-  const all: Span[] = [];
+  scalars.sort((a, b) => a.start - b.start);
+  // In document order (so pseudonyms are numbered as they appear): the text between scalars
+  // (comments, anchors, tags, punctuation) as plain text, each scalar by itself, and the value
+  // of a credential key whole.
+  const spans: Span[] = [];
   let at = 0;
-  const gap = (end: number) => {
-    if (end <= at) return;
-    const piece = text.slice(at, end);
-    const replaced = engine.run(piece, direction);
-    if (replaced !== piece) all.push({ start: at, end, text: replaced });
+  const piece = (start: number, end: number, f: (raw: string) => string) => {
+    const raw = text.slice(start, end);
+    const replaced = f(raw);
+    if (replaced !== raw) spans.push({ start, end, text: replaced });
   };
-  for (const s of spans) {
-    gap(s.start);
-    if (s.text !== text.slice(s.start, s.end)) all.push(s);
-    at = Math.max(at, s.end);
+  for (const s of scalars) {
+    if (s.start < at) continue;
+    if (s.start > at) piece(at, s.start, (raw) => engine.run(raw, direction));
+    const type = s.node.type;
+    piece(s.start, s.end, (raw) => {
+      if (s.secret && type === 'PLAIN') return engine.secretValue(raw, direction);
+      if (s.secret && (type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE') && raw.length >= 2) {
+        return `${raw[0]}${engine.secretValue(raw.slice(1, -1), direction)}${raw.at(-1)}`;
+      }
+      return engine.run(raw, direction);
+    });
+    at = s.end;
   }
-  gap(text.length);
-  return splice(text, all);
+  if (at < text.length) piece(at, text.length, (raw) => engine.run(raw, direction));
+  return splice(text, spans);
 }
 
 export function processText(text: string, engine: Anonymizer, direction: Direction): string {
