@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isolatedEnv, type CliResult } from './support/cli.js';
 import { useSimulatorCli } from './support/simCli.js';
+import { spawnTty, ttyEnv, type TtySession } from './support/tty.js';
 
 const cli = useSimulatorCli('vault-cli');
 const PASSPHRASE = 'a long vault passphrase for the test';
@@ -14,7 +15,9 @@ const homes: string[] = [];
 /** Every output of every run, to scan for secrets at the end. */
 const outputs: string[] = [];
 
-afterAll(() => {
+const sessions: TtySession[] = [];
+afterAll(async () => {
+  await Promise.all(sessions.map((s) => s.dispose()));
   for (const home of homes) rmSync(home, { recursive: true, force: true });
 });
 
@@ -184,5 +187,48 @@ describe('vault (CLI)', () => {
     expect(loose.code, loose.stderr).toBe(0);
     expect(loose.stderr).toContain(`proxmox-mpc: warning: ${vaultFile(env)} is readable by others (mode 644): run chmod 600 ${vaultFile(env)}`);
     for (const output of outputs) expect(output).not.toContain(cli.sim.root.tokenSecret);
+  });
+
+  it('on a terminal: the secret and the passphrase are asked without echo, the new passphrase twice', async () => {
+    const secret = cli.sim.root.tokenSecret;
+    const passphrase = 'typed-passphrase-42';
+    const env = freshEnv({ PROXMOX_VE_ENDPOINT: cli.sim.url, PMC_FINGERPRINT: cli.sim.fingerprint });
+    const set = spawnTty([cli.cliPath, 'vault', 'set', 'home'], { env: ttyEnv(env) });
+    sessions.push(set);
+    await set.waitForText("Secret for 'home' (not shown):");
+    set.write(`${secret}Zé\x7f\x7f\r`); // two backspaces take back 'é' (two bytes) and 'Z'
+    await set.waitForText('New vault passphrase');
+    set.write(`${passphrase}\r`);
+    await set.waitForText('Repeat the passphrase:');
+    set.write(`${passphrase}\r`);
+    expect((await set.exited).exitCode).toBe(0);
+    await set.settled();
+    expect(set.text()).toContain("vault entry 'home' saved in");
+    expect(set.rawOutput()).not.toContain(secret);
+    expect(set.rawOutput()).not.toContain(passphrase);
+
+    const ping = spawnTty([cli.cliPath, 'ping', '--token', `${cli.sim.root.tokenId}=$vault.home`], { env: ttyEnv(env) });
+    sessions.push(ping);
+    await ping.waitForText('Vault passphrase (');
+    ping.write(`${passphrase}\r`);
+    expect((await ping.exited).exitCode).toBe(0);
+    await ping.settled();
+    expect(ping.text()).toContain(`as ${cli.sim.root.tokenId} (token)`);
+    expect(ping.rawOutput()).not.toContain(passphrase);
+    expect(ping.rawOutput()).not.toContain(secret);
+    expect(filesHolding(env.HOME!, secret)).toEqual([]);
+    const reveal = await cli.run(['vault', 'get', 'home', '--reveal'], { ...env, PMC_VAULT_PASSPHRASE: passphrase });
+    expect(reveal.stdout).toBe(`${secret}\n`);
+
+    // Ctrl-C at the prompt: nothing saved, exit 1.
+    const cancelled = spawnTty([cli.cliPath, 'vault', 'set', 'other'], { env: ttyEnv(env) });
+    sessions.push(cancelled);
+    await cancelled.waitForText("Secret for 'other'");
+    cancelled.write('abc\x03');
+    expect((await cancelled.exited).exitCode).toBe(1);
+    await cancelled.settled();
+    expect(cancelled.text()).toContain('proxmox-mpc: cancelled: nothing was saved');
+    const list = await cli.run(['vault', 'list', '-o', 'json'], env);
+    expect((JSON.parse(list.stdout) as Array<{ name: string }>).map((e) => e.name)).toEqual(['home']);
   });
 });

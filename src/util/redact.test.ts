@@ -24,6 +24,8 @@ describe('process-wide redactor', () => {
     registerSecret('token-secret', 'the-token-secret');
     registerSecret('tiny', 'abc');
     registerSecret('none', undefined);
+    registerSecret('token-secret', '$vault.home');
+    expect(redact('refers to $vault.home')).toBe('refers to $vault.home');
     expect(redact('the-token-secret abc')).toBe('***home*** abc');
   });
 

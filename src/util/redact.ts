@@ -33,10 +33,12 @@ const SHAPES: Array<[RegExp, string]> = [
 /**
  * Remembers `value` as a secret called `name` (`home`, `token-secret`, `password`, `ticket`,
  * `csrf-token`): from now on redact() shows it as `***<name>***`. Undefined, empty and very
- * short values are ignored.
+ * short values, and `$vault.<name>` references, are ignored.
  */
 export function registerSecret(name: string, value: string | undefined): void {
   if (value === undefined || value.length < MIN_SECRET_LENGTH || secrets.has(value)) return;
+  // A `$vault.<name>` reference is where a secret is, not a secret: it stays readable.
+  if (/^\$vault\.[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(value)) return;
   secrets.set(value, NAME.test(name) ? name : 'secret');
   ordered = [...secrets.entries()].sort((a, b) => b[0].length - a[0].length);
 }

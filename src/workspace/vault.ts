@@ -299,9 +299,12 @@ export function promptSecret(question: string): string {
   // The terminal's settings as they were (a readline prompt may have it in raw mode), restored after.
   const saved = stty(['-g']).stdout?.trim();
   try {
-    writeSync(fd, question);
-    stty(['-echo']);
+    // Echo off before the question shows: what is typed as soon as it appears is not echoed.
+    // Non-canonical without signals: Ctrl-C comes here as a byte, so that the terminal's
+    // settings are restored before we stop (a SIGINT would leave it without echo).
+    stty(['-echo', '-icanon', '-isig', 'min', '1', 'time', '0']);
     try {
+      writeSync(fd, question);
       const bytes: number[] = [];
       const one = Buffer.alloc(1);
       for (;;) {
@@ -312,9 +315,19 @@ export function promptSecret(question: string): string {
           if ((error as NodeJS.ErrnoException).code === 'EAGAIN') continue;
           throw error;
         }
-        if (n === 0 || one[0] === 0x0a || one[0] === 0x0d) break;
-        if (one[0] === 0x03) throw new UserError('cancelled', ExitCode.failure); // Ctrl-C in raw-ish mode
-        bytes.push(one[0]!);
+        const byte = one[0]!;
+        if (n === 0 || byte === 0x0a || byte === 0x0d || (byte === 0x04 && bytes.length === 0)) break;
+        if (byte === 0x03) throw new UserError('cancelled: nothing was saved', ExitCode.failure); // Ctrl-C
+        if (byte === 0x7f || byte === 0x08) {
+          // Backspace: one character, i.e. a UTF-8 lead byte and its continuation bytes.
+          while (bytes.length > 0 && (bytes.pop()! & 0xc0) === 0x80);
+          continue;
+        }
+        if (byte === 0x15) {
+          bytes.length = 0; // Ctrl-U
+          continue;
+        }
+        bytes.push(byte);
       }
       return Buffer.from(bytes).toString('utf8');
     } finally {
