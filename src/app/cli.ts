@@ -8,6 +8,7 @@ import { registerObservabilityCommands } from './observabilityCommands.js';
 import { registerOperationCommands } from './operationCommands.js';
 import { registerReadCommands } from './readCommands.js';
 import { registerRunCommands } from './iac/runCommands.js';
+import { registerValidateCommand } from './iac/validateCommand.js';
 import { registerWorkspaceCommands } from './iac/workspaceCommands.js';
 import { reportError } from './reportError.js';
 import { redact } from '../util/redact.js';
@@ -202,6 +203,7 @@ config file holds $vault.<name>. Otherwise the password is read from PROXMOX_VE_
   program.hook('preAction', async (_program, action) => startLogging(action));
   registerWorkspaceCommands(program);
   registerRunCommands(program);
+  registerValidateCommand(program);
 
   return program;
 }
