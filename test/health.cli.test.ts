@@ -113,6 +113,20 @@ describe('proxmox-mpc health', () => {
     expect(linesOf(r.stdout).at(-1)).toBe('Healthy, with 3 warning(s).');
   });
 
+  it('a password login: the ticket and its expiry; a rejected token is a red auth line', async () => {
+    const env = await cli.syncedEnv({ PATH: pathWith(true) });
+    const { PROXMOX_VE_API_TOKEN: _token, ...withoutToken } = env;
+    const r = await cli.run(['health'], { ...withoutToken, PROXMOX_VE_USERNAME: 'root@pam', PROXMOX_VE_PASSWORD: cli.sim.root.password });
+    expect(r.stdout).toMatch(/^OK +auth +root@pam: password login valid; ticket expires \d\d:\d\d UTC/m);
+    const log = readFileSync(join(env.HOME!, '.local', 'state', 'proxmox-mpc', 'logs', 'proxmox-mpc.log'), 'utf8');
+    expect(log).not.toContain(cli.sim.root.password);
+
+    const bad = await cli.run(['health'], { ...env, PROXMOX_VE_API_TOKEN: `${cli.sim.root.tokenId}=00000000-0000-0000-0000-000000000000` });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/^FAIL auth +root@pam!mpc: rejected: /m);
+    expect(bad.stdout).not.toContain('00000000-0000-0000-0000-000000000000');
+  });
+
   it('--debug logs every API request (method, path, status, ms) and no secret', async () => {
     const env = await cli.syncedEnv({ PATH: pathWith(true) });
     const r = await cli.run(['--debug', 'health'], env);

@@ -2,10 +2,10 @@
 // filter, across rotated files, and --follow printing lines as they are appended (also across a
 // rotation) until Ctrl-C.
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../src/sync/test-support/sim.js';
+import { startTestSimulator, waitFor } from '../src/sync/test-support/sim.js';
 import { isolatedEnv, type CliResult } from './support/cli.js';
 import { privateBuild, type PrivateBuild } from './support/privateBuild.js';
 
@@ -164,4 +164,41 @@ describe('proxmox-mpc logs', () => {
     expect(await exit).toBe(0);
     rmSync(followEnv.HOME!, { recursive: true, force: true });
   });
+});
+
+describe('operations in the log', () => {
+  it('a CLI operation logs its own op id with the command as parent, its guest, risk, outcome and time; no secret', async () => {
+    const { sim, client } = await startTestSimulator({ timeScale: 0.02 });
+    const simEnv = isolatedEnv({
+      PROXMOX_VE_ENDPOINT: sim.url,
+      PROXMOX_VE_API_TOKEN: `${sim.root.tokenId}=${sim.root.tokenSecret}`,
+      PMC_FINGERPRINT: sim.fingerprint,
+      PATH: '/nonexistent',
+    });
+    try {
+      expect((await run(['sync'], simEnv)).code).toBe(0);
+      const r = await run(['start', 'vm', '109'], simEnv);
+      expect(r.code, r.stderr).toBe(0);
+      const lines = jsonLines((await run(['logs', '-o', 'json', '-n', '0'], simEnv)).stdout);
+      const command = lines.find((l) => l.command === 'start' && l.msg === 'command started')!;
+      expect(command).toBeDefined();
+      const started = lines.find((l) => l.msg === 'operation started')!;
+      const ended = lines.find((l) => l.msg === 'operation ended')!;
+      expect(started).toMatchObject({ parent: command.op, source: 'cli', action: 'start', guest: 'qemu/109', node: 'pve3', risk: expect.any(String) });
+      expect(started.op).not.toBe(command.op);
+      expect(ended).toMatchObject({ op: started.op, parent: command.op, outcome: 'done', exitStatus: 'OK', upid: expect.stringMatching(/^UPID:pve3:/) });
+      expect(typeof ended.ms).toBe('number');
+      // --op with the command's id shows the command and its operation.
+      const byCommand = jsonLines((await run(['logs', '--op', command.op!, '-o', 'json'], simEnv)).stdout);
+      expect(byCommand.map((l) => l.msg)).toEqual(['command started', 'operation started', 'operation ended', 'command ended']);
+      // The sync ran as its own command, with its own id.
+      expect(lines.find((l) => l.command === 'sync')!.op).not.toBe(command.op);
+      const raw = readFileSync(join(simEnv.HOME!, '.local', 'state', 'proxmox-mpc', 'logs', 'proxmox-mpc.log'), 'utf8');
+      expect(raw).not.toContain(sim.root.tokenSecret);
+    } finally {
+      client.close();
+      await sim.close();
+      rmSync(simEnv.HOME!, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -58,7 +58,8 @@ Examples:
       'after',
       `
 Each line is green (✓ ok), yellow (! works, but look at it) or red (✗ broken); without a
-terminal or with --no-icons: OK, WARN, FAIL. Checks run in parallel, each with its own time limit.
+terminal or with --no-icons: OK, WARN, FAIL. Checks run in parallel, each with its own time limit
+(--timeout; the tools, slow to start, at least 10 s).
   api        the endpoint, and every node with its latency (red: unreachable or offline)
   auth       the token or password login is accepted (and the ticket's expiry)
   tls        the certificate matches the pinned fingerprint (yellow: not pinned; red: mismatch)
