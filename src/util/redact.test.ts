@@ -1,4 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { PassThrough } from 'node:stream';
+import { reportError } from '../app/reportError.js';
+import { UserError } from '../app/userError.js';
 import { SecretRedactor } from '../proxmox/redact.js';
 import { clearSecrets, isRegisteredSecret, redact, redactValue, registerSecret } from './redact.js';
 
@@ -60,6 +63,20 @@ describe('process-wide redactor', () => {
     r.add('a-password-here', 'password');
     expect(redact('pw a-password-here')).toBe('pw ***password***');
     expect(r.line('pw a-password-here')).toBe('pw ***');
+  });
+
+  it('reportError masks registered secrets in the message and in the --debug stack', () => {
+    registerSecret('home', 'the-token-secret');
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (d: Buffer) => (text += d.toString()));
+    expect(reportError(new UserError('bad thing near the-token-secret'), false, out)).toBe(2);
+    expect(text).toBe('proxmox-mpc: bad thing near ***home***\n');
+    text = '';
+    reportError(new Error('oops the-token-secret'), true, out);
+    expect(text).toContain('proxmox-mpc: oops ***home*** (unexpected; run with --debug for details)\n');
+    expect(text).toContain('Error: oops ***home***\n    at ');
+    expect(text).not.toContain('the-token-secret');
   });
 
   it('clearSecrets forgets them', () => {

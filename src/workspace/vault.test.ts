@@ -7,6 +7,11 @@ import { clearSecrets, redact } from '../util/redact.js';
 import { DEFAULT_KDF, listVaultEntries, lockVaults, looseModeWarning, resolveSecret, Vault, vaultPassphrase, vaultPath, writeFileAtomic, type VaultFile } from './vault.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'pmc-vault-'));
+/** The directory of a vault just written (so its file exists). */
+function dirOf(v: Vault): string {
+  v.set('seed', 'seed-secret');
+  return v.path.slice(0, v.path.lastIndexOf('/'));
+}
 const SECRET = '6f1c2a9e-4b7d-4e0a-9d3c-1f2e3a4b5c6d';
 
 function readJson(path: string): VaultFile {
@@ -175,6 +180,22 @@ describe('vault', () => {
     expect(() => writeFileAtomic(path, '{}')).toThrow();
     expect(readdirSync(base).sort()).toEqual(['elsewhere.json', 'vault.json']);
     expect(Vault.open(join(base, 'elsewhere.json'), 'pp').get('a')).toBe(SECRET);
+  });
+
+  it('keeps what another process added since it was opened', () => {
+    const path = join(dir(), 'vault.json');
+    Vault.open(path, 'pp').set('first', SECRET);
+    const a = Vault.open(path, 'pp');
+    const b = Vault.open(path, 'pp');
+    a.set('from-a', 'secret-of-a');
+    b.set('from-b', 'secret-of-b');
+    const after = Vault.open(path, 'pp');
+    expect(after.list().map((e) => e.name)).toEqual(['first', 'from-a', 'from-b']);
+    expect(after.get('from-a')).toBe('secret-of-a');
+    // A vault re-created with another passphrase meanwhile is not overwritten with the old key.
+    const stale = Vault.open(path, 'pp');
+    writeFileSync(path, readFileSync(join(dirOf(Vault.open(join(dir(), 'v.json'), 'other')), 'v.json'), 'utf8'));
+    expect(() => stale.set('x', SECRET)).toThrow(/was replaced while this command ran/);
   });
 
   it('lists names and times without the passphrase', () => {

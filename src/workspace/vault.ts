@@ -263,6 +263,7 @@ export class Vault {
     if (!VAULT_NAME.test(name)) throw new UserError(`vault entry name '${name}' is not valid: use letters, digits, '-', '_' and '.'`, ExitCode.usage);
     if (value === '') throw new UserError(`the secret for vault entry '${name}' is empty`, ExitCode.usage);
     registerSecret(name, value);
+    this.reload();
     const updatedAt = this.now().toISOString();
     const createdAt = this.file.entries[name]?.createdAt ?? updatedAt;
     this.file.entries[name] = { ...seal(this.key, value, entryAad(name, createdAt, updatedAt)), createdAt, updatedAt };
@@ -271,10 +272,23 @@ export class Vault {
 
   /** Removes `name`; false when there was no such entry. */
   remove(name: string): boolean {
+    this.reload();
     if (!this.has(name)) return false;
     delete this.file.entries[name];
     this.save();
     return true;
+  }
+
+  /** The file as it is now, before a change: another process may have added an entry since we
+   * read it (its entries are kept). A vault re-created under another key is not overwritten. */
+  private reload(): void {
+    if (!this.stored) return;
+    const current = readVaultFile(this.path);
+    if (!current) return;
+    if (current.kdf.salt !== this.file.kdf.salt || open(this.key, current.check, CHECK_TEXT) !== CHECK_TEXT) {
+      throw new UserError(`the vault ${this.path} was replaced while this command ran (another key): run the command again`, ExitCode.failure);
+    }
+    this.file = current;
   }
 
   private save(): void {
