@@ -266,6 +266,7 @@ function devices(cfg: ConfigReader, devs: QemuDevices, blocks: Node[], notes: st
       }
       cdromDone = true;
       blocks.push(block('cdrom', [], [attr('file_id', str(disk.file)), attr('interface', str(entry.key))]));
+      if (entry.key !== 'ide3') notes.push(`The provider looks for the CD-ROM on ide3 until its state says otherwise: the first plan after the import shows this cdrom (${entry.key}) as added.`);
       continue;
     }
     const body = diskBody(entry.key, disk, notes);

@@ -47,5 +47,6 @@ resource "proxmox_virtual_environment_vm" "vm_101_web_02" {
     firewall    = true
   }
 
+  # The provider looks for the CD-ROM on ide3 until its state says otherwise: the first plan after the import shows this cdrom (ide2) as added.
   # Not managed here (the provider cannot express them or does not read them back): smbios1.
 }
