@@ -6,8 +6,9 @@ import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:f
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 // react-devtools-core: Ink loads it only when DEV=true (a development tool, not shipped).
-// @cdktn/hcl2json loads its WASM (and Go's wasm_exec bridge) from its own directory at run time.
-const external = ['better-sqlite3', 'node-pty', 'react-devtools-core', '@cdktn/hcl2json'];
+// @cdktn/hcl2json and @cdktn/hcl-tools load their WASM (and Go's wasm_exec bridge) from their own
+// directories at run time.
+const external = ['better-sqlite3', 'node-pty', 'react-devtools-core', '@cdktn/hcl2json', '@cdktn/hcl-tools'];
 
 // Ink 6.8's incremental renderer moves the cursor up one line too few when the previous frame
 // ended with a newline (every frame that is shorter than the terminal), so each frame after the
