@@ -1,0 +1,96 @@
+// The generated lifecycle playbooks run for real: ansible-playbook (community.general's
+// proxmox_kvm, proxmox and proxmox_snap, through python3-proxmoxer) against the homelab
+// simulator, with the credentials only in the environment the Terraform provider reads
+// (PROXMOX_VE_ENDPOINT, PROXMOX_VE_API_TOKEN, PROXMOX_VE_INSECURE). CI installs ansible and
+// python3-proxmoxer; without them this test fails.
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateAnsible } from '../src/generators/ansible/index.js';
+import { DEFAULT_GENERATOR_OPTIONS } from '../src/generators/types.js';
+import { useHomelabIac } from './support/homelabIac.js';
+
+const homelab = useHomelabIac('pmc-ansible-life-');
+const RUN = 120_000;
+let root: string;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'pmc-ansible-life-ws-'));
+  for (const f of generateAnsible(await homelab.load(), DEFAULT_GENERATOR_OPTIONS)) {
+    mkdirSync(dirname(join(root, f.path)), { recursive: true });
+    writeFileSync(join(root, f.path), f.content);
+  }
+});
+afterAll(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+/** ansible-playbook in ansible/ (asynchronously: the simulator answers from this process). */
+function playbook(args: string[]): Promise<{ code: number; out: string }> {
+  const env = {
+    ...process.env,
+    PROXMOX_VE_ENDPOINT: homelab.sim.url,
+    PROXMOX_VE_API_TOKEN: `${homelab.sim.root.tokenId}=${homelab.sim.root.tokenSecret}`,
+    PROXMOX_VE_INSECURE: 'true',
+    ANSIBLE_NOCOLOR: '1',
+  };
+  return new Promise((done, reject) => {
+    execFile('ansible-playbook', ['-i', 'inventory.yml', ...args], { cwd: join(root, 'ansible'), env, encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (error && typeof (error as NodeJS.ErrnoException).code === 'string') {
+        reject(new Error(`ansible-playbook could not be run (CI installs ansible): ${error.message}`));
+        return;
+      }
+      done({ code: error ? Number(error.code) : 0, out: `${stdout}${stderr}` });
+    });
+  });
+}
+
+const status = (vmid: number): string => homelab.sim.cluster.guests.get(vmid)!.status;
+
+describe('generated lifecycle playbooks against the simulator', () => {
+  it(
+    'start.yml starts a stopped VM (proxmox_kvm) and a stopped container (proxmox), stop.yml stops the VM',
+    async () => {
+      expect(status(114)).toBe('stopped');
+      expect(status(207)).toBe('stopped');
+      const vm = await playbook(['start.yml', '-e', 'target=test-vm']);
+      expect(vm.code, vm.out).toBe(0);
+      expect(vm.out).toMatch(/test-vm\s+: ok=2\s+changed=1 .*failed=0/);
+      expect(status(114)).toBe('running');
+
+      const ct = await playbook(['start.yml', '-e', 'target=adguard-test']);
+      expect(ct.code, ct.out).toBe(0);
+      expect(status(207)).toBe('running');
+
+      const stop = await playbook(['stop.yml', '-e', 'target=test-vm']);
+      expect(stop.code, stop.out).toBe(0);
+      expect(status(114)).toBe('stopped');
+    },
+    RUN,
+  );
+
+  it(
+    'snapshot.yml takes a snapshot (proxmox_snap) named on the command line',
+    async () => {
+      const r = await playbook(['snapshot.yml', '-e', 'target=web-02', '-e', 'snapname=before_upgrade']);
+      expect(r.code, r.out).toBe(0);
+      expect([...homelab.sim.cluster.guests.get(101)!.config.snapshots.keys()]).toContain('before_upgrade');
+    },
+    RUN,
+  );
+
+  it(
+    'refuses to run without a target (nothing is touched), and a bad snapshot name, saying what to pass',
+    async () => {
+      const none = await playbook(['stop.yml']);
+      expect(none.code).toBe(2);
+      expect(none.out).toContain('Pass -e target=<host or group>');
+      const bad = await playbook(['snapshot.yml', '-e', 'target=web-02', '-e', 'snapname=1-bad name']);
+      expect(bad.code).toBe(2);
+      expect(bad.out).toContain('Pass -e snapname=<name>');
+    },
+    RUN,
+  );
+});
