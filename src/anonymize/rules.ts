@@ -78,6 +78,36 @@ const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 // A key whose value is a credential: the key ends in one of these words.
 export const SECRET_KEY = /(?:password|passwd|passphrase|secret|token|pwd)$/i;
 
+interface Trie {
+  end: boolean;
+  next: Map<string, Trie>;
+}
+
+/**
+ * A list of literal words as a trie-shaped pattern (`pve(?:1|2)|web-0(?:1|2)`): with thousands of
+ * guest names, a flat alternation is tried name by name at every word, a trie one character
+ * at a time. Longer words are tried first, so the whole-word check after it can backtrack.
+ */
+export function trieSource(words: readonly string[]): string {
+  const root: Trie = { end: false, next: new Map() };
+  for (const w of words) {
+    let node = root;
+    for (const c of w) {
+      let child = node.next.get(c);
+      if (!child) node.next.set(c, (child = { end: false, next: new Map() }));
+      node = child;
+    }
+    node.end = true;
+  }
+  const emit = (node: Trie): string => {
+    const branches = [...node.next].sort(([a], [b]) => (a < b ? -1 : 1)).map(([c, child]) => escapeRegex(c) + emit(child));
+    if (branches.length === 0) return '';
+    const body = branches.length === 1 ? branches[0]! : `(?:${branches.join('|')})`;
+    return node.end ? `(?:${body})?` : body;
+  };
+  return emit(root);
+}
+
 /** A case-insensitive literal without the `i` flag (the names rule is case-sensitive). */
 function caseless(word: string): string {
   return [...word].map((c) => (/[a-z]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : escapeRegex(c))).join('');
@@ -107,9 +137,7 @@ export function usableName(name: string): boolean {
  * engine which family matched.
  */
 export function combinedSource(options: RuleOptions = {}): string {
-  const names = [...new Set([...(options.nodeNames ?? []), ...(options.guestNames ?? [])].filter(usableName))]
-    .sort((a, b) => b.length - a.length || (a < b ? -1 : 1))
-    .map(escapeRegex);
+  const names = [...new Set([...(options.nodeNames ?? []), ...(options.guestNames ?? [])].filter(usableName))];
   const domains = [...new Set((options.domains ?? []).map((d) => d.replace(/^\.+|\.+$/g, '')).filter((d) => /^[A-Za-z0-9.-]+$/.test(d)))].map(caseless);
   const hostTail = `(?:${TLDS.map(caseless).join('|')})`;
   const hostname = [`(?:${LABEL}\\.)+${hostTail}`, ...(domains.length ? [`(?:${LABEL}\\.)*(?:${domains.join('|')})`] : [])].join('|');
@@ -131,7 +159,7 @@ export function combinedSource(options: RuleOptions = {}): string {
     // key=value / key: value / "key": "value" where the key names a credential.
     `(?<![\\w-])(?<kvk>["']?${SECRET_KEY_SOURCE}["']?[ \\t]*[:=][ \\t]*)(?:"(?<kvd>(?:[^"\\\\\\n]|\\\\.)+)"|'(?<kvs>[^'\\n]+)'|(?<kvb>[^\\s"'\`,;&{}\\[\\]]+))`,
   ];
-  const namesPart = `(?<![\\w-])(?<nm>${[...names, 'node-\\d{3,}', 'guest-\\d{4,}'].join('|')})(?![\\w-])`;
+  const namesPart = `(?<![\\w-])(?<nm>${[...(names.length ? [trieSource(names)] : []), 'node-\\d{3,}', 'guest-\\d{4,}'].join('|')})(?![\\w-])`;
   // Speed: every family starts at a word boundary, and every family but the names needs one of
   // a few characters (. @ : = !) in its first word, or a fixed start. Checking that once, before
   // trying the alternatives, lets the scan skip ordinary words at the cost of one short look.
