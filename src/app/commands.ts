@@ -7,7 +7,7 @@ import type { ConsoleData, Route } from '../store/types.js';
 export type CommandData = Pick<ConsoleData, 'guests' | 'nodes' | 'storage'>;
 import { fuzzyFilter } from './fuzzy.js';
 
-export type CommandId = 'overview' | 'guests' | 'vm' | 'ct' | 'node' | 'storage' | 'task' | 'snap' | 'sync' | 'help' | 'settings' | 'quit' | 'create' | 'plan' | 'apply' | 'destroy' | 'run';
+export type CommandId = 'overview' | 'guests' | 'vm' | 'ct' | 'node' | 'storage' | 'task' | 'snap' | 'sync' | 'help' | 'settings' | 'quit' | 'create' | 'plan' | 'apply' | 'destroy' | 'run' | 'debug';
 
 export type ArgumentKind = 'guest' | 'vm' | 'ct' | 'node' | 'storage';
 
@@ -36,6 +36,7 @@ export const PALETTE_COMMANDS: readonly PaletteCommand[] = [
   { id: 'destroy', name: 'destroy', aliases: [], description: "terraform destroy in the workspace: asks for the workspace's name (critical)" },
   { id: 'run', name: 'run', aliases: ['runs', 'log'], description: 'the latest terraform run (it goes on in the background)' },
   { id: 'settings', name: 'settings', aliases: ['set', 'prefs'], description: 'theme, refresh interval, icons' },
+  { id: 'debug', name: 'debug', aliases: [], description: 'debug logging: :debug on (each API request into the log, see proxmox-mpc logs), :debug off' },
   { id: 'help', name: 'help', aliases: ['h', '?'], description: 'keys and commands' },
   { id: 'quit', name: 'quit', aliases: ['q', 'q!', 'exit'], description: 'leave the console' },
 ];
@@ -132,6 +133,8 @@ export type CommandEffect =
   | { kind: 'quit' }
   | { kind: 'wizard'; id: 'create-vm' | 'create-ct' }
   | { kind: 'terraform'; run: 'plan' | 'apply' | 'destroy' }
+  /** on: undefined toggles. */
+  | { kind: 'debug'; on?: boolean }
   | { kind: 'error'; message: string };
 
 /** What running a palette line does, decided from the state alone (the router applies it). */
@@ -189,6 +192,12 @@ export function commandEffect(line: string, data: CommandData): CommandEffect | 
       if (what === 'vm' || what === 'qemu') return { kind: 'wizard', id: 'create-vm' };
       if (what === 'ct' || what === 'lxc' || what === 'container') return { kind: 'wizard', id: 'create-ct' };
       return { kind: 'error', message: what === '' ? 'create what? :create vm or :create ct' : `cannot create '${arg.trim()}': :create vm or :create ct` };
+    }
+    case 'debug': {
+      const what = arg.trim().toLowerCase();
+      if (what === '') return { kind: 'debug' };
+      if (what === 'on' || what === 'off') return { kind: 'debug', on: what === 'on' };
+      return { kind: 'error', message: `debug '${arg.trim()}'? :debug on or :debug off` };
     }
     case 'quit':
       return { kind: 'quit' };

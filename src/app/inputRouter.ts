@@ -1,6 +1,7 @@
 // The one place that reads keys: modes (normal, palette, filter), counts (`5j`), sequences
 // (`gg`), and the keymap's actions applied to the store. Independent of Ink (App.tsx feeds it
 // Ink's key events), so tests drive it directly.
+import { log } from '../observability/log.js';
 import type { Key } from 'ink';
 import type { ConsoleStore } from '../store/consoleStore.js';
 import { currentRoute, listOf, selectListRows, tasksPanelShown } from '../store/selectors.js';
@@ -283,6 +284,13 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
       case 'sync':
         deps.refresh();
         return;
+      case 'debug': {
+        const level = log.level();
+        if (level === undefined) return actions.notify('no log file in this console: debug logging is not available', 'warn');
+        const on = effect.on ?? level !== 'debug';
+        log.setLevel(on ? 'debug' : 'info');
+        return actions.notify(on ? 'debug logging on: each API request goes to the log (proxmox-mpc logs -f)' : 'debug logging off');
+      }
       case 'wizard':
         openWizard(effect.id);
         return;

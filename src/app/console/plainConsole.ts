@@ -3,6 +3,7 @@
 // tables laid out from the list kinds, a guest's description, the `/` filter language, one
 // sync on demand. No colours, no cursor movement: every line printed is plain text, and every
 // value from the API goes through safeText. Nothing here changes the cluster.
+import { log } from '../../observability/log.js';
 import { createInterface, type Interface } from 'node:readline';
 import type { Cache, ProfileRef } from '../../db/cacheApi.js';
 import { openCache } from '../../db/client.js';
@@ -349,6 +350,15 @@ export async function runPlainConsole(options: PlainConsoleOptions): Promise<num
         case 'help':
           print(plainHelpLines());
           return 'ok';
+        case 'debug': {
+          const level = log.level();
+          const on = arg.trim().toLowerCase() === 'on' ? true : arg.trim().toLowerCase() === 'off' ? false : arg.trim() === '' ? level !== 'debug' : undefined;
+          if (on === undefined) return fail(`debug '${safeText(arg.trim())}'? debug on or debug off`);
+          if (level === undefined) return fail('no log file in this console: debug logging is not available');
+          log.setLevel(on ? 'debug' : 'info');
+          print([on ? 'Debug logging on: each API request goes to the log (proxmox-mpc logs -f).' : 'Debug logging off.']);
+          return 'ok';
+        }
         case 'quit':
           return 'quit';
       }
