@@ -213,6 +213,47 @@ describe('init and generate (CLI, simulator)', () => {
   );
 
   it(
+    'create vm|ct --emit-code writes the new guest as Terraform (no secret, schema-valid), which generate keeps and drift reports as code with no guest',
+    async () => {
+      const env = { ...simEnv(), CT_PW: 'never-in-code-42' };
+      const root = await generatedWorkspace(env);
+      const guestsBefore = cli.sim.cluster.guests.size;
+      const vm = await runIn(root, ['create', 'vm', '--name', 'web-new', '--node', 'pve1', '--vmid', '170', '--cores', '2', '--memory', '2G', '--disk', 'local-lvm:20', '--iso', 'debian-12', '--emit-code'], env);
+      expect(vm.code, vm.stderr).toBe(0);
+      expect(vm.stdout).toBe('wrote terraform/vm-170-web-new.tf (qemu/170 on pve1): next proxmox-mpc validate, then proxmox-mpc plan and apply\n');
+      const ct = await runIn(root, ['create', 'ct', '--hostname', 'cache-new', '--node', 'pve2', '--vmid', '171', '--template', 'debian-12', '--password-env', 'CT_PW', '--emit-code'], env);
+      expect(ct.code, ct.stderr).toBe(0);
+      // nothing was created in the cluster
+      expect(cli.sim.cluster.guests.size).toBe(guestsBefore);
+      const vmText = readFileSync(join(root, 'terraform', 'vm-170-web-new.tf'), 'utf8');
+      const ctText = readFileSync(join(root, 'terraform', 'ct-171-cache-new.tf'), 'utf8');
+      expect(vmText).toMatch(/^resource "proxmox_virtual_environment_vm" "vm_170_web_new" \{$/m);
+      expect(vmText).toMatch(/^ +dedicated = 2048$/m);
+      expect(vmText).toMatch(/datastore_id = "local-lvm"\n +interface += "scsi0"\n +size += 20/);
+      expect(ctText).toMatch(/template_file_id = "local:vztmpl\/debian-12/);
+      expect(ctText).not.toContain('never-in-code-42');
+      for (const t of [vmText, ctText]) expect(t.startsWith(MARKER)).toBe(false);
+      const { checkTerraformSchema } = await import('../src/generators/terraform/schemaCheck.js');
+      const problems = (await checkTerraformSchema(join(root, 'terraform'))).filter((r) => !r.ok && r.severity === 'error');
+      expect(problems).toEqual([]);
+
+      // the same vmid twice is refused, naming where it is
+      const again = await runIn(root, ['create', 'vm', '--name', 'web-dup', '--node', 'pve1', '--vmid', '170', '--iso', 'debian-12', '--emit-code'], env);
+      expect(again.code).toBe(4);
+      expect(again.stderr).toMatch(/vm_id 170 is already in the code \(terraform\/vm-170-web-new\.tf:\d+/);
+
+      const gen = await runIn(root, ['generate', '-o', 'json'], env);
+      const report = JSON.parse(gen.stdout) as JsonReport;
+      expect(report.files.filter((f) => f.status === 'kept').map((f) => f.path)).toEqual(['terraform/ct-171-cache-new.tf', 'terraform/vm-170-web-new.tf']);
+      expect(readFileSync(join(root, 'terraform', 'vm-170-web-new.tf'), 'utf8')).toBe(vmText);
+      const drift = await runIn(root, ['drift', '-o', 'json'], env);
+      expect(drift.code).toBe(1);
+      expect((JSON.parse(drift.stdout) as { noGuest: Array<{ vmid: number }> }).noGuest.map((g) => g.vmid)).toEqual([170, 171]);
+    },
+    TEST_MS,
+  );
+
+  it(
     'init without a terminal and without a profile: the workspace, and a message naming the flags and environment to use',
     async () => {
       const env = isolatedEnv();

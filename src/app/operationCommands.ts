@@ -241,7 +241,8 @@ function createOptions(command: Command): Command {
     .option('--start', 'start the guest once it is created')
     .option('--tags <list>', 'tags, comma-separated (e.g. web,prod)')
     .option('--pool <pool>', 'add the guest to this resource pool')
-    .option('--description <text>', 'the note shown in the PVE web UI');
+    .option('--description <text>', 'the note shown in the PVE web UI')
+    .option('--emit-code', 'inside a workspace: write the guest as terraform/<file>.tf instead of creating it (then validate, plan, apply)');
 }
 
 function registerCreateCommand(program: Command): void {

@@ -87,7 +87,7 @@ export function planWrite(root: string, files: readonly GeneratedFile[], opts: P
     const before = readIfFile(join(root, path));
     if (before === undefined) continue;
     if (isManaged(before) && !keep.has(path)) changes.push({ path, status: 'removed', before });
-    else if (looksLikeGuestFile(path)) changes.push({ path, status: 'kept', reason: 'no longer generated (its guest is gone?)', before });
+    else if (looksLikeGuestFile(path)) changes.push({ path, status: 'kept', reason: 'not generated (yours: a guest that is gone or not created yet)', before });
   }
   changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { root, changes };

@@ -43,6 +43,8 @@ interface CommonCreateFlags extends OperationCommandOptions {
   tags?: string;
   pool?: string;
   description?: string;
+  /** Inside a workspace: write the guest as Terraform instead of creating it. */
+  emitCode?: boolean;
 }
 
 export interface CreateVmFlags extends CommonCreateFlags {
@@ -312,6 +314,7 @@ export async function runCreateVm(flags: CreateVmFlags): Promise<void> {
   if (Object.keys(built.problems).length > 0) return reportProblems('vm', built.problems);
   const spec = built.spec;
   const readOnly = isReadOnly(flags);
+  if (flags.emitCode) return (await import('../iac/emitCode.js')).emitCreateCode({ type: 'qemu', spec }, { ...flags, readOnly });
   await runPlanned('create', [newGuestTarget('qemu', spec, spec.name)], () => planCreateVm(spec, { readOnly }), cachePath(flags), flags, { explain: explainFor('qemu') });
 }
 
@@ -351,5 +354,6 @@ export async function runCreateCt(flags: CreateCtFlags): Promise<void> {
   if (Object.keys(built.problems).length > 0) return reportProblems('ct', built.problems);
   const spec = built.spec;
   const readOnly = isReadOnly(flags);
+  if (flags.emitCode) return (await import('../iac/emitCode.js')).emitCreateCode({ type: 'lxc', spec }, { ...flags, readOnly });
   await runPlanned('create', [newGuestTarget('lxc', spec, spec.hostname)], () => planCreateCt(spec, { readOnly }), cachePath(flags), flags, { explain: explainFor('lxc') });
 }

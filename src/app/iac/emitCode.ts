@@ -1,0 +1,130 @@
+// `create vm|ct ... --emit-code` inside a workspace: the new guest written as Terraform (its own
+// file under terraform/) instead of created through the API, so that create -> validate -> plan
+// -> apply works. The spec becomes the config PVE would store for it (the create call's
+// parameters, disks as allocated volumes), rendered by the same generator as an existing guest.
+// No secret is written: a password or keys given for the guest are left out, and said so.
+// The file has no managed marker: it is the user's (generate never overwrites nor removes it).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { format } from '@cdktn/hcl-tools';
+import type { GuestRow } from '../../db/model.js';
+import { planCreateCt, planCreateVm, type CtCreateSpec, type VmCreateSpec } from '../../operations/create.js';
+import { generateTerraform } from '../../generators/terraform/index.js';
+import { DEFAULT_GENERATOR_OPTIONS, type GeneratorOptions } from '../../generators/types.js';
+import { guestFilePath } from '../../generators/terraform/names.js';
+import { requireWorkspace } from '../../workspace/project.js';
+import { atomicWrite } from '../../workspace/writeFiles.js';
+import { safeText } from '../../util/terminalText.js';
+import type { OutputFormat } from '../output/format.js';
+import { ExitCode, UserError } from '../userError.js';
+import { readGuestResources } from './drift.js';
+import { readTerraformDir } from './driftCommand.js';
+
+export type EmitSpec = { type: 'qemu'; spec: VmCreateSpec } | { type: 'lxc'; spec: CtCreateSpec };
+
+export interface EmitOptions {
+  output?: OutputFormat;
+  dryRun?: boolean;
+  readOnly?: boolean;
+}
+
+export interface EmitIo {
+  cwd: string;
+  stdout: NodeJS.WritableStream;
+}
+
+/** The config PVE stores for a guest created with these parameters (volumes allocated). */
+export function configFromCreateParams(type: 'qemu' | 'lxc', vmid: number, params: Readonly<Record<string, string | number>>): Record<string, string | number> {
+  const config: Record<string, string | number> = {};
+  for (const [key, value] of Object.entries(params)) {
+    if (['vmid', 'ostemplate', 'password', 'ssh-public-keys', 'cipassword', 'start', 'pool'].includes(key)) continue;
+    config[key] = value;
+  }
+  let n = 0;
+  for (const key of Object.keys(config)) {
+    const m = /^([^:,]+):(\d+(?:\.\d+)?)(,.*)?$/.exec(String(config[key]));
+    const isDisk = type === 'qemu' ? /^(scsi|virtio|sata|ide)\d+$/.test(key) && !String(config[key]).includes('media=cdrom') : key === 'rootfs' || /^mp\d+$/.test(key);
+    if (!isDisk || !m) continue;
+    const volume = type === 'qemu' ? `vm-${vmid}-disk-${n++}` : `subvol-${vmid}-disk-${n++}`;
+    config[key] = `${m[1]}:${volume}${m[3] ?? ''},size=${m[2]}G`;
+  }
+  return config;
+}
+
+/** A GuestRow for the guest the spec would create. */
+export function guestRowOf(e: EmitSpec, params: Readonly<Record<string, string | number>>): GuestRow {
+  const s = e.spec;
+  return {
+    type: e.type,
+    vmid: s.vmid,
+    node: s.node,
+    name: e.type === 'qemu' ? e.spec.name : e.spec.hostname,
+    status: s.start ? 'running' : 'stopped',
+    template: false,
+    tags: s.tags ?? [],
+    ...(s.pool !== undefined ? { pool: s.pool } : {}),
+    config: configFromCreateParams(e.type, s.vmid, params),
+  };
+}
+
+export async function renderNewGuest(e: EmitSpec, generate: GeneratorOptions = DEFAULT_GENERATOR_OPTIONS): Promise<{ path: string; content: string }> {
+  if (e.type === 'qemu' && e.spec.source.kind === 'clone') {
+    throw new UserError(
+      '--emit-code writes a VM from an ISO or an empty one, and containers; a clone of a template is not written as code yet: create it without --emit-code, then run proxmox-mpc generate',
+      ExitCode.usage,
+    );
+  }
+  const plan = e.type === 'qemu' ? planCreateVm(e.spec, { readOnly: false }) : planCreateCt(e.spec, { readOnly: false });
+  if (!('calls' in plan)) throw new UserError(plan.message, ExitCode.refused);
+  const params = plan.calls[0]!.params ?? {};
+  const row = guestRowOf(e, params);
+  const path = guestFilePath(row);
+  const file = generateTerraform({ profile: 'new', nodes: [], guests: [row], storage: [], pools: [] }, generate).find((f) => f.path === path);
+  if (!file) throw new Error(`the generator wrote no ${path}`);
+  let body = file.content.replace(/^# .*adopted by the import in imports\.tf\.\n/m, '');
+  const notes = [
+    `# Written by proxmox-mpc create ${e.type === 'qemu' ? 'vm' : 'ct'} --emit-code: ${e.type === 'qemu' ? 'VM' : 'CT'} ${e.spec.vmid} does not exist yet;`,
+    '# terraform apply creates it. This file is yours: proxmox-mpc generate never overwrites it.',
+  ];
+  if (e.type === 'lxc') {
+    // The provider needs the template to create a container from; PVE does not record it, so
+    // the generator (for existing guests) cannot write it: the spec has it.
+    body = body.replace(
+      /^(resource "proxmox_virtual_environment_container" "[^"]+" \{\n)/m,
+      `$1  operating_system {\n    template_file_id = ${JSON.stringify(e.spec.template)}\n  }\n\n`,
+    );
+    if (e.spec.password !== undefined || e.spec.sshKeys !== undefined) {
+      notes.push('# The root password and SSH keys given are not written here (no secret in code): add an');
+      notes.push('# initialization { user_account { ... } } block reading them from variables if Terraform should set them.');
+    }
+  } else if (e.spec.cloudInit?.password !== undefined) {
+    notes.push('# The cloud-init password given is not written here (no secret in code).');
+  }
+  // the generator's notes about importing an existing guest do not apply to a new one
+  body = body.replace(/^ *# operating_system: PVE does not record the template.*\n/m, '').replace(/^ *# The provider looks for the CD-ROM on ide3 until its state.*\n/m, '');
+  const content = await format(`${notes.join('\n')}\n${body}`);
+  return { path, content };
+}
+
+export async function emitCreateCode(e: EmitSpec, opts: EmitOptions, io: EmitIo = { cwd: process.cwd(), stdout: process.stdout }): Promise<void> {
+  const ws = requireWorkspace(io.cwd, 'create --emit-code');
+  if (opts.readOnly) throw new UserError('read-only mode: --emit-code writes into the workspace for a later apply; drop --read-only to write it', ExitCode.refused);
+  const { path, content } = await renderNewGuest(e, ws.config.generate);
+  const existing = await readGuestResources(readTerraformDir(ws.root));
+  const clash = existing.resources.find((r) => r.vmid === e.spec.vmid);
+  if (clash) {
+    throw new UserError(`vm_id ${e.spec.vmid} is already in the code (${clash.file}${clash.line ? `:${clash.line}` : ''} ${clash.address}): pick another --vmid`, ExitCode.refused);
+  }
+  const abs = join(ws.root, path);
+  if (existsSync(abs)) throw new UserError(`${path} exists already: move it away or pick another name`, ExitCode.refused);
+  if (opts.dryRun) {
+    io.stdout.write(opts.output === 'json' ? `${JSON.stringify({ path, written: false, content }, null, 2)}\n` : content);
+    return;
+  }
+  atomicWrite(abs, content);
+  if (opts.output === 'json') {
+    io.stdout.write(`${JSON.stringify({ path, written: true, type: e.type, vmid: e.spec.vmid, node: e.spec.node }, null, 2)}\n`);
+  } else {
+    io.stdout.write(`wrote ${safeText(path)} (${e.type}/${e.spec.vmid} on ${safeText(e.spec.node)}): next proxmox-mpc validate, then proxmox-mpc plan and apply\n`);
+  }
+}
