@@ -133,6 +133,15 @@ describe('vault (CLI)', () => {
     expect(byPassword.code, byPassword.stderr).toBe(0);
     expect(byPassword.stdout).toContain(`as ${cli.sim.root.username} (ticket)`);
 
+    // A --username profile's password goes to the vault as well.
+    const { PROXMOX_VE_ENDPOINT: _e, ...noEndpoint } = env;
+    const addPw = await run(['profile', 'add', 'pwlogin', '--username', cli.sim.root.username, '--endpoint', cli.sim.url], { ...noEndpoint, PROXMOX_VE_PASSWORD: cli.sim.root.password });
+    expect(addPw.code, addPw.stderr).toBe(0);
+    expect(readFileSync(configFile(env), 'utf8')).toContain('password: $vault.pwlogin');
+    const byProfilePassword = await run(['ping', '--profile', 'pwlogin'], noEndpoint);
+    expect(byProfilePassword.code, byProfilePassword.stderr).toBe(0);
+    expect(byProfilePassword.stdout).toContain(`as ${cli.sim.root.username} (ticket)`);
+
     const notWhole = await run(['ping', '--token', '$vault.home'], env);
     expect(notWhole.code).toBe(2);
     expect(notWhole.stderr.trim()).toBe("proxmox-mpc: --token: vault entry 'home' holds a secret, not a whole API token: pass 'USER@REALM!TOKENID=$vault.home' instead");

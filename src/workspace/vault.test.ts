@@ -2,7 +2,9 @@ import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, re
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { toCredentials } from '../app/credentials.js';
 import { UserError } from '../app/userError.js';
+import { resolveConnection } from './connection.js';
 import { clearSecrets, redact } from '../util/redact.js';
 import { DEFAULT_KDF, listVaultEntries, lockVaults, looseModeWarning, resolveSecret, Vault, vaultPassphrase, vaultPath, writeFileAtomic, type VaultFile } from './vault.js';
 
@@ -249,5 +251,23 @@ describe('vault', () => {
     expect(redact(`token ${SECRET}`)).toBe('token ***home***');
     lockVaults();
     expect(() => resolveSecret('$vault.home', 'the token', { ...env, PMC_VAULT_PASSPHRASE: 'bad' })).toThrow(/wrong passphrase/);
+  });
+
+  it('a profile reference is resolved when connecting (toCredentials), not when the settings are read', () => {
+    const base = dir();
+    const env = { XDG_CONFIG_HOME: base };
+    const config = { profiles: { home: { endpoint: 'https://pve.lan:8006', tokenId: 'root@pam!mpc', tokenSecret: '$vault.home' } } };
+    // No vault and no passphrase: reading the settings works (a cache read needs no secret)...
+    const settings = resolveConnection(config, env, {});
+    expect(settings.auth).toEqual({ kind: 'token', tokenId: 'root@pam!mpc', secret: '$vault.home' });
+    // ...connecting says what is missing.
+    expect(() => toCredentials(settings.auth, env)).toThrow(/refers to \$vault\.home, but there is no vault/);
+    Vault.open(vaultPath(env), 'pp').set('home', SECRET);
+    expect(() => toCredentials(settings.auth, { ...env, PMC_VAULT_PASSPHRASE: 'wrong' })).toThrow(/wrong passphrase/);
+    expect(toCredentials(settings.auth, { ...env, PMC_VAULT_PASSPHRASE: 'pp' })).toEqual({ tokenId: 'root@pam!mpc', tokenSecret: SECRET });
+    // A whole token in the vault, given as --token '$vault.<name>', is resolved at once (its id names who connects).
+    Vault.open(vaultPath(env), 'pp').set('full', `root@pam!other=${SECRET}`);
+    lockVaults();
+    expect(resolveConnection(config, { ...env, PMC_VAULT_PASSPHRASE: 'pp' }, { token: '$vault.full' }).auth).toEqual({ kind: 'token', tokenId: 'root@pam!other', secret: SECRET });
   });
 });
