@@ -110,6 +110,30 @@ describe('prepareSchemaProvider', () => {
     expect(existsSync(address!)).toBe(false);
   });
 
+  it('does not outlive the process that started it (terraform killed outright)', async () => {
+    provider = prepareSchemaProvider(DOC);
+    // A shell stands for terraform: it starts the provider in the background, prints its pid, and is killed.
+    const host = spawn('/bin/sh', ['-c', `${shellQuote(`${provider.dir}/terraform-provider-proxmox`)} & echo $!; wait`], {
+      env: { ...process.env, ...COOKIE, ...provider.env },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const lines = createInterface({ input: host.stdout });
+    const seen: string[] = [];
+    await new Promise<void>((resolve) => lines.on('line', (line) => (seen.push(line), seen.length === 2 && resolve())));
+    const pid = Number(seen[0]);
+    expect(seen[1]).toMatch(/^1\|6\|unix\|/);
+    host.kill('SIGKILL');
+    const alive = (): boolean => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await expect.poll(alive, { timeout: 10_000, interval: 100 }).toBe(false);
+  });
+
   it('says what it is, and exits 1, when started by hand (no go-plugin cookie)', async () => {
     provider = prepareSchemaProvider(DOC);
     const env = { ...process.env, ...provider.env };

@@ -81,6 +81,17 @@ function main(argv: string[]): void {
   });
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, stop);
+  // Terraform killed outright cannot ask us to stop: do not outlive it.
+  const parent = process.ppid;
+  setInterval(() => {
+    try {
+      // Re-parented (to init or a subreaper) once it is gone, even before it is reaped.
+      if (process.ppid !== parent) throw new Error('parent gone');
+      process.kill(parent, 0);
+    } catch {
+      stop();
+    }
+  }, 1000).unref();
 
   server.bindAsync(`unix://${socketPath}`, grpc.ServerCredentials.createInsecure(), (error) => {
     if (error) {
