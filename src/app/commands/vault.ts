@@ -63,7 +63,10 @@ export async function runVaultSet(name: string, opts: VaultSetOptions, env: Node
 }
 
 export async function runVaultGet(name: string, opts: VaultGetOptions, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const { unlockVault } = await vaultModule();
+  const { unlockVault, vaultPath } = await vaultModule();
+  const { existsSync } = await import('node:fs');
+  const path = vaultPath(env);
+  if (!existsSync(path)) throw new UserError(`no vault entry '${name}': there is no vault at ${path} (add one with proxmox-mpc vault set ${name})`, ExitCode.notFound);
   const vault = unlockVault(env);
   // Decrypted even without --reveal: "exists" then also means "the passphrase and the entry are good".
   const secret = vault.get(name);
