@@ -172,6 +172,9 @@ describe('vault (CLI)', () => {
 
   it('a missing entry, a wrong passphrase and loose file modes: one line each', async () => {
     const env = freshEnv({ PMC_VAULT_PASSPHRASE: PASSPHRASE, PROXMOX_VE_ENDPOINT: cli.sim.url, PMC_FINGERPRINT: cli.sim.fingerprint });
+    const noVault = await run(['vault', 'get', 'home'], env);
+    expect(noVault.code).toBe(4);
+    expect(noVault.stderr.trim()).toBe(`proxmox-mpc: no vault entry 'home': there is no vault at ${vaultFile(env)} (add one with proxmox-mpc vault set home)`);
     expect((await run(['vault', 'set', 'home', '--from-env', 'S'], { ...env, S: cli.sim.root.tokenSecret })).code).toBe(0);
 
     const missing = await run(['ping', '--token', `${cli.sim.root.tokenId}=$vault.gone`], env);
