@@ -4,7 +4,8 @@
 // never their values (--token carries a secret).
 import { performance } from 'node:perf_hooks';
 import { configPath, loadConfigFile } from '../workspace/configFile.js';
-import { resolveConnection } from '../workspace/connection.js';
+import { endpointBase } from '../proxmox/endpoint.js';
+import { envProfileName } from '../workspace/connection.js';
 import { log } from './log.js';
 import { initLogging, registerLogSecret } from './logger.js';
 
@@ -20,23 +21,29 @@ interface CommandFlags {
   debug?: boolean;
 }
 
-/** The profile the command will use and the secrets it will hold (best effort: a command that
- * needs no connection may run without one). */
+/** The profile the command will use, as cheaply as it can be told: the flag, PMC_PROFILE, the
+ * config's default or only profile, or the one the environment's endpoint names. Secrets are
+ * not resolved here (a `$vault.` reference would cost an unlock): the API client registers
+ * each one with the process-wide redactor as it learns it. */
 function resolveProfile(flags: CommandFlags, env: NodeJS.ProcessEnv): string | undefined {
+  const explicit = flags.profile ?? env.PMC_PROFILE;
+  if (explicit !== undefined) return explicit;
+  const endpoint = flags.endpoint ?? env.PROXMOX_VE_ENDPOINT;
   try {
     const { config } = loadConfigFile(configPath(env));
-    const { debug: _debug, ...connection } = flags;
-    const settings = resolveConnection(config, env, connection);
-    if (settings.auth.kind === 'token') registerLogSecret(settings.auth.secret, 'token-secret');
-    else registerLogSecret(settings.auth.password, 'password');
-    return settings.profile;
+    const names = Object.keys(config.profiles);
+    if (endpoint !== undefined) {
+      const base = endpointBase(endpoint);
+      return names.find((n) => endpointBase(config.profiles[n]!.endpoint) === base) ?? envProfileName(base);
+    }
+    return config.defaultProfile ?? (names.length === 1 ? names[0] : undefined);
   } catch {
-    return flags.profile ?? env.PMC_PROFILE;
+    return undefined;
   }
 }
 
 export function startCommandLog(command: string, flags: CommandFlags, flagNames: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
-  if (flags.token !== undefined && flags.token.includes('=')) registerLogSecret(flags.token.slice(flags.token.lastIndexOf('=') + 1), 'token-secret');
+  if (flags.token !== undefined && flags.token.includes('=') && !flags.token.includes('$vault.')) registerLogSecret(flags.token.slice(flags.token.lastIndexOf('=') + 1), 'token-secret');
   const profile = resolveProfile(flags, env);
   const op = initLogging({ command, ...(profile !== undefined ? { profile } : {}), debug: flags.debug === true, env });
   if (op === undefined) return;

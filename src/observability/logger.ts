@@ -90,6 +90,8 @@ export function isLogLevel(value: string): value is LogLevel {
   return (LOG_LEVELS as readonly string[]).includes(value);
 }
 
+let installed: FileLogger | undefined;
+
 export interface InitLoggingOptions {
   command: string;
   profile?: string;
@@ -106,8 +108,11 @@ export function initLogging(options: InitLoggingOptions): string | undefined {
   const env = options.env ?? process.env;
   const fromEnv = env.PMC_LOG_LEVEL?.toLowerCase();
   const level: LogLevel = options.debug ? 'debug' : fromEnv !== undefined && isLogLevel(fromEnv) ? fromEnv : 'info';
-  for (const name of ['PROXMOX_VE_PASSWORD', 'PMC_VAULT_PASSPHRASE'] as const) registerLogSecret(env[name], name.toLowerCase());
-  const token = env.PROXMOX_VE_API_TOKEN;
+  // The environment's secrets (a `$vault.` reference is no secret: the client registers its value).
+  const plain = (value: string | undefined): string | undefined => (value === undefined || value.includes('$vault.') ? undefined : value);
+  registerLogSecret(plain(env.PROXMOX_VE_PASSWORD), 'password');
+  registerLogSecret(env.PMC_VAULT_PASSPHRASE, 'vault-passphrase');
+  const token = plain(env.PROXMOX_VE_API_TOKEN);
   if (token !== undefined && token.includes('=')) registerLogSecret(token.slice(token.lastIndexOf('=') + 1), 'token-secret');
   try {
     const sink = createFileLogger({
@@ -115,6 +120,8 @@ export function initLogging(options: InitLoggingOptions): string | undefined {
       level,
       bindings: { command: options.command, ...(options.profile !== undefined ? { profile: options.profile } : {}) },
     });
+    installed?.close();
+    installed = sink;
     setLogSink(sink);
   } catch (error) {
     if (options.debug) process.stderr.write(`proxmox-mpc: warning: no log file (${(error as Error).message})\n`);
