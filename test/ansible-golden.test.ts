@@ -93,9 +93,9 @@ describe('ansible and tests generators on the homelab scenario', () => {
     expect(vars.pihole).toEqual({ ansible_host: '192.168.1.53', proxmox_vmid: 200, proxmox_node: 'pve1', proxmox_type: 'lxc', proxmox_name: 'pihole' });
     expect(vars['k8s-node-2']).toMatchObject({ ansible_host: '192.168.1.42', proxmox_vmid: 105, proxmox_node: 'pve2', proxmox_type: 'qemu' });
     expect(vars['web-01']!.ansible_host).toBeUndefined();
-    // 116 has no name in PVE (211 is listed as CT211).
-    expect(vars['vm-116']).toMatchObject({ proxmox_vmid: 116, proxmox_type: 'qemu' });
-    expect(vars.CT211).toMatchObject({ proxmox_vmid: 211, proxmox_type: 'lxc' });
+    // 116 and 211 have no name in PVE (the listing's `VM 116` and `CT211` are placeholders).
+    expect(vars['vm-116']).toEqual({ proxmox_vmid: 116, proxmox_node: 'pve2', proxmox_type: 'qemu' });
+    expect(vars['ct-211']).toEqual({ proxmox_vmid: 211, proxmox_node: 'pve1', proxmox_type: 'lxc' });
     expect(Object.keys(c.stopped!.hosts!).map((h) => vars[h]!.proxmox_vmid).sort()).toEqual([109, 114, 116, 207, 210, 211]);
     // 113 is paused: /cluster/resources says running (qmpstatus says paused), and so does the cache.
     expect(Object.keys(c.running!.hosts!)).toContain('dev-box');

@@ -118,6 +118,14 @@ describe('generateAnsible', () => {
     expect(groupName('pool', '')).toBe('pool_unnamed');
     const g = [guest({ type: 'qemu', vmid: 1, node: 'n', name: 'ok' }), guest({ type: 'qemu', vmid: 2, node: 'n', name: 'bad name' }), guest({ type: 'qemu', vmid: 3, node: 'n', name: '' })];
     expect([...hostNames(g).values()]).toEqual(['ok', 'vm-2', 'vm-3']);
+    // PVE's placeholders for a guest with no name are not names; a fetched config's own name wins.
+    const placeholders = [
+      guest({ type: 'qemu', vmid: 116, node: 'n', name: 'VM 116' }),
+      guest({ type: 'lxc', vmid: 211, node: 'n', name: 'CT211' }),
+      guest({ type: 'lxc', vmid: 212, node: 'n', name: 'CT212', config: { memory: 512 } }),
+      guest({ type: 'qemu', vmid: 117, node: 'n', name: 'listed', config: { name: 'configured' } }),
+    ];
+    expect([...hostNames(placeholders).values()]).toEqual(['vm-116', 'ct-211', 'ct-212', 'configured']);
   });
 
   it('uses the configured collection namespace for the Proxmox modules', () => {

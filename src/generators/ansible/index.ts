@@ -4,7 +4,7 @@
 // Proxmox modules, a baseline playbook for the reachable guests, and site.yml. Pure and
 // deterministic.
 import type { GeneratedFile, Generator, IacInput, GeneratorOptions } from '../types.js';
-import { buildInventoryModel, typeGroup, type AnsibleHost, type AnsibleInventoryModel } from './inventory.js';
+import { buildInventoryModel, ownName, typeGroup, type AnsibleHost, type AnsibleInventoryModel } from './inventory.js';
 import { baselinePlaybook, RUN_HINT, sitePlaybook, snapshotPlaybook, startPlaybook, stopPlaybook } from './playbooks.js';
 import { Commented, renderYaml, Untrusted, type YamlValue } from './yamlOut.js';
 
@@ -21,7 +21,8 @@ function hostVars(h: AnsibleHost): YamlValue {
   vars.proxmox_vmid = h.guest.vmid;
   vars.proxmox_node = new Untrusted(h.guest.node);
   vars.proxmox_type = h.guest.type;
-  vars.proxmox_name = new Untrusted(h.guest.name);
+  const name = ownName(h.guest);
+  if (name !== '') vars.proxmox_name = new Untrusted(name);
   return h.noAddressReason !== undefined ? new Commented(h.noAddressReason, vars) : vars;
 }
 
@@ -46,7 +47,7 @@ export function renderInventory(input: IacInput, model: AnsibleInventoryModel): 
     generatedHeader(input),
     'Groups: guests (vms, containers), templates, node_<node>, running/stopped/paused, tag_<tag>, pool_<pool>,',
     'reachable (running, with a static address: what baseline.yml configures). Group names keep [a-z0-9_].',
-    'Host vars: proxmox_vmid, proxmox_node, proxmox_type (qemu|lxc), proxmox_name; ansible_host where known.',
+    'Host vars: proxmox_vmid, proxmox_node, proxmox_type (qemu|lxc), proxmox_name (when it has one); ansible_host where known.',
   ];
   return renderYaml(header, { all: { children } });
 }

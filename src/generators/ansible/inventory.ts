@@ -7,7 +7,7 @@ import type { GuestRow } from '../../db/model.js';
 import type { IacInput } from '../types.js';
 
 export interface AnsibleHost {
-  /** The inventory name: the guest's name when it is a safe, unique host name, else `vm-<vmid>` / `ct-<vmid>`. */
+  /** The inventory name: the guest's own name when it is a safe, unique host name, else `vm-<vmid>` / `ct-<vmid>`. */
   name: string;
   guest: GuestRow;
   /** Where Ansible can reach it (a static address from the config), or undefined. */
@@ -48,6 +48,16 @@ export function statusGroup(status: string): string {
 const SAFE_HOST = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?$/;
 const FALLBACK_SHAPE = /^(?:vm|ct)-\d+$/;
 
+/** The guest's own name: the config's (name / hostname) once fetched, else the listing's unless
+ * it is PVE's placeholder for a guest with none (`VM 116`, `CT211`); '' when it has none. */
+export function ownName(g: GuestRow): string {
+  if (g.config !== undefined) {
+    const own = g.config[g.type === 'qemu' ? 'name' : 'hostname'];
+    return own !== undefined ? String(own) : '';
+  }
+  return g.name === `VM ${g.vmid}` || g.name === `CT${g.vmid}` ? '' : g.name;
+}
+
 function fallbackName(g: GuestRow): string {
   return `${g.type === 'qemu' ? 'vm' : 'ct'}-${g.vmid}`;
 }
@@ -59,13 +69,15 @@ const RESERVED_NAMES = ['all', 'ungrouped', 'localhost', 'guests', 'vms', 'conta
 /** Inventory host names for the guests: the name when safe and unique, else `vm-<vmid>`/`ct-<vmid>`. */
 export function hostNames(guests: readonly GuestRow[], groupNames: Iterable<string> = []): Map<GuestRow, string> {
   const reserved = new Set([...RESERVED_NAMES, ...groupNames]);
+  const names = new Map(guests.map((g) => [g, ownName(g)]));
   const count = new Map<string, number>();
-  for (const g of guests) count.set(g.name.toLowerCase(), (count.get(g.name.toLowerCase()) ?? 0) + 1);
+  for (const name of names.values()) count.set(name.toLowerCase(), (count.get(name.toLowerCase()) ?? 0) + 1);
   const out = new Map<GuestRow, string>();
   for (const g of guests) {
-    const own = fallbackName(g);
-    const usable = SAFE_HOST.test(g.name) && !reserved.has(g.name.toLowerCase()) && count.get(g.name.toLowerCase()) === 1 && (!FALLBACK_SHAPE.test(g.name) || g.name === own);
-    out.set(g, usable ? g.name : own);
+    const name = names.get(g)!;
+    const fallback = fallbackName(g);
+    const usable = SAFE_HOST.test(name) && !reserved.has(name.toLowerCase()) && count.get(name.toLowerCase()) === 1 && (!FALLBACK_SHAPE.test(name) || name === fallback);
+    out.set(g, usable ? name : fallback);
   }
   return out;
 }

@@ -97,7 +97,7 @@ describe('generateTests', () => {
     expect(play.hosts).toBe('localhost');
     expect(play.vars.expected_hosts['web-01']).toEqual({ proxmox_vmid: 100, proxmox_node: 'pve1', proxmox_type: 'qemu', ansible_host: '192.168.1.41' });
     expect(play.vars.expected_hosts.nocfg).toEqual({ proxmox_vmid: 201, proxmox_node: 'pve3', proxmox_type: 'lxc', ansible_host: '' });
-    expect(Object.keys(play.vars.expected_hosts)).toEqual(['web-01', 'odd', 'pihole', 'nocfg', 'tpl']);
+    expect(Object.keys(play.vars.expected_hosts)).toEqual(['web-01', 'vm-101', 'pihole', 'nocfg', 'tpl']);
     expect(play.vars.expected_groups.templates).toEqual(['tpl']);
     expect(play.vars.expected_groups.node_pve1).toEqual(['web-01', 'pihole']);
   });

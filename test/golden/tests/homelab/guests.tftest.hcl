@@ -163,11 +163,11 @@ run "generated_values" {
 
   # CT 211 "CT211" on pve1
   assert {
-    condition     = proxmox_virtual_environment_container.ct_211_ct211.vm_id == 211
+    condition     = proxmox_virtual_environment_container.ct_211.vm_id == 211
     error_message = "CT 211: vm_id is not 211"
   }
   assert {
-    condition     = proxmox_virtual_environment_container.ct_211_ct211.node_name == "pve1"
+    condition     = proxmox_virtual_environment_container.ct_211.node_name == "pve1"
     error_message = "CT 211: node_name is not pve1"
   }
 
@@ -453,11 +453,11 @@ run "generated_values" {
 
   # VM 116 "VM 116" on pve2
   assert {
-    condition     = proxmox_virtual_environment_vm.vm_116_vm_116.vm_id == 116
+    condition     = proxmox_virtual_environment_vm.vm_116.vm_id == 116
     error_message = "VM 116: vm_id is not 116"
   }
   assert {
-    condition     = proxmox_virtual_environment_vm.vm_116_vm_116.node_name == "pve2"
+    condition     = proxmox_virtual_environment_vm.vm_116.node_name == "pve2"
     error_message = "VM 116: node_name is not pve2"
   }
 
