@@ -9,6 +9,7 @@ import { cacheBenchmarks } from './cache.bench.js';
 import { consoleBenchmarks } from './console.bench.js';
 import { generateBenchmarks } from './generate.bench.js';
 import { getVmsJson100kMs } from './get.bench.js';
+import { runStreamBenchmark } from './run-stream.bench.js';
 import { syncBenchmarks } from './sync.bench.js';
 
 const CLI = resolve(import.meta.dirname, '../dist/cli.js');
@@ -79,6 +80,8 @@ figures.sync = await syncBenchmarks();
 process.stderr.write('bench: get vms -o json at 100k...\n');
 figures.getVmsJson100kMedianMs = await getVmsJson100kMs();
 figures.console = await consoleBenchmarks();
+process.stderr.write('bench: run screen under 5,000 terraform lines/s...\n');
+figures.runStream = await runStreamBenchmark().catch((error: unknown) => ({ error: (error as Error).message }));
 process.stderr.write('bench: generate terraform for 1,000 guests...\n');
 figures.generate = await generateBenchmarks();
 process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);

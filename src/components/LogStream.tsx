@@ -49,8 +49,9 @@ export function highlightParts(text: string, term: string): { text: string; hit:
 }
 
 const Line = memo(function Line({ text, width, search, current, theme }: { text: string; width: number; search: string; current: boolean; theme: Theme }) {
-  // Longer than the screen: cut here, before Ink measures it.
-  const shown = text.length > width * 2 ? text.slice(0, width * 2) : text;
+  // Longer than the screen: cut here, before Ink tokenises it (Ink caches every distinct line
+  // it draws, char by char: a streaming log must not hand it more than shows).
+  const shown = text.length > width ? text.slice(0, width) : text;
   const mark = current ? '>' : ' ';
   if (search === '' || !shown.toLowerCase().includes(search.toLowerCase())) {
     return (

@@ -88,7 +88,8 @@ export function RunScreen({ width, height }: { width: number; height: number }) 
   const diagShown = layout.diagnostics > 0 ? diagLines.slice(0, layout.diagnostics - 1) : [];
 
   const searchText = run.search.typing ? `/${run.search.input}_` : run.search.term ? `search: ${run.search.term}${run.search.match !== undefined ? ` (line ${run.search.match + 1})` : ''}` : '';
-  const logInfo = `${run.showRaw ? 'raw log' : 'log'} ${lines.length} lines${run.dropped > 0 ? ` (${run.dropped} earlier dropped; all in the log file)` : ''}${run.follow ? '  following' : '  (f follows)'}`;
+  const dropped = lines.dropped ?? 0;
+  const logInfo = `${run.showRaw ? 'raw log' : 'log'} ${lines.length} lines${dropped > 0 ? ` (${dropped} earlier dropped; all in the log file)` : ''}${run.follow ? '  following' : '  (f follows)'}`;
 
   return (
     <Box flexDirection="column" width={width} height={height}>

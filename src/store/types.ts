@@ -181,6 +181,8 @@ export interface ConsoleState {
 export interface RunLines {
   readonly length: number;
   at(index: number): string | undefined;
+  /** Older lines let go to stay bounded. */
+  readonly dropped?: number;
 }
 
 export type RunPhase = 'planning' | 'confirm' | 'applying' | 'stopping' | 'done' | 'failed' | 'interrupted' | 'cancelled';

@@ -106,7 +106,7 @@ export function createController(options: ControllerOptions): ConsoleController 
   const unsubscribers: (() => void)[] = [];
   let disposed = false;
   // A terraform apply that changed something: a sync shows the result in the lists.
-  const runs = createRunController({ console: consoleStore, batchMs, ...(options.runCwd !== undefined ? { cwd: options.runCwd } : {}), onApplied: () => void sync?.syncNow().catch(() => undefined) });
+  const runs = createRunController({ console: consoleStore, ...(options.runCwd !== undefined ? { cwd: options.runCwd } : {}), onApplied: () => void sync?.syncNow().catch(() => undefined) });
 
   // First frame: the first rows from the cache (a few ms), the rest right after it is drawn.
   actions.loadFirstGuests(source.firstGuests(FIRST_FRAME_GUESTS));

@@ -52,7 +52,9 @@ function hasTfFiles(dir: string): boolean {
 }
 
 export function createRunController(options: RunControllerOptions): RunController {
-  const { console: consoleStore, batchMs = 100 } = options;
+  // A log scrolling by thousands of lines a second is redrawn 5 times a second: more is not
+  // readable, and each frame of new lines costs the UI thread (and Ink's line caches).
+  const { console: consoleStore, batchMs = 200 } = options;
   const { store, actions } = consoleStore;
   const keep = options.keepLines ?? 50_000;
   let ids = 0;

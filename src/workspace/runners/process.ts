@@ -107,6 +107,8 @@ function readLines(stream: Readable, name: 'stdout' | 'stderr', deliver: (line: 
 
 export function runProcess(opts: ProcessRunOptions): ProcessRun {
   const lines = new RingBuffer<ProcessLine>(opts.keepLines ?? DEFAULT_KEEP_LINES);
+  const paused = new Set<Readable>();
+  let draining = false;
   let log: WriteStream | undefined;
   if (opts.logPath !== undefined) {
     mkdirSync(dirname(opts.logPath), { recursive: true });
@@ -114,6 +116,10 @@ export function runProcess(opts: ProcessRunOptions): ProcessRun {
     // A log that cannot be written does not stop the run.
     log.on('error', () => {
       log = undefined;
+      // Nothing will drain now: read the child again.
+      draining = false;
+      for (const s of paused) s.resume();
+      paused.clear();
     });
     if (opts.logHeader) log.write(`${JSON.stringify({ ...opts.logHeader, at: new Date().toISOString() })}\n`);
   }
@@ -122,7 +128,6 @@ export function runProcess(opts: ProcessRunOptions): ProcessRun {
   let child: ChildProcess;
   let interrupted: ProcessResult['interrupted'] = 'no';
   let ended = false;
-  const paused = new Set<Readable>();
   let deliver: (line: ProcessLine) => void = () => {};
 
   let spawnError: NodeJS.ErrnoException | undefined;
@@ -131,9 +136,10 @@ export function runProcess(opts: ProcessRunOptions): ProcessRun {
   deliver = (line) => {
     lines.push(line);
     const l = logLine(line);
-    if (l !== undefined && log && !log.write(`${l}\n`)) {
+    if (l !== undefined && log && !log.write(`${l}\n`) && !draining) {
       // The disk is behind: stop reading the child until the file drains (the child blocks on
-      // its pipe, as it would on a slow terminal).
+      // its pipe, as it would on a slow terminal). One wait at a time.
+      draining = true;
       for (const s of streams) {
         if (!s.isPaused()) {
           s.pause();
@@ -141,6 +147,7 @@ export function runProcess(opts: ProcessRunOptions): ProcessRun {
         }
       }
       log.once('drain', () => {
+        draining = false;
         for (const s of paused) s.resume();
         paused.clear();
       });
