@@ -4,6 +4,7 @@
 import { withMarker } from './marker.js';
 import { generateAnsible } from './ansible/index.js';
 import { generateTerraform } from './terraform/index.js';
+import { generateTests } from './tests/index.js';
 import type { GeneratedFile, Generator, GeneratorOptions, IacInput } from './types.js';
 
 export { isManaged, MANAGED_MARKER, MANAGED_MARKER_TEXT, withMarker } from './marker.js';
@@ -23,8 +24,8 @@ export function composeGenerators(generators: readonly Generator[]): Generator {
   };
 }
 
-/** Every generator of a workspace: terraform/ and ansible/ (tests/ joins when it lands). */
-export const WORKSPACE_GENERATORS: readonly Generator[] = [generateTerraform, generateAnsible];
+/** Every generator of a workspace: terraform/, ansible/ and the tests (terraform/tests/ and tests/). */
+export const WORKSPACE_GENERATORS: readonly Generator[] = [generateTerraform, generateAnsible, generateTests];
 
 /** The whole workspace's generated files, marked and sorted by path. */
 export const generateAll: Generator = composeGenerators(WORKSPACE_GENERATORS);
