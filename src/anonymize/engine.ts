@@ -2,7 +2,7 @@
 // alternative of it), each match replaced by its pseudonym. De-anonymisation is the same pass
 // over the anonymised text, each match that the mapping handed out replaced by its original.
 import { PseudonymMap } from './mapping.js';
-import { compileRules, keptHostname, keptIpv4, keptIpv6, keptSecretValue, type Kind, type RuleOptions } from './rules.js';
+import { compileRules, KEY_BEFORE_SEPARATOR, keptHostname, keptIpv4, keptIpv6, keptSecretValue, type Kind, type RuleOptions } from './rules.js';
 
 export type Direction = 'anonymize' | 'deanonymize';
 
@@ -79,20 +79,42 @@ export class Anonymizer {
     return match;
   }
 
+  /**
+   * The matches of the pattern in `text`, as the scan should take them. A credential is matched
+   * at its separator with its key checked behind it; when that key reaches into the previous
+   * match (`a@b.orgpassword=x`: the e-mail ends in "password"), the previous match is replaced
+   * and the key would be gone from the other side: such a match is dropped and the scan goes
+   * on right after the separator, so that both directions see the same matches.
+   */
+  private *matches(text: string): Generator<RegExpExecArray> {
+    const re = this.pattern;
+    const kvk = this.group.kvk!;
+    re.lastIndex = 0;
+    let lastEnd = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      if (m[kvk] !== undefined && !KEY_BEFORE_SEPARATOR.test(text.slice(Math.max(lastEnd, m.index - 256), m.index))) {
+        re.lastIndex = m.index + 1;
+        continue;
+      }
+      lastEnd = m.index + m[0].length;
+      yield m;
+    }
+  }
+
   /** The text with every value replaced (anonymize) or every known pseudonym restored. */
   run(text: string, direction: Direction): string {
-    const re = this.pattern;
-    re.lastIndex = 0;
-    let out = '';
+    const out: string[] = [];
     let at = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    for (const m of this.matches(text)) {
       const replaced = this.replaceMatch(m, direction);
       if (replaced !== m[0]) {
-        out += text.slice(at, m.index) + replaced;
+        out.push(text.slice(at, m.index), replaced);
         at = m.index + m[0].length;
       }
     }
-    return at === 0 ? text : out + text.slice(at);
+    if (out.length === 0) return text;
+    out.push(text.slice(at));
+    return out.join('');
   }
 
   anonymize(text: string): string {
@@ -106,8 +128,7 @@ export class Anonymizer {
   /** The replacements for `text` as spans (for processors that splice into a larger text). */
   spans(text: string, direction: Direction): Span[] {
     const spans: Span[] = [];
-    this.pattern.lastIndex = 0;
-    for (const m of text.matchAll(this.pattern)) {
+    for (const m of this.matches(text)) {
       const replaced = this.replaceMatch(m, direction);
       if (replaced !== m[0]) spans.push({ start: m.index, end: m.index + m[0].length, text: replaced });
     }

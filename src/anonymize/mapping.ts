@@ -19,11 +19,10 @@ const mappingFileSchema = z.object({
 });
 export type MappingFile = z.infer<typeof mappingFileSchema>;
 
-const key = (kind: Kind, value: string) => `${kind}\u0000${value}`;
-
 export class PseudonymMap {
-  private readonly forward = new Map<string, string>();
-  private readonly reverse = new Map<string, string>();
+  // Per kind: original -> pseudonym, and pseudonym -> original.
+  private readonly forward = new Map<Kind, Map<string, string>>(KINDS.map((k) => [k, new Map()]));
+  private readonly reverse = new Map<Kind, Map<string, string>>(KINDS.map((k) => [k, new Map()]));
   private readonly counters = new Map<string, number>();
   private readonly createdAt: string;
   /** Replacements made (occurrences, not distinct values) per kind, for the summary. */
@@ -34,16 +33,19 @@ export class PseudonymMap {
     if (!file) return;
     for (const [family, n] of Object.entries(file.counters)) this.counters.set(family, n);
     for (const e of file.entries) {
-      if (this.reverse.has(key(e.kind, e.pseudonym)) && this.reverse.get(key(e.kind, e.pseudonym)) !== e.original) {
+      const reverse = this.reverse.get(e.kind)!;
+      if (reverse.has(e.pseudonym) && reverse.get(e.pseudonym) !== e.original) {
         throw new UserError(`the mapping file gives the pseudonym '${e.pseudonym}' to two values: it was edited or damaged`, ExitCode.usage);
       }
-      this.forward.set(key(e.kind, e.original), e.pseudonym);
-      this.reverse.set(key(e.kind, e.pseudonym), e.original);
+      this.forward.get(e.kind)!.set(e.original, e.pseudonym);
+      reverse.set(e.pseudonym, e.original);
     }
   }
 
   get size(): number {
-    return this.forward.size;
+    let n = 0;
+    for (const m of this.forward.values()) n += m.size;
+    return n;
   }
 
   private count(kind: Kind): void {
@@ -52,17 +54,18 @@ export class PseudonymMap {
 
   /** The pseudonym of `original` (the same one every time), handing out a new one if needed. */
   pseudonymFor(kind: Kind, original: string): string {
-    const k = key(kind, original);
-    let pseudonym = this.forward.get(k);
+    const forward = this.forward.get(kind)!;
+    let pseudonym = forward.get(original);
     if (pseudonym === undefined) {
+      const reverse = this.reverse.get(kind)!;
       const { family, make } = familyFor(kind, original);
       let n = this.counters.get(family) ?? 1;
       do {
         pseudonym = make(n++);
-      } while (this.reverse.has(key(kind, pseudonym)));
+      } while (reverse.has(pseudonym));
       this.counters.set(family, n);
-      this.forward.set(k, pseudonym);
-      this.reverse.set(key(kind, pseudonym), original);
+      forward.set(original, pseudonym);
+      reverse.set(pseudonym, original);
     }
     this.count(kind);
     return pseudonym;
@@ -70,18 +73,16 @@ export class PseudonymMap {
 
   /** The original behind a pseudonym, or undefined when this mapping did not hand it out. */
   originalOf(kind: Kind, pseudonym: string): string | undefined {
-    const original = this.reverse.get(key(kind, pseudonym));
+    const original = this.reverse.get(kind)!.get(pseudonym);
     if (original !== undefined) this.count(kind);
     return original;
   }
 
   toFile(options: { dropSecrets?: boolean } = {}): MappingFile {
     const entries: MappingFile['entries'] = [];
-    for (const [k, pseudonym] of this.forward) {
-      const sep = k.indexOf('\u0000');
-      const kind = k.slice(0, sep) as Kind;
+    for (const [kind, forward] of this.forward) {
       if (options.dropSecrets && SECRET_KINDS.has(kind)) continue;
-      entries.push({ kind, original: k.slice(sep + 1), pseudonym });
+      for (const [original, pseudonym] of forward) entries.push({ kind, original, pseudonym });
     }
     return { format: MAPPING_FORMAT, version: 1, createdAt: this.createdAt, counters: Object.fromEntries(this.counters), entries };
   }

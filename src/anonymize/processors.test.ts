@@ -167,7 +167,7 @@ describe('properties', () => {
         const out = a.anonymize(t);
         expect(new Anonymizer({ mapping: a.mapping }).deanonymize(out)).toBe(t);
       }),
-      { numRuns: 400 },
+      { numRuns: 1500 },
     );
   });
   it('the mapping is injective: distinct originals, distinct pseudonyms', () => {
@@ -179,7 +179,7 @@ describe('properties', () => {
         const pseudonyms = new Set(entries.map((e) => `${e.kind} ${e.pseudonym}`));
         expect(pseudonyms.size).toBe(entries.length);
       }),
-      { numRuns: 300 },
+      { numRuns: 500 },
     );
   });
   it('JSON: the round trip is exact and the result parses to the same shape', () => {

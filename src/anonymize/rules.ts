@@ -115,6 +115,9 @@ function caseless(word: string): string {
 
 const SECRET_KEY_SOURCE = `[A-Za-z0-9_.-]*(?:${['password', 'passwd', 'passphrase', 'secret', 'token', 'pwd'].map(caseless).join('|')})`;
 
+/** The credential key right before a separator, wholly inside `text` (which ends there). */
+export const KEY_BEFORE_SEPARATOR = new RegExp(`(?<![\\w-])["']?${SECRET_KEY_SOURCE}["']?[ \\t]*$`);
+
 export interface RuleOptions {
   /** Node names: replaced wherever they stand as a whole word (`node-001`). */
   nodeNames?: readonly string[];
@@ -136,6 +139,10 @@ export function usableName(name: string): boolean {
  * before its pieces could look like a CSRF token or an e-mail address). Named groups tell the
  * engine which family matched.
  */
+// Look-arounds only ever ask whether a neighbour is a word character (or a dot or separator
+// followed by one), never whether it is a digit or a hex digit: a neighbour may be replaced
+// by a pseudonym that starts or ends differently (a0:... becomes 02:...), and the anonymised
+// text must be scanned into exactly the same matches as the original.
 export function combinedSource(options: RuleOptions = {}): string {
   const names = [...new Set([...(options.nodeNames ?? []), ...(options.guestNames ?? [])].filter(usableName))];
   const domains = [...new Set((options.domains ?? []).map((d) => d.replace(/^\.+|\.+$/g, '')).filter((d) => /^[A-Za-z0-9.-]+$/.test(d)))].map(caseless);
@@ -152,19 +159,20 @@ export function combinedSource(options: RuleOptions = {}): string {
     `(?<![\\w-])(?<ska>(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)(?: |%20))(?<skb>AAAA(?:[A-Za-z0-9+/]|%2[BbFf])+(?:=|%3[Dd]){0,3})`,
     `(?<![\\w.%+-])(?<em>[A-Za-z0-9][A-Za-z0-9._%+-]*@(?:${LABEL}\\.)+[A-Za-z]{2,63})(?![\\w-]|\\.[A-Za-z0-9])`,
     `(?<![\\w.-])(?<hn>${hostname})(?![\\w-]|\\.[A-Za-z0-9])`,
-    `(?<![\\w:-])(?<mac>[0-9A-Fa-f]{2}(?<ms>[:-])[0-9A-Fa-f]{2}(?:\\k<ms>[0-9A-Fa-f]{2}){4})(?![\\w]|[:-][0-9A-Fa-f])`,
-    `(?<![\\w:.])(?<ip6>${IPV6})(?![\\w:]|\\.\\d)`,
-    `(?<![\\w.])(?<ip4>${IPV4})(?![\\w]|\\.\\d)`,
+    `(?<![\\w:-])(?<mac>[0-9A-Fa-f]{2}(?<ms>[:-])[0-9A-Fa-f]{2}(?:\\k<ms>[0-9A-Fa-f]{2}){4})(?![\\w]|[:-]\\w)`,
+    `(?<![\\w:.])(?<ip6>${IPV6})(?![\\w:]|\\.\\w)`,
+    `(?<![\\w.])(?<ip4>${IPV4})(?![\\w]|\\.\\w)`,
     `(?<![\\w+/:])(?<csrf>[0-9A-Fa-f]{8}:[A-Za-z0-9+/]{24,100})(?![\\w+/])`,
-    // key=value / key: value / "key": "value" where the key names a credential.
-    `(?<![\\w-])(?<kvk>["']?${SECRET_KEY_SOURCE}["']?[ \\t]*[:=][ \\t]*)(?:"(?<kvd>(?:[^"\\\\\\n]|\\\\.)+)"|'(?<kvs>[^'\\n]+)'|(?<kvb>[^\\s"'\`,;&{}\\[\\]]+))`,
   ];
   const namesPart = `(?<![\\w-])(?<nm>${[...(names.length ? [trieSource(names)] : []), 'node-\\d{3,}', 'guest-\\d{4,}'].join('|')})(?![\\w-])`;
   // Speed: every family starts at a word boundary, and every family but the names needs one of
   // a few characters (. @ : = !) in its first word, or a fixed start. Checking that once, before
   // trying the alternatives, lets the scan skip ordinary words at the cost of one short look.
-  const trigger = `(?=-----BEGIN |ssh-|ecdsa-|sk-|[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-|["']?[\\w.%+-]*["']?(?:[.@:=!]|[ \\t]+[:=]))`;
-  return `(?<![\\w])(?:${trigger}(?:${parts.join('|')})|${namesPart})`;
+  const trigger = `(?=-----BEGIN |ssh-|ecdsa-|sk-|[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-|[\\w.%+-]*[.@:=!])`;
+  // key=value / key: value / "key": "value" where the key names a credential: matched from the
+  // separator (few positions), the key checked behind it; the value is replaced.
+  const credential = `(?<kvk>(?<=(?<![\\w-])["']?${SECRET_KEY_SOURCE}["']?[ \\t]*)[:=][ \\t]*)(?:"(?<kvd>(?:[^"\\\\\\n]|\\\\.)+)"|'(?<kvs>[^'\\n]+)'|(?<kvb>[^\\s"'\`,;&{}\\[\\]]+))`;
+  return `(?<![\\w])(?:${trigger}(?:${parts.join('|')})|${namesPart})|${credential}`;
 }
 
 /** Values of a credential key that are no credential: left as they are. */
