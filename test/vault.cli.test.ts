@@ -163,6 +163,20 @@ describe('vault (CLI)', () => {
     expect(filesHolding(plain.HOME!, secret)).toEqual([configFile(plain)]);
     expect(statSync(configFile(plain)).mode & 0o777).toBe(0o600);
 
+    const listed = await cli.run(['profile', 'list'], plain);
+    expect(listed.stdout).toMatch(/\* sim .* tls:pinned  secret:config/);
+    expect(listed.stderr).toContain('proxmox-mpc vault migrate moves it into the vault');
+    // vault migrate moves it out of the config file; ping still works.
+    const migrated = await run(['vault', 'migrate'], { ...plain, PMC_VAULT_PASSPHRASE: PASSPHRASE });
+    expect(migrated.code, migrated.stderr).toBe(0);
+    expect(migrated.stderr).toContain("profile 'sim': tokenSecret moved to the vault as 'sim'");
+    expect(readFileSync(configFile(plain), 'utf8')).toContain('tokenSecret: $vault.sim');
+    expect(filesHolding(plain.HOME!, secret)).toEqual([]);
+    expect((await run(['ping'], { ...plain, PMC_VAULT_PASSPHRASE: PASSPHRASE })).code).toBe(0);
+    expect((await run(['profile', 'list'], plain)).stdout).toMatch(/secret:vault/);
+    const again = await run(['vault', 'migrate', '-o', 'json'], { ...plain, PMC_VAULT_PASSPHRASE: PASSPHRASE });
+    expect(JSON.parse(again.stdout)).toMatchObject({ moved: [] });
+
     const optedOut = freshEnv({ PMC_VAULT_PASSPHRASE: PASSPHRASE });
     const noVault = await cli.run(['profile', 'add', 'sim', '--no-vault', '--endpoint', cli.sim.url], { ...optedOut, PROXMOX_VE_API_TOKEN: token });
     expect(noVault.code, noVault.stderr).toBe(0);

@@ -19,6 +19,7 @@ export function runProfileList(opts: GlobalOptions): void {
     endpoint: p.endpoint,
     auth: p.tokenId ? `token ${p.tokenId}` : p.username ? `password ${p.username}` : 'none',
     tls: p.fingerprint ? 'pinned' : p.insecure ? 'insecure' : 'verify',
+    secret: secretPlace(p.tokenSecret ?? p.password),
   }));
   if (opts.output === 'json') {
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
@@ -30,8 +31,18 @@ export function runProfileList(opts: GlobalOptions): void {
   }
   const width = Math.max(...rows.map((r) => r.name.length));
   for (const r of rows) {
-    process.stdout.write(`${r.default ? '*' : ' '} ${r.name.padEnd(width)}  ${r.endpoint}  ${r.auth}  tls:${r.tls}\n`);
+    process.stdout.write(`${r.default ? '*' : ' '} ${r.name.padEnd(width)}  ${r.endpoint}  ${r.auth}  tls:${r.tls}  secret:${r.secret}\n`);
   }
+  if (rows.some((r) => r.secret === 'config')) {
+    process.stderr.write('note: a secret marked secret:config is in plain text in the config file: proxmox-mpc vault migrate moves it into the vault\n');
+  }
+}
+
+/** Where a profile's secret lives: `vault` ($vault.<name>), `config` (plain text), `env` (none
+ * stored: PROXMOX_VE_* when connecting). */
+function secretPlace(secret: string | undefined): 'vault' | 'config' | 'env' {
+  if (secret === undefined) return 'env';
+  return vaultRefName(secret) !== undefined ? 'vault' : 'config';
 }
 
 interface ProfileAddOptions extends GlobalOptions {

@@ -110,6 +110,42 @@ export async function runVaultRemove(name: string, opts: GlobalOptions, env: Nod
   else process.stderr.write(`vault entry '${name}' removed from ${vault.path}\n`);
 }
 
+/** Moves every plain-text token secret and password of the config file's profiles into the
+ * vault (entry named after the profile), leaving `$vault.<profile>` in the config. */
+export async function runVaultMigrate(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const [{ unlockVault, vaultRefName }, { configPath, loadConfigFile, saveConfigFile }] = await Promise.all([vaultModule(), import('../../workspace/configFile.js')]);
+  const loaded = loadConfigFile(configPath(env));
+  for (const w of loaded.warnings) process.stderr.write(`proxmox-mpc: warning: ${w}\n`);
+  const { config, path } = loaded;
+  const plain = Object.entries(config.profiles).filter(([, p]) =>
+    [p.tokenSecret, p.password].some((v) => v !== undefined && vaultRefName(v) === undefined),
+  );
+  const moved: Array<{ profile: string; field: 'tokenSecret' | 'password'; entry: string }> = [];
+  if (plain.length > 0) {
+    const vault = unlockVault(env);
+    for (const [name, profile] of plain) {
+      for (const field of ['tokenSecret', 'password'] as const) {
+        const value = profile[field];
+        if (value === undefined || vaultRefName(value) !== undefined) continue;
+        const entry = field === 'tokenSecret' || profile.tokenSecret === undefined ? name : `${name}.password`;
+        if (vault.has(entry) && vault.get(entry) !== value) {
+          throw new UserError(`vault entry '${entry}' already holds another secret: rename it (vault rm ${entry}) or move profile '${name}' by hand; the config file was not changed`, ExitCode.usage);
+        }
+        if (!vault.has(entry)) vault.set(entry, value);
+        profile[field] = `$vault.${entry}`;
+        moved.push({ profile: name, field, entry });
+      }
+    }
+    saveConfigFile(path, config);
+  }
+  if (wantsJson(opts)) {
+    process.stdout.write(`${JSON.stringify({ config: path, moved }, null, 2)}\n`);
+    return;
+  }
+  if (moved.length === 0) process.stderr.write(`no plain-text secrets in ${path}: nothing to move\n`);
+  for (const m of moved) process.stderr.write(`profile '${m.profile}': ${m.field} moved to the vault as '${m.entry}'\n`);
+}
+
 export function registerVaultCommands(program: Command): void {
   const vault = program
     .command('vault')
@@ -131,6 +167,7 @@ Examples:
   read -rs S && S="$S" proxmox-mpc vault set home --from-env S
   pass show pve/home | proxmox-mpc vault set home --stdin
   proxmox-mpc vault list
+  proxmox-mpc vault migrate                  move plain-text secrets out of config.yml
   proxmox-mpc --token 'root@pam!mpc=$vault.home' ping`,
     );
   vault
@@ -152,6 +189,10 @@ Examples:
     .command('list')
     .description('names and times of the entries (never the secrets; no passphrase needed)')
     .action(async (_opts, cmd: Command) => runVaultList(cmd.optsWithGlobals<GlobalOptions>()));
+  vault
+    .command('migrate')
+    .description("move the config file's plain-text token secrets and passwords into the vault ($vault.<profile> left in their place)")
+    .action(async (_opts, cmd: Command) => runVaultMigrate(cmd.optsWithGlobals<GlobalOptions>()));
   vault
     .command('rm <name>')
     .alias('remove')
