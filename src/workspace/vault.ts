@@ -398,7 +398,9 @@ export function unlockVault(env: NodeJS.ProcessEnv = process.env, source: Omit<P
   const cached = unlocked.get(path);
   if (cached) return cached;
   warnLooseMode(path);
-  const vault = Vault.open(path, vaultPassphrase(path, { ...source, env }));
+  const passphrase = vaultPassphrase(path, { ...source, env });
+  registerSecret('vault-passphrase', passphrase);
+  const vault = Vault.open(path, passphrase);
   unlocked.set(path, vault);
   return vault;
 }
