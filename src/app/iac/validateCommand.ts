@@ -14,6 +14,7 @@ Checks, each as a line of the checklist with the file:line it is about:
   terraform fmt -check -recursive      every file formatted as terraform fmt would
   terraform validate                   offline: a schema-only bpg/proxmox provider serves the schema
                                        (no terraform init, no registry); needs terraform on PATH
+                                       (or PMC_TERRAFORM); the tests/ .tftest.hcl files too
   schema                               every attribute and block known, required ones present,
                                        block counts and literal values allowed (TypeScript)
   ansible                              ansible-playbook --syntax-check, ansible-inventory --list,
