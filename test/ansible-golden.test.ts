@@ -1,7 +1,7 @@
 // The Ansible and tests generators on the homelab scenario (test/support/homelabIac.ts): the
 // files must equal the golden ones under test/golden/ansible/homelab/ and
 // test/golden/tests/homelab/ (UPDATE_GOLDEN=1 rewrites them) and be byte-identical on a second
-// run; written as a workspace, they pass the real tools: checkAnsible (ansible-inventory --list,
+// run; written as `generate` writes a workspace (generateAll: marked files), they pass the real tools: checkAnsible (ansible-inventory --list,
 // ansible-playbook --syntax-check, ansible-lint --offline --strict), the check playbook run for
 // real, terraform fmt -check and the offline terraform validate (which reads terraform/tests/).
 // Without ansible or terraform these tests fail (CI installs them).
@@ -12,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateAnsible } from '../src/generators/ansible/index.js';
+import { generateAll } from '../src/generators/index.js';
 import { generateTerraform } from '../src/generators/terraform/index.js';
 import { generateTests, INVENTORY_CHECK_PATH, TFTEST_PATH } from '../src/generators/tests/index.js';
 import { DEFAULT_GENERATOR_OPTIONS, type GeneratedFile } from '../src/generators/types.js';
@@ -67,7 +68,8 @@ describe('ansible and tests generators on the homelab scenario', () => {
       }
       for (const f of [...ansible, ...tests]) writeFileSync(goldenPath(f), f.content);
     }
-    root = writeWorkspace([...terraform, ...ansible, ...tests]);
+    // The workspace as `generate` writes it: every generator's files, each with the marker line.
+    root = writeWorkspace(generateAll(input, DEFAULT_GENERATOR_OPTIONS));
   });
 
   it('equals the golden files (UPDATE_GOLDEN=1 rewrites them)', () => {
