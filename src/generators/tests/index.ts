@@ -90,7 +90,7 @@ export function renderInventoryCheck(input: IacInput): string {
         name: 'Check that every guest is in the inventory, and nothing else',
         'ansible.builtin.assert': {
           that: ["groups['all'] | sort == expected_hosts.keys() | list | sort"],
-          fail_msg: "missing: {{ expected_hosts.keys() | list | difference(groups['all']) }}, unexpected: {{ groups['all'] | difference(expected_hosts.keys() | list) }}",
+          fail_msg: "missing: {{ expected_hosts | difference(groups['all']) }}, unexpected: {{ groups['all'] | difference(expected_hosts) }}",
           quiet: true,
         },
       },
