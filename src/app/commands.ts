@@ -7,7 +7,7 @@ import type { ConsoleData, Route } from '../store/types.js';
 export type CommandData = Pick<ConsoleData, 'guests' | 'nodes' | 'storage'>;
 import { fuzzyFilter } from './fuzzy.js';
 
-export type CommandId = 'overview' | 'guests' | 'vm' | 'ct' | 'node' | 'storage' | 'task' | 'snap' | 'sync' | 'help' | 'settings' | 'quit' | 'create' | 'plan' | 'apply' | 'destroy' | 'run' | 'debug';
+export type CommandId = 'overview' | 'guests' | 'vm' | 'ct' | 'node' | 'storage' | 'task' | 'snap' | 'sync' | 'help' | 'settings' | 'quit' | 'create' | 'plan' | 'apply' | 'destroy' | 'run' | 'debug' | 'validate';
 
 export type ArgumentKind = 'guest' | 'vm' | 'ct' | 'node' | 'storage';
 
@@ -34,6 +34,7 @@ export const PALETTE_COMMANDS: readonly PaletteCommand[] = [
   { id: 'plan', name: 'plan', aliases: [], description: 'terraform plan in the workspace, streamed live' },
   { id: 'apply', name: 'apply', aliases: [], description: 'terraform apply in the workspace: plan, summary, y/N, apply (high risk)' },
   { id: 'destroy', name: 'destroy', aliases: [], description: "terraform destroy in the workspace: asks for the workspace's name (critical)" },
+  { id: 'validate', name: 'validate', aliases: ['test'], description: 'the workspace checks: terraform fmt and validate, the schema check, ansible' },
   { id: 'run', name: 'run', aliases: ['runs', 'log'], description: 'the latest terraform run (it goes on in the background)' },
   { id: 'settings', name: 'settings', aliases: ['set', 'prefs'], description: 'theme, refresh interval, icons' },
   { id: 'debug', name: 'debug', aliases: [], description: 'debug logging: :debug on (each API request into the log, see proxmox-mpc logs), :debug off' },
@@ -132,7 +133,7 @@ export type CommandEffect =
   | { kind: 'sync' }
   | { kind: 'quit' }
   | { kind: 'wizard'; id: 'create-vm' | 'create-ct' }
-  | { kind: 'terraform'; run: 'plan' | 'apply' | 'destroy' }
+  | { kind: 'terraform'; run: 'plan' | 'apply' | 'destroy' | 'validate' }
   /** on: undefined toggles. */
   | { kind: 'debug'; on?: boolean }
   | { kind: 'error'; message: string };
@@ -184,6 +185,7 @@ export function commandEffect(line: string, data: CommandData): CommandEffect | 
     case 'plan':
     case 'apply':
     case 'destroy':
+    case 'validate':
       return { kind: 'terraform', run: command.id };
     case 'run':
       return { kind: 'route', route: { screen: 'run' }, replace: false };

@@ -295,7 +295,7 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
         openWizard(effect.id);
         return;
       case 'terraform':
-        if (effect.run !== 'plan' && state().meta.readOnly) return actions.notify(`read-only mode: ${effect.run} refused (start without --read-only to change anything)`, 'warn');
+        if ((effect.run === 'apply' || effect.run === 'destroy') && state().meta.readOnly) return actions.notify(`read-only mode: ${effect.run} refused (start without --read-only to change anything)`, 'warn');
         if (!deps.runs) return actions.notify('terraform runs are not available here', 'error');
         deps.runs.start(effect.run);
         return;

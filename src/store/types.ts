@@ -191,7 +191,8 @@ export type RunPhase = 'planning' | 'confirm' | 'applying' | 'stopping' | 'done'
  * and how the run screen shows it (raw or not, follow, scroll, search). */
 export interface RunView {
   id: number;
-  kind: 'plan' | 'apply' | 'destroy';
+  /** validate: the workspace's checks (runValidation), shown the same way. */
+  kind: 'plan' | 'apply' | 'destroy' | 'validate';
   /** The workspace's root and name. */
   root: string;
   name: string;

@@ -16,6 +16,9 @@ import { INITIAL_RUN_STATE } from '../../workspace/runners/runState.js';
 import { runTerraform, type TerraformRun, type TerraformStep } from '../../workspace/runners/terraform.js';
 import { changesText } from '../../workspace/runners/terraformEvents.js';
 import { isActive } from '../../screens/runScreenModel.js';
+import type { Workspace } from '../../workspace/project.js';
+import type { CheckResult } from '../../workspace/checks/types.js';
+import type { RunDiagnostic, RunState } from '../../workspace/runners/runState.js';
 
 export interface RunHost {
   /** :plan, :apply, :destroy */
@@ -71,6 +74,8 @@ export function createRunController(options: RunControllerOptions): RunControlle
     pretty: RingBuffer<string>;
     raw: RingBuffer<string>;
     proc?: TerraformRun;
+    /** A validation's state (no terraform process of its own). */
+    validation?: () => RunState;
     dirty: boolean;
     version: number;
   }
@@ -87,7 +92,7 @@ export function createRunController(options: RunControllerOptions): RunControlle
     const a = active;
     if (a === undefined || !a.dirty) return;
     a.dirty = false;
-    patch(a, { state: a.proc?.state() ?? INITIAL_RUN_STATE, version: ++a.version, dropped: a.pretty.dropped + a.raw.dropped, now: Date.now() });
+    patch(a, { state: a.validation?.() ?? a.proc?.state() ?? INITIAL_RUN_STATE, version: ++a.version, dropped: a.pretty.dropped + a.raw.dropped, now: Date.now() });
   };
 
   const startTick = (a: Active): void => {
@@ -136,6 +141,46 @@ export function createRunController(options: RunControllerOptions): RunControlle
     return proc;
   };
 
+  /** /validate, /test: the workspace's checks (runValidation), each result a line, each
+   * failure a diagnostic with its file:line. */
+  const validate = (a: Active, ws: Workspace): void => {
+    let state: RunState = { ...INITIAL_RUN_STATE };
+    const icon = (r: CheckResult): string => (r.ok ? 'ok  ' : r.severity === 'error' ? 'FAIL' : 'warn');
+    const onResult = (r: CheckResult): void => {
+      const at = r.file ? ` ${r.file}${r.line !== undefined ? `:${r.line}${r.column !== undefined ? `:${r.column}` : ''}` : ''}` : '';
+      const text = safeText(`${icon(r)} ${r.tool} ${r.check}${at}: ${r.message}`);
+      a.pretty.push(text);
+      a.raw.push(safeText(JSON.stringify(r)));
+      if (!r.ok) {
+        const d: RunDiagnostic = { severity: r.severity, summary: `${r.tool} ${r.check}`, detail: r.message };
+        if (r.file) {
+          d.file = r.file;
+          if (r.line !== undefined) {
+            d.line = r.line;
+            d.column = r.column ?? 1;
+            d.location = `${r.file}:${r.line}:${r.column ?? 1}`;
+          } else d.location = r.file;
+        }
+        state = { ...state, diagnostics: [...state.diagnostics, d], errors: state.errors + (r.severity === 'error' ? 1 : 0), warnings: state.warnings + (r.severity === 'warning' ? 1 : 0) };
+      }
+      state = { ...state, lines: state.lines + 1 };
+      a.dirty = true;
+      flushTimer ??= setTimeout(flush, batchMs);
+    };
+    a.validation = () => state;
+    void import('../../workspace/checks/runValidation.js')
+      .then(({ runValidation, summarize }) => runValidation(ws, onResult).then((results) => ({ results, summarize })))
+      .then(({ results, summarize }) => {
+        if (disposed || active !== a) return;
+        const s = summarize(results);
+        const text = `${s.passed} passed, ${s.failed} failed, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}`;
+        end(a, { phase: s.ok ? 'done' : 'failed', message: text }, { text: `validate: ${text}`, level: s.ok ? 'info' : 'error' });
+      })
+      .catch((error: unknown) => {
+        if (!disposed && active === a) end(a, { phase: 'failed', message: `validate could not run: ${safeText((error as Error).message)}` }, { text: 'validate could not run', level: 'error' });
+      });
+  };
+
   const verdict = (code: number | null, interrupted: string): 'done' | 'failed' | 'interrupted' => (interrupted !== 'no' ? 'interrupted' : code === 0 ? 'done' : 'failed');
 
   const host: RunController = {
@@ -150,7 +195,7 @@ export function createRunController(options: RunControllerOptions): RunControlle
         actions.notify(`read-only mode: ${kind} refused (start without --read-only to change anything)`, 'warn');
         return;
       }
-      let ws: { root: string; terraformDir: string; logsDir: string } | undefined;
+      let ws: Workspace | undefined;
       void import('../../workspace/project.js')
         .then(({ findWorkspace }) => {
           ws = findWorkspace(options.cwd ?? process.cwd());
@@ -159,7 +204,7 @@ export function createRunController(options: RunControllerOptions): RunControlle
             actions.notify(`${kind}: no workspace here (${options.cwd ?? process.cwd()}): run proxmox-mpc init and generate, and start the console inside it`, 'error');
             return;
           }
-          if (!hasTfFiles(ws.terraformDir)) {
+          if (kind !== 'validate' && !hasTfFiles(ws.terraformDir)) {
             actions.notify(`${kind}: ${ws.terraformDir} has no .tf files: run proxmox-mpc generate first`, 'error');
             return;
           }
@@ -201,6 +246,7 @@ export function createRunController(options: RunControllerOptions): RunControlle
             actions.navigate({ screen: 'run' });
           });
           startTick(a);
+          if (kind === 'validate') return validate(a, ws);
           const plan = step(a, kind === 'destroy' ? 'plan-destroy' : 'plan', kind === 'destroy' ? 'plan-destroy' : 'plan');
           void plan.done.then((r) => {
             if (disposed || active !== a) return;
@@ -213,6 +259,7 @@ export function createRunController(options: RunControllerOptions): RunControlle
             if (v !== 'done') return end(a, { phase: v, message: `the plan ${v === 'interrupted' ? 'was interrupted' : 'failed'}${log}` }, { text: `terraform ${kind}: the plan ${v}`, level: 'error' });
             if (kind === 'plan') return end(a, { phase: 'done', message: `${summary ? `Plan: ${changesText(summary)}` : 'planned'}${log}` }, { text: `terraform plan: ${summary ? changesText(summary) : 'done'}`, level: 'info' });
             if (!hasChanges(summary)) return end(a, { phase: 'done', message: `No changes: nothing to ${kind}` }, { text: `terraform ${kind}: no changes`, level: 'info' });
+            if (kind !== 'apply' && kind !== 'destroy') return;
             const q = runConfirmation(kind, summary!, a.root);
             if (flushTimer) clearTimeout(flushTimer);
             a.dirty = true;

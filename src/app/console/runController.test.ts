@@ -1,0 +1,132 @@
+// The console's run I/O against the real terraform (offline: terraform_data + local-exec) in a
+// workspace, through the store as the run screen reads it: plan, the question, apply, a stop
+// mid-apply (SIGINT, terraform's own clean stop), destroy's question, validate, no workspace.
+// A missing terraform FAILS.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createConsoleStore, type ConsoleStore } from '../../store/consoleStore.js';
+import type { ConsoleState, RunView } from '../../store/types.js';
+import { initWorkspace } from '../../workspace/project.js';
+import { createRunController, type RunController } from './runController.js';
+
+const FIXTURES = resolve(import.meta.dirname, '../../../test/fixtures/iac/terraform-json-ui');
+const dirs: string[] = [];
+const controllers: RunController[] = [];
+
+beforeAll(() => {
+  const tf = spawnSync('terraform', ['version']);
+  if (tf.error || tf.status !== 0) throw new Error('terraform is needed for this test and was not found on PATH (CI installs it)');
+});
+afterEach(() => {
+  for (const c of controllers.splice(0)) c.dispose();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function setup(mainTf?: string): { root: string; store: ConsoleStore; runs: RunController } {
+  const root = mkdtempSync(join(tmpdir(), 'pmc-runctl-'));
+  dirs.push(root);
+  initWorkspace(root);
+  if (mainTf) writeFileSync(join(root, 'terraform', 'main.tf'), readFileSync(join(FIXTURES, mainTf), 'utf8').replace('sleep 1;', 'sleep 0;').replace('sleep 4', 'sleep 0'));
+  const store = createConsoleStore({ meta: { profile: 'p', endpoint: '', readOnly: false } });
+  const runs = createRunController({ console: store, cwd: root, batchMs: 20 });
+  controllers.push(runs);
+  return { root, store, runs };
+}
+
+/** Resolves once the predicate holds for the store's state (checked on every change). */
+function until(store: ConsoleStore, predicate: (s: ConsoleState) => boolean, timeoutMs = 30_000): Promise<ConsoleState> {
+  return new Promise((done, fail) => {
+    const check = (): boolean => {
+      const s = store.store.getState();
+      if (!predicate(s)) return false;
+      clearTimeout(timer);
+      off();
+      done(s);
+      return true;
+    };
+    const timer = setTimeout(() => {
+      off();
+      fail(new Error(`timed out; run: ${JSON.stringify({ phase: store.store.getState().run?.phase, message: store.store.getState().run?.message, note: store.store.getState().message })}`));
+    }, timeoutMs);
+    const off = store.store.subscribe(() => void check());
+    check();
+  });
+}
+
+const phase = (p: RunView['phase']) => (s: ConsoleState) => s.run?.phase === p;
+
+describe('run controller (real terraform)', () => {
+  it('plan: rows planned, done, the screen on show', async () => {
+    const { store, runs } = setup('fixture-main.tf');
+    runs.start('plan');
+    const s = await until(store, phase('done'));
+    expect(s.stack.at(-1)).toEqual({ screen: 'run' });
+    expect(s.run!.state.rows.map((r) => [r.addr, r.state])).toEqual([
+      ['terraform_data.step1', 'planned'],
+      ['terraform_data.step2', 'planned'],
+    ]);
+    expect(s.run!.message).toMatch(/^Plan: 2 to add, 0 to change, 0 to destroy; log: .*-plan\.jsonl$/);
+    expect(s.run!.lines.length).toBeGreaterThan(3);
+  });
+
+  it('apply: the question, then x mid-apply stops terraform cleanly (interrupted, the resource failed)', async () => {
+    const { root, store, runs } = setup('fixture-interrupt-main.tf');
+    runs.start('apply');
+    let s = await until(store, phase('confirm'));
+    expect(s.run!.question).toMatchObject({ risk: 'high', expected: 'y', typed: '' });
+    expect(s.run!.question!.lines[0]).toBe(`HIGH: terraform apply in ${basename(root)}: 1 to add, 0 to change, 0 to destroy.`);
+    runs.confirm();
+    await until(store, (x) => x.run?.state.rows[0]?.lastOutput === 'started');
+    runs.stop();
+    expect(store.store.getState().run!.phase).toBe('stopping');
+    s = await until(store, phase('interrupted'));
+    expect(s.run!.state.interrupted).toBe(true);
+    expect(s.run!.state.rows[0]).toMatchObject({ addr: 'terraform_data.slow', state: 'failed' });
+    expect(s.run!.state.rows[0]!.elapsedSeconds).toBeLessThan(30);
+  }, 60_000);
+
+  it("destroy asks for the workspace's name; cancel changes nothing; a second run while one waits is refused", async () => {
+    const { root, store, runs } = setup('fixture-main.tf');
+    runs.start('apply');
+    await until(store, phase('confirm'));
+    runs.confirm();
+    await until(store, phase('done'));
+    runs.start('destroy');
+    const s = await until(store, phase('confirm'));
+    expect(s.run!.question).toMatchObject({ risk: 'critical', expected: basename(root) });
+    runs.start('plan');
+    expect(store.store.getState().message?.text).toMatch(/still waiting for an answer/);
+    runs.cancel();
+    const c = await until(store, phase('cancelled'));
+    expect(c.run!.message).toBe('destroy not confirmed: nothing was changed');
+    expect(readFileSync(join(root, 'terraform', 'terraform.tfstate'), 'utf8')).toContain('terraform_data');
+  }, 60_000);
+
+  it('validate: each check a line, failures as diagnostics with file:line', async () => {
+    const { store, runs } = setup();
+    writeFileSync(join(dirs[0]!, 'terraform', 'main.tf'), 'resource "terraform_data" "x" {\n  input =    "unformatted"\n}\n');
+    runs.start('validate');
+    const s = await until(store, (x) => x.run?.phase === 'done' || x.run?.phase === 'failed', 120_000);
+    expect(s.run!.kind).toBe('validate');
+    expect(s.run!.message).toMatch(/\d+ passed, \d+ failed, \d+ warnings?/);
+    const text = Array.from({ length: s.run!.lines.length }, (_, i) => s.run!.lines.at(i)).join('\n');
+    // terraform fmt finds the unformatted file.
+    expect(text).toMatch(/terraform fmt.*main\.tf/);
+    expect(s.run!.state.diagnostics.some((d) => d.file?.endsWith('main.tf'))).toBe(true);
+  }, 120_000);
+
+  it('outside a workspace: one line saying what to do, no run', async () => {
+    const store = createConsoleStore({ meta: { profile: 'p', endpoint: '', readOnly: false } });
+    const dir = mkdtempSync(join(tmpdir(), 'pmc-nows-'));
+    dirs.push(dir);
+    const runs = createRunController({ console: store, cwd: dir });
+    controllers.push(runs);
+    runs.start('plan');
+    const s = await until(store, (x) => x.message !== undefined);
+    expect(s.message!.text).toMatch(/^plan: no workspace here .*: run proxmox-mpc init and generate/);
+    expect(s.run).toBeUndefined();
+  });
+});
