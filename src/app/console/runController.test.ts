@@ -118,6 +118,17 @@ describe('run controller (real terraform)', () => {
     expect(s.run!.state.diagnostics.some((d) => d.file?.endsWith('main.tf'))).toBe(true);
   }, 120_000);
 
+  it('read-only mode refuses apply and destroy, not plan', async () => {
+    const { store, runs } = setup('fixture-main.tf');
+    store.actions.setMeta({ readOnly: true });
+    runs.start('apply');
+    expect(store.store.getState().message?.text).toBe('read-only mode: apply refused (start without --read-only to change anything)');
+    runs.start('destroy');
+    expect(store.store.getState().run).toBeUndefined();
+    runs.start('plan');
+    await until(store, phase('done'));
+  });
+
   it('outside a workspace: one line saying what to do, no run', async () => {
     const store = createConsoleStore({ meta: { profile: 'p', endpoint: '', readOnly: false } });
     const dir = mkdtempSync(join(tmpdir(), 'pmc-nows-'));

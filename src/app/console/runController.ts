@@ -191,7 +191,7 @@ export function createRunController(options: RunControllerOptions): RunControlle
         actions.navigate({ screen: 'run' });
         return;
       }
-      if (kind !== 'plan' && store.getState().meta.readOnly) {
+      if ((kind === 'apply' || kind === 'destroy') && store.getState().meta.readOnly) {
         actions.notify(`read-only mode: ${kind} refused (start without --read-only to change anything)`, 'warn');
         return;
       }
