@@ -128,6 +128,23 @@ describe('ansible and tests generators on the homelab scenario', () => {
   );
 
   it(
+    'with the community.proxmox namespace, which Debian 12 does not ship, the checks say what to do, with file:line',
+    async () => {
+      const input = await homelab.load();
+      const ws = writeWorkspace(generateAnsible(input, { ...DEFAULT_GENERATOR_OPTIONS, ansibleNamespace: 'community.proxmox' }));
+      const failed = (await checkAnsible(ws)).filter((r) => !r.ok);
+      expect(failed.map((r) => [r.check, r.file, r.line])).toEqual([
+        // The line of the first task that uses the module.
+        ['syntax-check', 'ansible/snapshot.yml', 34],
+        ['syntax-check', 'ansible/start.yml', 28],
+        ['syntax-check', 'ansible/stop.yml', 28],
+      ]);
+      for (const r of failed) expect(r.message).toMatch(/couldn't resolve module\/action 'community\.proxmox\.proxmox(_kvm|_snap)?'.*ansible-galaxy collection install community\.proxmox/);
+    },
+    TOOLS,
+  );
+
+  it(
     'the check playbook passes on the generated inventory and fails, naming the host, once the inventory is edited',
     () => {
       const ok = runCheckPlaybook(root);

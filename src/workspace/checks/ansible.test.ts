@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ansibleErrorLocation, ansiblePlaybooks, checkAnsible, lintResults } from './ansible.js';
+import { ansibleErrorLocation, ansiblePlaybooks, checkAnsible, lintResults, moduleHint } from './ansible.js';
 
 const FIXTURES = new URL('../../../test/fixtures/iac/ansible/', import.meta.url).pathname;
 const TOOL_TIMEOUT = 120_000;
@@ -132,6 +132,15 @@ describe('checkAnsible helpers', () => {
       column: 7,
     });
     expect(ansibleErrorLocation('ERROR! something broke')).toEqual({ message: 'something broke' });
+  });
+
+  it('says what to do about Proxmox modules of a collection that is not installed, and nothing else', () => {
+    expect(moduleHint("couldn't resolve module/action 'community.proxmox.proxmox_kvm'. This often indicates a misspelling")).toMatch(
+      /\(install the collection: ansible-galaxy collection install community\.proxmox, or set generate\.ansibleNamespace: community\.general in \.proxmox-mpc\/config\.yml\)$/,
+    );
+    expect(moduleHint("couldn't resolve module/action 'community.general.proxmox_snap'.")).toContain('set generate.ansibleNamespace: community.proxmox');
+    expect(moduleHint("couldn't resolve module/action 'community.general.proxmox_vm_start'.")).toBe("couldn't resolve module/action 'community.general.proxmox_vm_start'.");
+    expect(moduleHint("couldn't resolve module/action 'foo.bar'.")).toBe("couldn't resolve module/action 'foo.bar'.");
   });
 
   it("maps ansible-lint's codeclimate report (lines or positions) to results, sorted by file and line", () => {

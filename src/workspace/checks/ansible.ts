@@ -97,6 +97,17 @@ export function ansibleErrorLocation(text: string): { message: string; file?: st
   return where ? { message, file: where[1]!, line: Number(where[2]), column: Number(where[3]) } : { message };
 }
 
+/** What to do about a module Ansible cannot resolve, when it is one of the Proxmox modules the
+ * playbooks use and its collection is not installed (community.proxmox is not in Debian 12's
+ * ansible; community.general 11 no longer has them). */
+export function moduleHint(message: string): string {
+  const m = /couldn't resolve module\/action '(community\.(?:proxmox|general))\.(?:proxmox|proxmox_kvm|proxmox_snap)'/.exec(message);
+  if (!m) return message;
+  return m[1] === 'community.proxmox'
+    ? `${message} (install the collection: ansible-galaxy collection install community.proxmox, or set generate.ansibleNamespace: community.general in .proxmox-mpc/config.yml)`
+    : `${message} (community.general carries the Proxmox modules up to version 10; with a newer one, set generate.ansibleNamespace: community.proxmox)`;
+}
+
 function missingTool(tool: string, command: string, check: string, error: NodeJS.ErrnoException): CheckResult {
   const what = error.code === 'ENOENT' ? `${command} not found` : `${command} could not be started (${error.code ?? error.message})`;
   return { tool, check, ok: false, severity: 'error', message: `${what}: ${INSTALL_ANSIBLE}` };
@@ -113,7 +124,7 @@ async function syntaxCheck(playbook: string, playbooks: string[], root: string, 
       ...base,
       ok: false,
       severity: 'error',
-      message: where.message,
+      message: moduleHint(where.message),
       file: rel(where.file ?? path),
       ...(where.line !== undefined ? { line: where.line, column: where.column } : {}),
     };
