@@ -17,6 +17,7 @@ import { openReadContext } from '../read/context.js';
 import { findGuest, parseGuestKind } from '../read/guestLookup.js';
 import { ExitCode, type ExitCodeValue } from '../userError.js';
 import { loggedPlan } from '../../observability/operationLog.js';
+import { toJson } from '../output/serialize.js';
 import { safeText } from '../../util/terminalText.js';
 
 export interface OperationCommandOptions extends GlobalOptions {
@@ -246,11 +247,9 @@ function finish(results: OperationResult[], json: boolean): OperationResult[] {
   const count = (o: OperationResult['outcome']) => results.filter((r) => r.outcome === o).length;
   if (json) {
     process.stdout.write(
-      `${JSON.stringify(
+      toJson(
         results.map((r) => ({ action: r.action, guest: guestKeyOf(r.target), name: r.target.name, node: r.target.node, outcome: r.outcome, message: r.message, upid: r.upid ?? null, exitStatus: r.exitStatus ?? null, durationMs: r.durationMs ?? null })),
-        null,
-        2,
-      )}\n`,
+      ),
     );
   } else if (results.length > 1) {
     const parts = (['done', 'planned', 'failed', 'refused', 'skipped'] as const).filter((o) => count(o) > 0).map((o) => `${count(o)} ${o}`);

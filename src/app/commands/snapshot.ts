@@ -5,6 +5,7 @@ import { planSnapshot, snapshotNameProblem, type SnapshotAction } from '../../op
 import { ExitCode, UserError } from '../userError.js';
 import type { Snapshot } from '../../proxmox/types.js';
 import type { SnapshotRow } from '../../db/model.js';
+import { toJson } from '../output/serialize.js';
 import { safeText } from '../../util/terminalText.js';
 import { liveSnapshots } from '../../operations/guestFacts.js';
 import { withClient } from '../connect.js';
@@ -45,11 +46,9 @@ export async function runSnapshotList(kind: string, ref: string, opts: SnapshotC
   const snapshots = all.filter((s) => s.name !== 'current');
   if (opts.output === 'json') {
     process.stdout.write(
-      `${JSON.stringify(
+      toJson(
         snapshots.map((s) => ({ name: s.name, parent: s.parent ?? null, description: s.description ?? null, takenAt: s.snaptime === undefined ? null : new Date(s.snaptime * 1000).toISOString(), vmstate: s.vmstate === true, current: s.name === current })),
-        null,
-        2,
-      )}\n`,
+      ),
     );
     return;
   }
