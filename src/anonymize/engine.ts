@@ -86,7 +86,7 @@ export class Anonymizer {
    * and the key would be gone from the other side: such a match is dropped and the scan goes
    * on right after the separator, so that both directions see the same matches.
    */
-  private *matches(text: string): Generator<RegExpExecArray> {
+  private forEachMatch(text: string, f: (m: RegExpExecArray) => void): void {
     const re = this.pattern;
     const kvk = this.group.kvk!;
     re.lastIndex = 0;
@@ -97,7 +97,7 @@ export class Anonymizer {
         continue;
       }
       lastEnd = m.index + m[0].length;
-      yield m;
+      f(m);
     }
   }
 
@@ -105,13 +105,13 @@ export class Anonymizer {
   run(text: string, direction: Direction): string {
     const out: string[] = [];
     let at = 0;
-    for (const m of this.matches(text)) {
+    this.forEachMatch(text, (m) => {
       const replaced = this.replaceMatch(m, direction);
       if (replaced !== m[0]) {
         out.push(text.slice(at, m.index), replaced);
         at = m.index + m[0].length;
       }
-    }
+    });
     if (out.length === 0) return text;
     out.push(text.slice(at));
     return out.join('');
@@ -128,10 +128,10 @@ export class Anonymizer {
   /** The replacements for `text` as spans (for processors that splice into a larger text). */
   spans(text: string, direction: Direction): Span[] {
     const spans: Span[] = [];
-    for (const m of this.matches(text)) {
+    this.forEachMatch(text, (m) => {
       const replaced = this.replaceMatch(m, direction);
       if (replaced !== m[0]) spans.push({ start: m.index, end: m.index + m[0].length, text: replaced });
-    }
+    });
     return spans;
   }
 

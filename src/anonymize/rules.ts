@@ -191,9 +191,9 @@ export function ipv4Octets(ip: string): number[] {
 
 /** Loopback, 0.0.0.0 and netmasks (255.x) carry no identity and stay. */
 export function keptIpv4(ip: string): boolean {
-  const [a] = ipv4Octets(ip);
-  return ip === '0.0.0.0' || a === 127 || a === 255;
+  return KEPT_IPV4.test(ip);
 }
+const KEPT_IPV4 = /^(?:127\.|255\.|0\.0\.0\.0$)/;
 
 export function privateIpv4(ip: string): boolean {
   const [a, b] = ipv4Octets(ip) as [number, number];
