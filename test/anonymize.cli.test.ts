@@ -41,10 +41,10 @@ describe('anonymize / de-anonymize', () => {
     writeFileSync(input, original);
     const mapping = join(dir, 'case.mapping.json');
 
-    const r = await sc.run(['anonymize', input, '--out', join(dir, 'cluster.anon.json'), '--mapping', mapping, '--names-from-cache'], env);
+    const r = await sc.run(['anonymize', input, '--out', join(dir, 'cluster.anon.json'), '--mapping', mapping, '--names-from-cache', '--keep-secrets'], env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^anonymized \d+ values \(.*\d+ node.*\d+ guest.*\) into .*cluster\.anon\.json\nmapping: .*case\.mapping\.json \(\d+ entries, mode 0600; it holds the originals: keep it private\)\n$/);
+    expect(r.stderr).toMatch(/^anonymized \d+ values \(.*\d+ node.*\d+ guest.*\) into .*cluster\.anon\.json\nmapping: .*case\.mapping\.json \(\d+ entries, mode 0600, credentials included; it holds the originals: keep it private\)\n$/);
     expect(statSync(mapping).mode & 0o777).toBe(0o600);
     expect(readFileSync(input, 'utf8')).toBe(original); // the input untouched
     const anon = readFileSync(join(dir, 'cluster.anon.json'), 'utf8');
@@ -70,14 +70,16 @@ describe('anonymize / de-anonymize', () => {
     const [file] = readdirSync(dir);
     expect(file).toMatch(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-stdin\.mapping\.json$/);
     const mapping = join(dir, file!);
-    expect(r.stderr).toContain(`mapping: ${mapping} (3 entries`);
+    expect(r.stderr).toContain(`mapping: ${mapping} (3 entries, mode 0600, credentials left out;`);
     expect(statSync(mapping).mode & 0o777).toBe(0o600);
 
     // A second file with the same mapping: the same pseudonyms, and both come back.
-    const second = await runWithStdin(['anonymize', '-', '--node', 'pve1', '--mapping', mapping], env, 'pve1 10.0.0.6 10.0.0.5\n');
-    expect(second.stdout).toBe('node-001 10.77.0.2 10.77.0.1\n');
+    // Credentials stay out of the mapping by default: their pseudonyms stay.
+    const second = await runWithStdin(['anonymize', '-', '--node', 'pve1', '--mapping', mapping], env, 'pve1 10.0.0.6 10.0.0.5 password=hunter2\n');
+    expect(second.stdout).toBe('node-001 10.77.0.2 10.77.0.1 password=secret-0001\n');
+    expect(readFileSync(mapping, 'utf8')).not.toContain('hunter2');
     const back = await runWithStdin(['de-anonymize', '-', '--mapping', mapping], env, r.stdout + second.stdout);
-    expect(back.stdout).toBe(`${log}pve1 10.0.0.6 10.0.0.5\n`);
+    expect(back.stdout).toBe(`${log}pve1 10.0.0.6 10.0.0.5 password=secret-0001\n`);
   }, 60_000);
 
   it('YAML in place keeps comments and layout; the input is never overwritten without --in-place', async () => {
@@ -92,7 +94,7 @@ describe('anonymize / de-anonymize', () => {
     expect(readFileSync(input, 'utf8')).toBe(yaml);
 
     const mapping = join(dir, 'm.json');
-    const r = await sc.run(['anonymize', input, '--in-place', '--mapping', mapping, '--node', 'pve1'], env);
+    const r = await sc.run(['anonymize', input, '--in-place', '--mapping', mapping, '--node', 'pve1', '--keep-secrets'], env);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(input, 'utf8')).toBe('# profile for host-0001.example.invalid\nendpoint: https://host-0001.example.invalid:8006  # main node\npassword: "secret-0001"\nnodes: [node-001, 10.77.0.1]\n');
     const back = await sc.run(['de-anonymize', input, '--in-place', '--mapping', mapping], env);

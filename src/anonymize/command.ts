@@ -115,11 +115,12 @@ export async function runAnonymize(file: string, opts: AnonymizeOptions, directi
   const engine = new Anonymizer({ mapping: map, nodeNames: names.nodes, guestNames: names.guests, domains: opts.domain ?? [] });
   const output = processDocument(input, format, engine, direction, source);
 
+  let saved = 0;
   if (direction === 'anonymize') {
     // The mapping first: output without it could never be read back.
     if (!opts.mapping) mkdirSync(dirname(mappingPath), { recursive: true, mode: 0o700 });
     try {
-      saveMapping(mappingPath, map, { dropSecrets: opts.dropSecrets });
+      saved = saveMapping(mappingPath, map, { dropSecrets: !opts.keepSecrets });
     } catch (error) {
       throw new UserError(`cannot write the mapping to ${mappingPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}: pass a writable --mapping path`, ExitCode.failure);
     }
@@ -138,7 +139,7 @@ export async function runAnonymize(file: string, opts: AnonymizeOptions, directi
 
   if (direction === 'anonymize') {
     d.stderr.write(`anonymized ${summary(map)}${target ? ` into ${target}` : ''}\n`);
-    d.stderr.write(`mapping: ${mappingPath} (${map.size} entries, mode 0600${opts.dropSecrets ? ', credentials left out' : ''}; it holds the originals: keep it private)\n`);
+    d.stderr.write(`mapping: ${mappingPath} (${saved} entries, mode 0600, ${opts.keepSecrets ? 'credentials included' : 'credentials left out'}; it holds the originals: keep it private)\n`);
   } else {
     d.stderr.write(`restored ${summary(map)}${target ? ` into ${target}` : ''}\n`);
   }

@@ -111,12 +111,15 @@ export function loadMapping(path: string): PseudonymMap {
   return new PseudonymMap(parsed.data);
 }
 
-/** Writes the mapping with mode 0600 (it holds the originals), atomically (temp + rename). */
-export function saveMapping(path: string, map: PseudonymMap, options: { dropSecrets?: boolean } = {}): void {
+/** Writes the mapping with mode 0600 (it holds the originals), atomically (temp + rename);
+ * returns how many entries it holds. */
+export function saveMapping(path: string, map: PseudonymMap, options: { dropSecrets?: boolean } = {}): number {
+  const file = map.toFile(options);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  writeFileSync(tmp, `${JSON.stringify(map.toFile(options), null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
   chmodSync(tmp, 0o600); // in case a stale temp file existed with another mode
   renameSync(tmp, path);
+  return file.entries.length;
 }
 
 export function fileMode(path: string): number {
