@@ -25,7 +25,7 @@ export const KINDS = [
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
-/** Kinds whose originals are credentials (left out of the mapping file unless --keep-secrets). */
+/** Kinds whose originals are credentials (left out of the mapping file with --drop-secrets). */
 export const SECRET_KINDS: ReadonlySet<Kind> = new Set<Kind>(['private-key', 'ticket', 'token-secret', 'csrf', 'secret']);
 
 // Top-level domains a dotted name must end in to count as a host name. Deliberately not every
