@@ -9,6 +9,7 @@ import { parseDocument, stringify } from 'yaml';
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import { UserError } from '../app/userError.js';
+import { visibleControls } from '../util/terminalText.js';
 
 z.config(en());
 
@@ -90,7 +91,7 @@ export function loadConfigFile(path: string): LoadedConfig {
     const issue = parsed.error.issues[0]!;
     const key = issue.path.join('.');
     const lineNo = lineOfKeyPath(doc, issue.path, text);
-    throw new UserError(`${path}${lineNo ? `:${lineNo}` : ''}: ${key ? `'${key}': ` : ''}${issue.message}`);
+    throw new UserError(`${path}${lineNo ? `:${lineNo}` : ''}: ${visibleControls(`${key ? `'${key}': ` : ''}${issue.message}`)}`);
   }
   return { path, exists: true, config: parsed.data, warnings };
 }

@@ -7,6 +7,7 @@ import { parseDocument } from 'yaml';
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import { ExitCode, UserError } from '../app/userError.js';
+import { visibleControls } from '../util/terminalText.js';
 import { MANAGED_MARKER_TEXT } from '../generators/marker.js';
 import { DEFAULT_GENERATOR_OPTIONS, type GeneratorOptions } from '../generators/types.js';
 
@@ -128,7 +129,7 @@ export function parseWorkspaceConfig(text: string, path = WORKSPACE_CONFIG): Wor
     const keyPath = issue.path.filter((k): k is string | number => typeof k === 'string' || typeof k === 'number');
     const key = keyPath.join('.');
     const line = lineOfKeyPath(doc, keyPath, text);
-    throw new UserError(`${path}${line ? `:${line}` : ''}: ${key ? `'${key}': ` : ''}${issue.message}`, ExitCode.usage);
+    throw new UserError(`${path}${line ? `:${line}` : ''}: ${visibleControls(`${key ? `'${key}': ` : ''}${issue.message}`)}`, ExitCode.usage);
   }
   const data = parsed.data;
   return {
