@@ -3,6 +3,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { GlobalOptions } from './cli.js';
 import type { HealthCommandOptions } from './commands/health.js';
 import type { LogsOptions } from './commands/logs.js';
+import type { ReportIssueOptions } from './commands/reportIssue.js';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 
@@ -79,5 +80,35 @@ Examples:
     .action(async (opts: { timeout?: number }, cmd: Command) => {
       const { runHealth } = await import('./commands/health.js');
       return runHealth({ ...cmd.optsWithGlobals<HealthCommandOptions>(), ...opts });
+    });
+
+  program
+    .command('report-issue')
+    .description('write a diagnostic bundle to attach to an issue: versions, health, recent logs and operations, inventory counts, config (redacted, anonymised)')
+    .option('--out <file>', 'where to write it (default: proxmox-mpc-report-<time>.json in this directory; -o is the global output format)')
+    .option('--no-anonymize', 'keep addresses and names as they are (secrets are redacted all the same)')
+    .option('--timeout <s>', "seconds each health check may take (default 5)", seconds)
+    .addHelpText(
+      'after',
+      `
+One JSON file (mode 0600): proxmox-mpc, Node, OS and PVE versions; the health checks; the log
+lines of the last 24 h (at most 500); the last 50 operations (history --ops); counts of nodes and
+guests per node, type and status (no guest configs); the connection (secret redacted); the
+workspace's config.yml (inside one) and the config file. Every secret the process knows (token
+secret, password, vault values, tickets) is replaced by ***<name>***.
+
+By default the file is then anonymised like anonymize does (addresses, host, node and guest
+names, e-mail, credentials): the mapping goes to $XDG_STATE_HOME/proxmox-mpc/anonymize/ (0600)
+and is printed. Keep it: de-anonymize --mapping turns an answer back into your names.
+
+Examples:
+  proxmox-mpc report-issue
+  proxmox-mpc report-issue --out /tmp/report.json --profile home
+  proxmox-mpc report-issue --no-anonymize        names and addresses kept, secrets redacted`,
+    )
+    .action(async (opts: { out?: string; anonymize?: boolean; timeout?: number }, cmd: Command) => {
+      const { runReportIssue } = await import('./commands/reportIssue.js');
+      const globals = cmd.optsWithGlobals<ReportIssueOptions>();
+      return runReportIssue({ ...globals, ...opts });
     });
 }
