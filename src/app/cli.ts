@@ -16,6 +16,7 @@ import { registerSyncCommand } from './syncCommand.js';
 import { registerVaultCommands } from './commands/vault.js';
 import { ExitCode } from './userError.js';
 import { VERSION } from './version.js';
+import { registerAnsibleCommand } from './iac/ansibleCommand.js';
 
 /** The options every command gets: the connection flags, plus output and diagnostics. */
 export interface GlobalOptions extends Omit<ConnectionFlags, 'timeoutMs'> {
@@ -203,6 +204,7 @@ config file holds $vault.<name>. Otherwise the password is read from PROXMOX_VE_
   program.hook('preAction', async (_program, action) => startLogging(action));
   registerWorkspaceCommands(program);
   registerRunCommands(program);
+  registerAnsibleCommand(program);
   registerValidateCommand(program);
 
   return program;
