@@ -120,7 +120,7 @@ export async function runAnonymize(file: string, opts: AnonymizeOptions, directi
     // The mapping first: output without it could never be read back.
     if (!opts.mapping) mkdirSync(dirname(mappingPath), { recursive: true, mode: 0o700 });
     try {
-      saved = saveMapping(mappingPath, map, { dropSecrets: opts.dropSecrets });
+      saved = saveMapping(mappingPath, map, { dropSecrets: opts.keepSecrets !== true });
     } catch (error) {
       throw new UserError(`cannot write the mapping to ${mappingPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}: pass a writable --mapping path`, ExitCode.failure);
     }
@@ -139,7 +139,7 @@ export async function runAnonymize(file: string, opts: AnonymizeOptions, directi
 
   if (direction === 'anonymize') {
     d.stderr.write(`anonymized ${summary(map)}${target ? ` into ${target}` : ''}\n`);
-    d.stderr.write(`mapping: ${mappingPath} (${saved} entries, mode 0600, ${opts.dropSecrets ? 'credentials left out' : 'credentials included'}; it holds the originals: keep it private)\n`);
+    d.stderr.write(`mapping: ${mappingPath} (${saved} entries, mode 0600, ${opts.keepSecrets ? 'credentials included' : 'credentials left out'}; it holds the originals: keep it private)\n`);
   } else {
     d.stderr.write(`restored ${summary(map)}${target ? ` into ${target}` : ''}\n`);
   }

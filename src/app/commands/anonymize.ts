@@ -13,7 +13,8 @@ export interface AnonymizeFlags {
   node?: string[];
   guest?: string[];
   domain?: string[];
-  dropSecrets?: boolean;
+  /** Keep credentials' originals in the mapping (they are left out by default). */
+  keepSecrets?: boolean;
 }
 
 export type AnonymizeOptions = GlobalOptions & AnonymizeFlags;
@@ -32,7 +33,7 @@ export function registerAnonymizeCommands(program: Command): void {
     .option('--node <names>', 'node names to replace (comma-separated, repeatable)', collect)
     .option('--guest <names>', 'guest names to replace (comma-separated, repeatable)', collect)
     .option('--domain <suffix>', 'DNS suffix whose names are host names (comma-separated, repeatable), e.g. corp.acme', collect)
-    .option('--drop-secrets', 'leave credentials (passwords, token secrets, tickets, keys) out of the mapping; de-anonymize then leaves their pseudonyms')
+    .option('--keep-secrets', 'also keep the credentials (passwords, token secrets, tickets, keys) in the mapping, so that de-anonymize restores them too')
     .addHelpText(
       'after',
       `
@@ -42,10 +43,10 @@ values of password/secret/token keys, SSH keys, and node and guest names. The sa
 the same pseudonym every time (10.77.0.1, host-0001.example.invalid, node-001, secret-0001).
 JSON and YAML keep their keys, order, layout and comments.
 
-The mapping (mode 0600) holds the originals, credentials included so that de-anonymize gives
-the file back exactly: keep it private, share only the anonymised file. --drop-secrets leaves
-credentials out of it (de-anonymize then leaves secret-0001...). The summary and the mapping's
-path go to standard error.
+The mapping (mode 0600) holds the originals: keep it private, share only the anonymised file.
+Credentials are left out of it (a secret belongs in the vault, not in a file), so de-anonymize
+leaves secret-0001... where they were; --keep-secrets keeps them too, for an exact round trip.
+The summary and the mapping's path go to standard error.
 
 Examples:
   proxmox-mpc anonymize cluster.json --out cluster.anon.json --names-from-cache
