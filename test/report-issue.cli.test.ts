@@ -2,7 +2,7 @@
 // operations and inventory counts; anonymised (the default), the token secret, the node names and
 // the addresses are absent and the mapping (0600) restores them; with --no-anonymize the names
 // stay and the secret is there only as ***token-secret***.
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,8 +32,19 @@ async function reportEnv(): Promise<NodeJS.ProcessEnv> {
     .filter((g) => g.status === 'stopped' && !g.template && g.type === 'qemu');
   const r = await cli.run(['start', 'vm', String(guests[0]!.vmid)], env);
   expect(r.code, r.stdout + r.stderr).toBe(0);
+  // A second profile in the config file, with a LAN address and a plaintext secret: the file goes
+  // into the report (its secret redacted, its address anonymised).
+  mkdirSync(join(env.XDG_CONFIG_HOME!, 'proxmox-mpc'), { recursive: true });
+  writeFileSync(
+    join(env.XDG_CONFIG_HOME!, 'proxmox-mpc', 'config.yml'),
+    `profiles:\n  lab:\n    endpoint: https://${LAB_IP}:8006\n    tokenId: root@pam!lab\n    tokenSecret: ${LAB_SECRET}\n`,
+    { mode: 0o600 },
+  );
   return env;
 }
+
+const LAB_IP = '192.168.77.41';
+const LAB_SECRET = 'lab-secret-5f1e0c7a';
 
 function mappingPathOf(stdout: string): string {
   const m = /^Mapping: (.+?) \(mode 0600/m.exec(stdout);
@@ -72,7 +83,10 @@ describe('proxmox-mpc report-issue', () => {
     for (const node of nodes) expect(text).not.toMatch(new RegExp(`\\b${node}\\b`));
     expect(doc.inventory.nodes.map((n: { node: string }) => n.node).every((n: string) => /^node-\d+$/.test(n))).toBe(true);
     expect(doc.operations[0].guest).toMatch(/^guest-\d+$/);
+    expect(text).not.toContain(LAB_SECRET);
+    expect(text).not.toContain(LAB_IP);
     const ips = (text.match(/\b\d{1,3}(?:\.\d{1,3}){3}\b/g) ?? []).filter((ip) => !ip.startsWith('127.') && ip !== '0.0.0.0');
+    expect(ips.length).toBeGreaterThan(0);
     for (const ip of ips) expect(ip, 'only pseudonymous addresses').toMatch(/^10\.77\./);
 
     const mapping = mappingPathOf(r.stdout);
@@ -82,6 +96,7 @@ describe('proxmox-mpc report-issue', () => {
     expect(d.code, d.stderr).toBe(0);
     const restored = readFileSync(back, 'utf8');
     for (const node of nodes) expect(restored).toContain(node);
+    expect(restored).toContain(LAB_IP);
     // The secret was redacted before anonymisation: the mapping cannot bring it back either.
     expect(restored).not.toContain(secret());
     expect(readFileSync(mapping, 'utf8')).not.toContain(secret());
@@ -100,6 +115,9 @@ describe('proxmox-mpc report-issue', () => {
     expect(doc.connection.auth.kind).toBe('token');
     expect(doc.connection.auth.tokenId).toBe(cli.sim.root.tokenId);
     expect(doc.connection.auth.secret).toBe('***token-secret***');
+    expect(text).not.toContain(LAB_SECRET);
+    expect(doc.config).toContain('tokenSecret: ***lab-token-secret***');
+    expect(doc.config).toContain(LAB_IP);
     for (const node of nodes) expect(doc.inventory.nodes.map((n: { node: string }) => n.node)).toContain(node);
   });
 

@@ -18,7 +18,8 @@ import {
 } from '../../observability/report.js';
 import { operationRecord } from '../read/operationsView.js';
 import { safeText } from '../../util/terminalText.js';
-import { configPath } from '../../workspace/configFile.js';
+import { configPath, loadConfigFile } from '../../workspace/configFile.js';
+import { registerSecret } from '../../util/redact.js';
 import type { ConnectionSettings } from '../../workspace/connection.js';
 import type { GlobalOptions } from '../cli.js';
 import { loadConnectionSettings } from '../settings.js';
@@ -80,6 +81,21 @@ async function cacheView(profile: string, env: NodeJS.ProcessEnv, cwd: string): 
   }
 }
 
+/** Every profile's plaintext secret in the config file (not only the one in use) is registered
+ * with the redactor: the file goes into the report, each of them as ***<profile>-...***. */
+function registerConfigSecrets(env: NodeJS.ProcessEnv): void {
+  try {
+    const { config } = loadConfigFile(configPath(env));
+    for (const [name, p] of Object.entries(config.profiles)) {
+      registerSecret(`${name}-token-secret`, p.tokenSecret);
+      registerSecret(`${name}-password`, p.password);
+    }
+  } catch {
+    // An unreadable or invalid config file: the connection section says why; the redactor's
+    // credential shapes still apply to the file's text.
+  }
+}
+
 function writeReport(path: string, text: string): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   // 0600: even anonymised, a report says a lot about a cluster until the user shares it.
@@ -101,6 +117,7 @@ export async function createIssueReport(opts: ReportIssueOptions, partial: Parti
   } catch (error) {
     settingsError = error instanceof Error ? error.message : String(error);
   }
+  registerConfigSecrets(io.env);
   const profile = settings?.profile ?? opts.profile ?? io.env.PMC_PROFILE;
   let workspaceRoot: string | undefined;
   try {
