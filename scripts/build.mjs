@@ -63,6 +63,30 @@ function cachedWidestLine(text) {
 `;
       return { contents: source.replace(measured, 'const currentWidth = cachedWidestLine(text);') + cached, loader: 'js' };
     });
+    // Ink's text measurer keeps every text it ever measured: a log streaming for an hour would
+    // fill it with every line shown. Emptied when it grows large, like the caches above.
+    b.onLoad({ filter: /ink[\\/]build[\\/]measure-text\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const set = '    cache.set(text, dimensions);';
+      if (!source.includes(set)) throw new Error(`${args.path}: the measure cache bound no longer applies (Ink changed)`);
+      return { contents: source.replace(set, `    if (cache.size > 20000) cache.clear();\n${set}`), loader: 'js' };
+    });
+  },
+};
+
+// string-width segments every string into grapheme clusters (Intl.Segmenter: an object per
+// character) and runs Unicode regexes on each: Ink measures every new line of a streaming log
+// that way. Printable ASCII is one cell a character, so such a string's width is its length.
+const STRING_WIDTH_ASCII = {
+  name: 'string-width-ascii',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const head = /export default function stringWidth\((\w+), options = \{\}\) \{/;
+      const m = head.exec(source);
+      if (!m) throw new Error(`${args.path}: the ASCII fast path no longer applies (string-width changed)`);
+      return { contents: source.replace(head, `${m[0]}\n\tif (typeof ${m[1]} === 'string' && /^[\\x20-\\x7e]*$/.test(${m[1]})) return ${m[1]}.length;`), loader: 'js' };
+    });
   },
 };
 
@@ -86,7 +110,7 @@ await build({
   legalComments: 'none',
   external,
   logLevel: 'warning',
-  plugins: [INK_CURSOR_FIX, INK_SHARED_OUTPUT_CACHES],
+  plugins: [INK_CURSOR_FIX, INK_SHARED_OUTPUT_CACHES, STRING_WIDTH_ASCII],
   chunkNames: 'chunks/[name]-[hash]',
   // Some dependencies are CommonJS and call require(); give the ESM bundle one.
   banner: {

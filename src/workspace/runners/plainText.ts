@@ -21,7 +21,10 @@ export function plainLines(line: RunLine): string[] {
   if (line.kind === 'text') return [safeText(line.text)];
   const e = line.event;
   if (e.type === 'diagnostic') return diagnosticLines(e.diagnostic);
-  return e['@message']
+  const message = e['@message'];
+  // Most messages are one line: no split, filter and map arrays for them.
+  if (!message.includes('\n')) return message.trim() === '' ? [] : [safeText(message)];
+  return message
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map(safeText);

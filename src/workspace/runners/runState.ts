@@ -162,7 +162,11 @@ function reduceEvent(state: RunState, e: TerraformEvent): RunState {
 /** Folds one line into the state. */
 export function reduceRun(state: RunState, line: RunLine): RunState {
   const next = line.kind === 'event' ? reduceEvent(state, line.event) : state;
-  return { ...next, lines: state.lines + 1 };
+  // reduceEvent returns the state itself or a fresh copy: a copy is counted in place (one object
+  // a line, not two, when thousands come a second).
+  if (next === state) return { ...state, lines: state.lines + 1 };
+  (next as { lines: number }).lines = state.lines + 1;
+  return next;
 }
 
 /** Folds many lines (a captured run). */

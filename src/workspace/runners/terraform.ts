@@ -114,6 +114,13 @@ export function runTerraform(opts: TerraformRunOptions): TerraformRun {
   let state: RunState = INITIAL_RUN_STATE;
   const args = terraformArgs(opts.step, opts.planFile);
   const logPath = opts.logsDir !== undefined ? runLogPath(opts.logsDir, opts.logName ?? opts.step) : undefined;
+  // Each line is parsed once: the log's writer (called first) keeps its parse for onLine.
+  let parsed: { of: ProcessLine; line: RunLine } | undefined;
+  const logLine = (l: ProcessLine): string => {
+    const line = parseTerraformLine(l.text, l.stream);
+    parsed = { of: l, line };
+    return l.stream === 'stdout' && line.kind === 'event' && line.raw.endsWith('}') ? line.raw : logLineOf(l);
+  };
   const proc = runProcess({
     command: terraformExecutable(opts.terraform),
     args,
@@ -121,9 +128,10 @@ export function runTerraform(opts: TerraformRunOptions): TerraformRun {
     env: terraformEnv(opts.env),
     ...(opts.keepLines !== undefined ? { keepLines: opts.keepLines } : {}),
     ...(opts.detached !== undefined ? { detached: opts.detached } : {}),
-    ...(logPath !== undefined ? { logPath, logLine: logLineOf, logHeader: { type: 'proxmox-mpc.run', tool: 'terraform', step: opts.step, args, dir: opts.dir } } : {}),
+    ...(logPath !== undefined ? { logPath, logLine, logHeader: { type: 'proxmox-mpc.run', tool: 'terraform', step: opts.step, args, dir: opts.dir } } : {}),
     onLine: (l) => {
-      const line = parseTerraformLine(l.text, l.stream);
+      const line = parsed?.of === l ? parsed.line : parseTerraformLine(l.text, l.stream);
+      parsed = undefined;
       state = reduceRun(state, line);
       opts.onLine?.(line);
     },
