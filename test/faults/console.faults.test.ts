@@ -80,11 +80,11 @@ async function underFault(tty: TtySession, faults: Partial<SimFaults>, shown: 'd
   await tty.waitFor((s) => connection(s) === 'online', { timeoutMs: STEP_MS, message: `${JSON.stringify(faults)} cleared: online again` });
 }
 
-async function quitsWithCacheIntact(tty: TtySession, env: NodeJS.ProcessEnv): Promise<void> {
+async function quitsWithCacheIntact(tty: TtySession, env: NodeJS.ProcessEnv, port = sim.port): Promise<void> {
   tty.write('q');
   expect(await tty.exited).toEqual({ exitCode: 0 });
   expect(tty.rawOutput()).not.toMatch(/\n\s+at \S+ \(/);
-  expect(inspectCache(cacheFileOf(env, sim.port))).toMatchObject({ integrity: 'ok', guests: 38 });
+  expect(inspectCache(cacheFileOf(env, port))).toMatchObject({ integrity: 'ok', guests: 38 });
 }
 
 describe('the console under faults', () => {
@@ -122,5 +122,42 @@ describe('the console under faults', () => {
     await underFault(tty, { ticketLifetimeSec: 0 }, 'offline');
     expect(tty.rawOutput()).not.toContain(sim.root.password);
     await quitsWithCacheIntact(tty, env);
+  });
+});
+
+describe('the console and a changed certificate', () => {
+  it('the simulator restarted on the same port with a new certificate: refused: offline, r says the pin does not match, the new server state never shown; keys work', { timeout: TEST_MS }, async () => {
+    const started = await startTestSimulator({ scenario: 'homelab', timeScale: 0.05 });
+    let own: TestSimulator | undefined = started.sim;
+    started.client.close();
+    let renewed: TestSimulator | undefined;
+    let renewedClient: ProxmoxClient | undefined;
+    try {
+      const env = consoleEnv({
+        PROXMOX_VE_ENDPOINT: own.url,
+        PROXMOX_VE_API_TOKEN: `${own.root.tokenId}=${own.root.tokenSecret}`,
+        PMC_FINGERPRINT: own.fingerprint,
+      });
+      const tty = await openConsole(env);
+      const port = own.port;
+      await own.close();
+      own = undefined;
+      ({ sim: renewed, client: renewedClient } = await startTestSimulator({ scenario: 'homelab', timeScale: 0.05, port, tokenSecret: env.PROXMOX_VE_API_TOKEN!.split('=')[1]! }));
+      expect(renewed.fingerprint).not.toBe(env.PMC_FINGERPRINT);
+      // A change only the new server has: it must never reach the screen.
+      await renewedClient.post('/nodes/pve1/qemu/100/status/stop');
+      await tty.waitFor((s) => connection(s) === 'offline', { timeoutMs: STEP_MS, message: 'offline after the certificate changed' });
+      // The header says offline; r (sync now) says why.
+      tty.write('r');
+      await tty.waitFor((s) => /sync failed: TLS certificate of 127\.0\.0\.1:\d+ does not match the pinned/.test(s), { timeoutMs: STEP_MS, message: 'the pin mismatch said' });
+      await keysWork(tty);
+      expect(tty.text()).toMatch(/^\s*\S?\s*100\s+web-01\s+.*\brunning\b/m);
+      expect(connection(tty.text())).toBe('offline');
+      await quitsWithCacheIntact(tty, env, port);
+    } finally {
+      renewedClient?.close();
+      await own?.close();
+      await renewed?.close();
+    }
   });
 });
