@@ -28,7 +28,7 @@ function tempDir(prefix: string): string {
 
 describe('secret scan of a whole session', () => {
   it(
-    'vault, profiles, init, sync, operations, generate, validate, logs, health, history, describe, anonymize: no secret anywhere but the vault',
+    'vault, profiles, init, sync, operations, generate, validate, logs, health, history, describe, anonymize, report-issue: no secret anywhere but the vault',
     async () => {
       const { tokenId, tokenSecret, username, password } = cli.sim.root;
       const secrets = { tokenSecret, password, passphrase: PASSPHRASE };
@@ -100,18 +100,18 @@ describe('secret scan of a whole session', () => {
       await ok(['health'], {}, ws, [0, 1]);
       await ok(['health', '-o', 'json'], {}, ws, [0, 1]);
 
-      // Anonymize a file that holds both secrets (kept outside the scanned directories), with and
-      // without the secrets in the mapping; report-issue when it exists.
+      // Anonymize a file that holds both secrets (kept outside the scanned directories): by default
+      // the credentials stay out of the mapping (under the state directory, which is scanned).
       const dump = join(outside, 'dump.txt');
       writeFileSync(dump, `Authorization: PVEAPIToken=${tokenId}=${tokenSecret}\npassword=${password}\n{"password": "${password}"}\n`);
       await ok(['anonymize', dump]);
       const mapping = join(outside, 'mapping.json');
-      await ok(['anonymize', dump, '--out', join(outside, 'anon.txt'), '--mapping', mapping]);
-      const help = await ok(['--help']);
-      if (/^\s+report-issue\b/m.test(help.stdout)) {
-        mkdirSync(join(ws, 'reports'), { recursive: true });
-        await ok(['report-issue'], {}, ws, [0, 1]);
-      }
+      await ok(['anonymize', dump, '--out', join(outside, 'anon.txt'), '--mapping', mapping, '--keep-secrets']);
+      // The diagnostic bundle, anonymised and not (secrets are redacted in both), in the workspace.
+      await ok(['report-issue', '--out', join(ws, 'report.json')]);
+      await ok(['report-issue', '--no-anonymize', '--out', join(ws, 'report-plain.json')]);
+      await ok(['--profile', 'pwlogin', 'report-issue', '--out', join(ws, 'report-pw.json')]);
+      expect(existsSync(join(ws, 'report-plain.json'))).toBe(true);
 
       const vault = join(env.XDG_CONFIG_HOME!, 'proxmox-mpc', 'vault.json');
       const hits = scanForSecrets({

@@ -185,3 +185,12 @@ describe('commandEffect', () => {
     for (const c of PALETTE_COMMANDS) expect(commandEffect(c.name, s)).toBeDefined();
   });
 });
+
+describe(':ansible', () => {
+  it('the playbook, its k=v vars and --check; an alias; what is wrong said in one line', () => {
+    expect(commandEffect(':ansible start target=web-01 snapname=a', state())).toEqual({ kind: 'ansible', playbook: 'start', vars: ['target=web-01', 'snapname=a'], check: false });
+    expect(commandEffect('/playbook site --check', state())).toEqual({ kind: 'ansible', playbook: 'site', vars: [], check: true });
+    expect(commandEffect(':ansible', state())).toEqual({ kind: 'error', message: 'ansible which playbook? :ansible site, :ansible start target=web-01' });
+    expect(commandEffect(':ansible start web-01', state())).toEqual({ kind: 'error', message: "ansible: 'web-01' is not key=value (e.g. :ansible start target=web-01)" });
+  });
+});

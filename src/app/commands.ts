@@ -7,7 +7,7 @@ import type { ConsoleData, Route } from '../store/types.js';
 export type CommandData = Pick<ConsoleData, 'guests' | 'nodes' | 'storage'>;
 import { fuzzyFilter } from './fuzzy.js';
 
-export type CommandId = 'overview' | 'guests' | 'vm' | 'ct' | 'node' | 'storage' | 'task' | 'snap' | 'sync' | 'help' | 'settings' | 'quit' | 'create' | 'plan' | 'apply' | 'destroy' | 'run' | 'debug' | 'validate';
+export type CommandId = 'overview' | 'guests' | 'vm' | 'ct' | 'node' | 'storage' | 'task' | 'snap' | 'sync' | 'help' | 'settings' | 'quit' | 'create' | 'plan' | 'apply' | 'destroy' | 'run' | 'debug' | 'validate' | 'ansible';
 
 export type ArgumentKind = 'guest' | 'vm' | 'ct' | 'node' | 'storage';
 
@@ -35,6 +35,7 @@ export const PALETTE_COMMANDS: readonly PaletteCommand[] = [
   { id: 'apply', name: 'apply', aliases: [], description: 'terraform apply in the workspace: plan, summary, y/N, apply (high risk)' },
   { id: 'destroy', name: 'destroy', aliases: [], description: "terraform destroy in the workspace: asks for the workspace's name (critical)" },
   { id: 'validate', name: 'validate', aliases: ['test'], description: 'the workspace checks: terraform fmt and validate, the schema check, ansible' },
+  { id: 'ansible', name: 'ansible', aliases: ['playbook'], description: 'ansible-playbook in the workspace, streamed: :ansible start target=web-01 [--check] (ansible/ then tests/)' },
   { id: 'run', name: 'run', aliases: ['runs', 'log'], description: 'the latest terraform run (it goes on in the background)' },
   { id: 'settings', name: 'settings', aliases: ['set', 'prefs'], description: 'theme, refresh interval, icons' },
   { id: 'debug', name: 'debug', aliases: [], description: 'debug logging: :debug on (each API request into the log, see proxmox-mpc logs), :debug off' },
@@ -134,6 +135,8 @@ export type CommandEffect =
   | { kind: 'quit' }
   | { kind: 'wizard'; id: 'create-vm' | 'create-ct' }
   | { kind: 'terraform'; run: 'plan' | 'apply' | 'destroy' | 'validate' }
+  /** :ansible PLAYBOOK k=v...: each k=v an -e of ansible-playbook. */
+  | { kind: 'ansible'; playbook: string; vars: string[]; check: boolean }
   /** on: undefined toggles. */
   | { kind: 'debug'; on?: boolean }
   | { kind: 'error'; message: string };
@@ -189,6 +192,15 @@ export function commandEffect(line: string, data: CommandData): CommandEffect | 
       return { kind: 'terraform', run: command.id };
     case 'run':
       return { kind: 'route', route: { screen: 'run' }, replace: false };
+    case 'ansible': {
+      const words = arg.trim().split(/\s+/).filter((w) => w !== '');
+      const check = words.includes('--check');
+      const [playbook, ...vars] = words.filter((w) => w !== '--check');
+      if (playbook === undefined) return { kind: 'error', message: 'ansible which playbook? :ansible site, :ansible start target=web-01' };
+      const bad = vars.find((v) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(v));
+      if (bad !== undefined) return { kind: 'error', message: `ansible: '${bad}' is not key=value (e.g. :ansible start target=web-01)` };
+      return { kind: 'ansible', playbook, vars, check };
+    }
     case 'create': {
       const what = arg.trim().toLowerCase();
       if (what === 'vm' || what === 'qemu') return { kind: 'wizard', id: 'create-vm' };

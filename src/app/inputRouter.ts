@@ -299,6 +299,11 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
         if (!deps.runs) return actions.notify('terraform runs are not available here', 'error');
         deps.runs.start(effect.run);
         return;
+      case 'ansible':
+        if (!effect.check && state().meta.readOnly) return actions.notify(`read-only mode: ansible ${effect.playbook} refused (--check runs it without changing anything)`, 'warn');
+        if (!deps.runs) return actions.notify('ansible runs are not available here', 'error');
+        deps.runs.ansible(effect.playbook, effect.vars, effect.check);
+        return;
       case 'route':
         if (effect.replace) actions.switchTo(effect.route);
         else actions.navigate(effect.route);

@@ -191,8 +191,11 @@ export type RunPhase = 'planning' | 'confirm' | 'applying' | 'stopping' | 'done'
  * and how the run screen shows it (raw or not, follow, scroll, search). */
 export interface RunView {
   id: number;
-  /** validate: the workspace's checks (runValidation), shown the same way. */
-  kind: 'plan' | 'apply' | 'destroy' | 'validate';
+  /** validate: the workspace's checks (runValidation), shown the same way; ansible: an
+   * ansible-playbook run (its lines, then the PLAY RECAP summed up as the message). */
+  kind: 'plan' | 'apply' | 'destroy' | 'validate' | 'ansible';
+  /** ansible: the playbook, relative to the workspace. */
+  playbook?: string;
   /** The workspace's root and name. */
   root: string;
   name: string;

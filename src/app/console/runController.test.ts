@@ -141,3 +141,52 @@ describe('run controller (real terraform)', () => {
     expect(s.run).toBeUndefined();
   });
 });
+
+describe('run controller: ansible (real ansible-playbook, localhost only)', () => {
+  const playbook = (root: string, dir: 'ansible' | 'tests', name: string, tasks: string): void =>
+    writeFileSync(join(root, dir, name), `---\n- name: ${name}\n  hosts: localhost\n  gather_facts: false\n  tasks:\n${tasks}`);
+
+  it('streams the lines, ends with the PLAY RECAP summed up and the log; -e vars reach the playbook', async () => {
+    const { root, store, runs } = setup();
+    writeFileSync(join(root, 'ansible', 'inventory.yml'), 'all:\n  hosts:\n    localhost:\n      ansible_connection: local\n');
+    playbook(root, 'ansible', 'hello.yml', '    - name: Say\n      ansible.builtin.debug:\n        msg: "hello {{ who }}"\n');
+    runs.ansible('hello', ['who=world']);
+    const s = await until(store, (st) => st.run?.phase === 'done' && st.message !== undefined, 60_000);
+    expect(s.stack.at(-1)).toEqual({ screen: 'run' });
+    expect(s.run).toMatchObject({ kind: 'ansible', playbook: 'ansible/hello.yml' });
+    expect(s.run!.message).toMatch(/^1 host: ok=1 changed=0 unreachable=0 failed=0 skipped=0; log: .*-ansible-hello\.jsonl$/);
+    const lines = Array.from({ length: s.run!.lines.length }, (_, i) => s.run!.lines.at(i));
+    expect(lines.some((l) => /"msg": "hello world"/.test(l ?? ''))).toBe(true);
+    expect(s.message?.text).toMatch(/^ansible ansible\/hello\.yml: done, 1 host: ok=1/);
+  }, 60_000);
+
+  it("a failing tests/ playbook: failed with ansible-playbook's exit code and the failed host", async () => {
+    const { root, store, runs } = setup();
+    playbook(root, 'tests', 'broken.yml', '    - name: Fail\n      ansible.builtin.fail:\n        msg: nope\n');
+    runs.ansible('broken', [], true);
+    const s = await until(store, phase('failed'), 60_000);
+    expect(s.run!.playbook).toBe('tests/broken.yml --check');
+    expect(s.run!.message).toMatch(/^failed \(exit 2\): 1 host: ok=0 changed=0 unreachable=0 failed=1 skipped=0 \(failed: localhost\); log: /);
+  }, 60_000);
+
+  it('x stops a running playbook (interrupted); no playbook or no workspace: one line, no run', async () => {
+    const { root, store, runs } = setup();
+    playbook(root, 'ansible', 'slow.yml', '    - name: Wait\n      ansible.builtin.command: sleep 30\n');
+    runs.ansible('slow', []);
+    await until(store, (s) => s.run?.phase === 'planning' && (s.run.lines.length ?? 0) > 0, 60_000);
+    runs.stop();
+    const s = await until(store, (st) => st.run?.phase === 'interrupted' || st.run?.phase === 'failed', 60_000);
+    expect(s.run!.phase).toBe('interrupted');
+
+    runs.ansible('nosuch', []);
+    await until(store, (st) => /no playbook nosuch in ansible\/ nor tests\//.test(st.message?.text ?? ''));
+    const outside = mkdtempSync(join(tmpdir(), 'pmc-runctl-none-'));
+    dirs.push(outside);
+    const none = createConsoleStore({ meta: { profile: 'p', endpoint: '', readOnly: false } });
+    const c = createRunController({ console: none, cwd: outside });
+    controllers.push(c);
+    c.ansible('site', []);
+    const n = await until(none, (st) => /^ansible: no workspace here/.test(st.message?.text ?? ''));
+    expect(n.run).toBeUndefined();
+  }, 90_000);
+});

@@ -3,9 +3,9 @@
 // lines folded and buffered (bounded) as they come and handed to the store in ~100 ms batches
 // (a tool printing thousands of lines a second costs the UI one update per batch), the elapsed
 // times ticking once a second, the question before apply/destroy, Ctrl-C/x: SIGINT then kill.
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { ConsoleStore } from '../../store/consoleStore.js';
 import type { RunView } from '../../store/types.js';
 import { safeText } from '../../util/terminalText.js';
@@ -19,6 +19,7 @@ import { isActive } from '../../screens/runScreenModel.js';
 import type { Workspace } from '../../workspace/project.js';
 import type { CheckResult } from '../../workspace/checks/types.js';
 import type { RunDiagnostic, RunState } from '../../workspace/runners/runState.js';
+import type { ProcessRun } from '../../workspace/runners/process.js';
 
 export interface RunHost {
   /** :plan, :apply, :destroy */
@@ -29,6 +30,8 @@ export interface RunHost {
   cancel(): void;
   /** x / Ctrl-C: SIGINT (terraform's graceful stop); again: kill. */
   stop(): void;
+  /** :ansible PLAYBOOK k=v...: ansible-playbook on a workspace playbook (ansible/, then tests/). */
+  ansible(playbook: string, vars: readonly string[], check?: boolean): void;
 }
 
 export interface RunControllerOptions {
@@ -74,6 +77,8 @@ export function createRunController(options: RunControllerOptions): RunControlle
     pretty: RingBuffer<string>;
     raw: RingBuffer<string>;
     proc?: TerraformRun;
+    /** An ansible-playbook run. */
+    ansibleProc?: ProcessRun;
     /** A validation's state (no terraform process of its own). */
     validation?: () => RunState;
     dirty: boolean;
@@ -300,8 +305,78 @@ export function createRunController(options: RunControllerOptions): RunControlle
       end(a, { phase: 'cancelled', question: undefined, message: `${a.kind} not confirmed: nothing was changed` }, { text: `terraform ${a.kind}: cancelled, nothing was changed`, level: 'info' });
     },
 
+    ansible(playbook, vars, check = false) {
+      const current = store.getState().run;
+      if (isActive(current)) {
+        actions.notify(`${current!.kind === 'ansible' ? 'ansible-playbook' : `terraform ${current!.kind}`} is still running: it is shown (x stops it)`, 'warn');
+        actions.navigate({ screen: 'run' });
+        return;
+      }
+      void Promise.all([import('../../workspace/project.js'), import('../iac/ansibleCommand.js'), import('../../workspace/runners/ansible.js')])
+        .then(([{ findWorkspace }, { findPlaybook, RecapCollector, recapSummary }, { parseRecapLine, runAnsiblePlaybook }]) => {
+          if (disposed) return;
+          const cwd = options.cwd ?? process.cwd();
+          const ws = findWorkspace(cwd);
+          if (!ws) return actions.notify(`ansible: no workspace here (${cwd}): run proxmox-mpc init and generate, and start the console inside it`, 'error');
+          const path = findPlaybook(playbook, ws, cwd);
+          if (!path) return actions.notify(`ansible: no playbook ${safeText(playbook)} in ansible/ nor tests/: run :generate, or name one of site, start, stop, snapshot, baseline`, 'error');
+          const rel = relative(ws.root, path);
+          const a: Active = { id: ++ids, kind: 'ansible', root: ws.root, terraformDir: ws.terraformDir, logsDir: ws.logsDir, tmp: mkdtempSync(join(tmpdir(), 'pmc-run-')), planFile: '', pretty: new RingBuffer<string>(keep), raw: new RingBuffer<string>(keep), dirty: false, version: 0 };
+          active = a;
+          const recap = new RecapCollector(parseRecapLine);
+          let state: RunState = { ...INITIAL_RUN_STATE };
+          a.validation = () => state;
+          const now = Date.now();
+          consoleStore.batch(() => {
+            actions.setRun({ id: a.id, kind: 'ansible', playbook: `${rel}${check ? ' --check' : ''}`, root: a.root, name: workspaceName(a.root), phase: 'planning', state: INITIAL_RUN_STATE, lines: a.pretty, raw: a.raw, dropped: 0, version: 0, startedAt: now, now, showRaw: false, follow: true, top: 0, search: { typing: false, input: '', term: '' } });
+            actions.navigate({ screen: 'run' });
+          });
+          startTick(a);
+          const inventory = join(ws.ansibleDir, 'inventory.yml');
+          const proc = runAnsiblePlaybook({
+            dir: existsSync(ws.ansibleDir) ? ws.ansibleDir : ws.root,
+            playbook: path,
+            ...(existsSync(inventory) ? { inventory } : {}),
+            ...(check ? { check: true } : {}),
+            extraArgs: vars.flatMap((v) => ['-e', v]),
+            logsDir: ws.logsDir,
+            keepLines: 1,
+            detached: true,
+            onLine: (line) => {
+              recap.push(line.text);
+              const text = safeText(line.text);
+              a.pretty.push(text);
+              a.raw.push(text);
+              state = { ...state, lines: state.lines + 1 };
+              a.dirty = true;
+              flushTimer ??= setTimeout(flush, batchMs);
+            },
+          });
+          a.ansibleProc = proc;
+          void proc.done.then((r) => {
+            if (disposed || active !== a) return;
+            if (r.spawnError) {
+              return end(a, { phase: 'failed', message: r.spawnError.code === 'ENOENT' ? 'ansible-playbook was not found on PATH: install Ansible, or set PMC_ANSIBLE_PLAYBOOK' : `ansible-playbook could not start: ${safeText(r.spawnError.message)}` }, { text: 'ansible: ansible-playbook could not start', level: 'error' });
+            }
+            const v = verdict(r.code, r.interrupted);
+            const summary = recapSummary(recap.hosts);
+            const log = r.logPath ? `; log: ${r.logPath}` : '';
+            end(a, { phase: v, message: `${v === 'failed' ? `failed (exit ${r.code ?? r.signal}): ` : v === 'interrupted' ? 'interrupted: ' : ''}${summary}${log}`, ...(r.logPath ? { logPath: r.logPath } : {}) }, { text: `ansible ${rel}: ${v}, ${summary}`, level: v === 'done' ? 'info' : 'error' });
+          });
+        })
+        .catch((error: unknown) => {
+          if (!disposed) actions.notify(`ansible: ${safeText((error as Error).message)}`, 'error');
+        });
+    },
+
     stop() {
       const a = active;
+      if (a?.ansibleProc !== undefined) {
+        const sent = a.ansibleProc.interrupt();
+        if (sent === 'sigint') patch(a, { phase: 'stopping', message: 'stopping ansible-playbook (x again kills it)' });
+        else if (sent === 'killed') patch(a, { message: 'ansible-playbook killed' });
+        return;
+      }
       if (a?.proc === undefined) return;
       const sent = a.proc.interrupt();
       if (sent === 'sigint') patch(a, { phase: 'stopping', message: 'stopping terraform cleanly (x again kills it)' });
@@ -314,6 +389,7 @@ export function createRunController(options: RunControllerOptions): RunControlle
       stopTick();
       // Leaving the console stops a run the way Ctrl-C would (terraform finishes cleanly).
       if (active?.proc?.process.running) active.proc.interrupt();
+      else if (active?.ansibleProc?.running) active.ansibleProc.interrupt();
       else if (active) cleanup(active);
     },
   };
