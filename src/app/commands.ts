@@ -11,8 +11,11 @@ export type CommandId = 'overview' | 'guests' | 'vm' | 'ct' | 'node' | 'storage'
 
 export type ArgumentKind = 'guest' | 'vm' | 'ct' | 'node' | 'storage';
 
+/** The diagnostics commands (src/observability/reportConsole.ts does their work). */
+export type TrustCommandId = 'report-issue' | 'anonymize';
+
 export interface PaletteCommand {
-  id: CommandId;
+  id: CommandId | TrustCommandId;
   /** The name shown and completed first; aliases are accepted too. */
   name: string;
   aliases: readonly string[];
@@ -39,6 +42,8 @@ export const PALETTE_COMMANDS: readonly PaletteCommand[] = [
   { id: 'run', name: 'run', aliases: ['runs', 'log'], description: 'the latest terraform run (it goes on in the background)' },
   { id: 'settings', name: 'settings', aliases: ['set', 'prefs'], description: 'theme, refresh interval, icons' },
   { id: 'debug', name: 'debug', aliases: [], description: 'debug logging: :debug on (each API request into the log, see proxmox-mpc logs), :debug off' },
+  { id: 'report-issue', name: 'report-issue', aliases: ['report', 'bug'], description: 'write a diagnostic report (anonymised) to attach to an issue; says where it and its mapping went' },
+  { id: 'anonymize', name: 'anonymize', aliases: ['anon'], description: 'anonymise a file: :anonymize FILE writes FILE.anon beside it and says where the mapping went' },
   { id: 'help', name: 'help', aliases: ['h', '?'], description: 'keys and commands' },
   { id: 'quit', name: 'quit', aliases: ['q', 'q!', 'exit'], description: 'leave the console' },
 ];
@@ -77,14 +82,15 @@ export function completions(input: string, data: CommandData): Completion[] {
   const text = input.replace(/^[:/]/, '');
   const space = text.search(/\s/);
   if (space < 0) {
-    const matches = fuzzyFilter(text, PALETTE_COMMANDS, (c) => c.name, { limit: COMPLETION_LIMIT });
+    // Every command that matches (the list is short and fixed): the cap is for guests and names.
+    const matches = fuzzyFilter(text, PALETTE_COMMANDS, (c) => c.name, { limit: PALETTE_COMMANDS.length });
     const seen = new Set(matches.map((m) => m.item.id));
     // An alias typed in full finds its command too.
     const byAlias = PALETTE_COMMANDS.filter((c) => !seen.has(c.id) && c.aliases.some((a) => a.startsWith(text.toLowerCase()) && text !== ''));
     return [
       ...matches.map((m) => ({ value: `${m.item.name}${m.item.argument ? ' ' : ''}`, label: m.item.name, description: m.item.description, positions: m.positions })),
       ...byAlias.map((c) => ({ value: `${c.name}${c.argument ? ' ' : ''}`, label: c.name, description: `${c.description} (alias ${c.aliases.find((a) => a.startsWith(text.toLowerCase()))})`, positions: [] })),
-    ].slice(0, COMPLETION_LIMIT);
+    ];
   }
   const parsed = parseCommandLine(text);
   if (parsed === undefined || 'error' in parsed || parsed.command.argument === undefined) return [];
@@ -139,6 +145,8 @@ export type CommandEffect =
   | { kind: 'ansible'; playbook: string; vars: string[]; check: boolean }
   /** on: undefined toggles. */
   | { kind: 'debug'; on?: boolean }
+  | { kind: 'report-issue' }
+  | { kind: 'anonymize'; file: string }
   | { kind: 'error'; message: string };
 
 /** What running a palette line does, decided from the state alone (the router applies it). */
@@ -213,6 +221,11 @@ export function commandEffect(line: string, data: CommandData): CommandEffect | 
       if (what === 'on' || what === 'off') return { kind: 'debug', on: what === 'on' };
       return { kind: 'error', message: `debug '${arg.trim()}'? :debug on or :debug off` };
     }
+    case 'report-issue':
+      return { kind: 'report-issue' };
+    case 'anonymize':
+      if (arg.trim() === '') return { kind: 'error', message: 'anonymize which file? :anonymize FILE (writes FILE.anon beside it)' };
+      return { kind: 'anonymize', file: arg.trim() };
     case 'quit':
       return { kind: 'quit' };
   }

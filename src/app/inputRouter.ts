@@ -26,6 +26,8 @@ import type { GuestDialogId } from '../screens/wizards/guestDialogs.js';
 import { runKey, runLayout } from '../screens/runScreenModel.js';
 import type { RunHost } from './console/runController.js';
 import { bodyRows } from './layout.js';
+import { createTrustHost, type TrustHost } from '../observability/reportConsole.js';
+import { safeText } from '../util/terminalText.js';
 
 /** A wizard's I/O, done by the controller: load its choices, load them again (another node, or
  * a retry), carry out its plan. */
@@ -51,6 +53,8 @@ export interface RouterDeps {
   runs?: RunHost;
   keymap: readonly Binding[];
   history?: PaletteHistory;
+  /** :report-issue and :anonymize (default: the real ones, for the console's profile). */
+  trust?: TrustHost;
   /** Sync now. */
   refresh(): void;
   /** Leave the console. */
@@ -284,6 +288,17 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
       case 'sync':
         deps.refresh();
         return;
+      case 'report-issue':
+      case 'anonymize': {
+        const host = deps.trust ?? createTrustHost({ profile: state().meta.profile });
+        actions.notify(effect.kind === 'report-issue' ? 'writing the diagnostic report...' : `anonymizing ${safeText(effect.file)}...`);
+        const work = effect.kind === 'report-issue' ? host.reportIssue() : host.anonymize(effect.file);
+        work.then(
+          (message) => actions.notify(safeText(message)),
+          (error: unknown) => actions.notify(safeText(`${effect.kind}: ${error instanceof Error ? error.message : String(error)}`), 'error'),
+        );
+        return;
+      }
       case 'debug': {
         const level = log.level();
         if (level === undefined) return actions.notify('no log file in this console: debug logging is not available', 'warn');

@@ -1,0 +1,55 @@
+// The console's `:report-issue` and `:anonymize <file>`: the same work as the CLI commands, with
+// the outcome as one message (where the report, the output and the mapping went) instead of
+// lines on a terminal the console owns.
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+
+export interface TrustHost {
+  /** Writes the diagnostic report (anonymised); resolves to the message to show. */
+  reportIssue(): Promise<string>;
+  /** Anonymises `file` beside it (`name.anon.ext`); resolves to the message to show. */
+  anonymize(file: string): Promise<string>;
+}
+
+export interface TrustHostOptions {
+  profile?: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  now?: () => Date;
+}
+
+/** `cluster.json` -> `cluster.anon.json`; `notes` -> `notes.anon`. */
+export function anonymizedName(file: string): string {
+  const ext = extname(file);
+  return join(dirname(file), `${basename(file, ext)}.anon${ext}`);
+}
+
+export function createTrustHost(options: TrustHostOptions = {}): TrustHost {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const now = options.now ?? (() => new Date());
+  return {
+    async reportIssue() {
+      const { createIssueReport } = await import('../app/commands/reportIssue.js');
+      const result = await createIssueReport(
+        { output: 'text', ...(options.profile !== undefined ? { profile: options.profile } : {}) },
+        { env, cwd, now, stdout: { write: () => true } as unknown as NodeJS.WritableStream },
+      );
+      return `report written to ${result.path}${result.mappingPath !== undefined ? `; mapping (keep it private): ${result.mappingPath}` : ''}`;
+    },
+    async anonymize(file) {
+      const name = file.trim();
+      if (name === '') throw new Error('anonymize which file? :anonymize FILE');
+      const input = resolve(cwd, name);
+      if (!existsSync(input) || statSync(input).isDirectory()) throw new Error(`${name}: no such file`);
+      const out = anonymizedName(input);
+      const { runAnonymize, defaultMappingDir } = await import('../anonymize/command.js');
+      mkdirSync(defaultMappingDir(env), { recursive: true, mode: 0o700 });
+      const stamp = now().toISOString().replace(/\.\d+Z$/, '').replace(/:/g, '-');
+      const mapping = join(defaultMappingDir(env), `${stamp}-${basename(input).replace(/[^A-Za-z0-9._-]/g, '_')}.mapping.json`);
+      const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
+      await runAnonymize(input, { output: 'text', out, mapping, ...(options.profile !== undefined ? { profile: options.profile } : {}) }, 'anonymize', { env, stdout: quiet, stderr: quiet, now });
+      return `anonymized into ${out}; mapping (keep it private): ${mapping}`;
+    },
+  };
+}
