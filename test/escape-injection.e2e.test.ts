@@ -14,10 +14,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { CliResult } from './support/cli.js';
 import { useSimulatorCli } from './support/simCli.js';
+import { spawnTty, ttyEnv, type TtySession } from './support/tty.js';
 
 const cli = useSimulatorCli('pmc-escape-');
 const dirs: string[] = [];
-afterAll(() => {
+const sessions: TtySession[] = [];
+afterAll(async () => {
+  await Promise.all(sessions.map((t) => t.dispose()));
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -125,5 +128,39 @@ describe('terminal-escape injection', () => {
       expect(hcl).toMatch(/web-01/);
     },
     180_000,
+  );
+
+  it(
+    'on screen: a crafted task log line in the console\'s task log viewer reaches the terminal without its sequences',
+    async () => {
+      const payload = 'tty\x1b]0;pwned-tty\x07log\x1b[2J\x9b2Jline\x1b]8;;http://evil.example/\x1b\\here\x1b]8;;\x1b\\end';
+      const upid = String(await cli.client.post('/nodes/pve1/qemu/102/config', { description: payload }));
+      await cli.client.waitForTaskOk(upid);
+      const env = await cli.syncedEnv();
+      const tty = spawnTty([cli.cliPath], { env: ttyEnv(env), cols: 160, rows: 40 });
+      sessions.push(tty);
+      const mode = (screen: string): string | undefined => /^ (NORMAL|CMD|FILTER) /m.exec(screen.split('\n').reverse().join('\n'))?.[1];
+      await tty.waitFor((s) => s.includes('web-01') && mode(s) === 'NORMAL', { timeoutMs: 30_000, message: 'the guest table' });
+      const clearsBefore = tty.rawOutput().split('\x1b[2J').length;
+      tty.write('5');
+      await tty.waitFor((s) => /^Tasks \(\d+\)/m.test(s), { timeoutMs: 15_000, message: 'the tasks' });
+      tty.write('/');
+      await tty.waitFor((s) => mode(s) === 'FILTER', { timeoutMs: 15_000, message: 'filter mode' });
+      for (const ch of 'qmconfig 102') tty.write(ch);
+      await tty.waitFor((s) => s.includes('/qmconfig 102'), { timeoutMs: 15_000, message: 'the filter typed' });
+      tty.press('enter');
+      await tty.waitFor((s) => mode(s) === 'NORMAL' && /\bqmconfig\s+102\b/.test(s), { timeoutMs: 15_000, message: 'the qmconfig task of 102' });
+      tty.press('enter');
+      await tty.waitFor((s) => /^update VM 102: -description ttylog\s*line\s*hereend$/m.test(s), { timeoutMs: 15_000, message: 'the sanitised log line' });
+      const raw = tty.rawOutput();
+      expect(raw.includes('pwned'), 'the OSC title text reached the terminal').toBe(false);
+      expect(raw.includes('evil.example'), 'the hyperlink reached the terminal').toBe(false);
+      expect(raw.includes('\x9b'), 'an 8-bit CSI reached the terminal').toBe(false);
+      expect(raw.includes('\x1b]'), 'an OSC sequence reached the terminal').toBe(false);
+      expect(raw.split('\x1b[2J').length, 'screen clears').toBe(clearsBefore);
+      expect(tty.isAlternateScreen()).toBe(true);
+      expect(tty.lines()[1]).toMatch(/^Tasks › Task log\b/);
+    },
+    120_000,
   );
 });
