@@ -7,7 +7,7 @@ import type { ConsoleData, Route } from '../store/types.js';
 export type CommandData = Pick<ConsoleData, 'guests' | 'nodes' | 'storage'>;
 import { fuzzyFilter } from './fuzzy.js';
 
-export type CommandId = 'overview' | 'guests' | 'vm' | 'ct' | 'node' | 'storage' | 'task' | 'snap' | 'sync' | 'help' | 'settings' | 'quit' | 'create' | 'plan' | 'apply' | 'destroy' | 'run' | 'debug' | 'validate' | 'ansible';
+export type CommandId = 'overview' | 'guests' | 'vm' | 'ct' | 'node' | 'storage' | 'task' | 'snap' | 'sync' | 'help' | 'settings' | 'quit' | 'create' | 'plan' | 'apply' | 'destroy' | 'run' | 'debug' | 'validate' | 'ansible' | 'init' | 'generate' | 'drift';
 
 export type ArgumentKind = 'guest' | 'vm' | 'ct' | 'node' | 'storage';
 
@@ -39,6 +39,9 @@ export const PALETTE_COMMANDS: readonly PaletteCommand[] = [
   { id: 'destroy', name: 'destroy', aliases: [], description: "terraform destroy in the workspace: asks for the workspace's name (critical)" },
   { id: 'validate', name: 'validate', aliases: ['test'], description: 'the workspace checks: terraform fmt and validate, the schema check, ansible' },
   { id: 'ansible', name: 'ansible', aliases: ['playbook'], description: 'ansible-playbook in the workspace, streamed: :ansible start target=web-01 [--check] (ansible/ then tests/)' },
+  { id: 'init', name: 'init', aliases: [], description: "a workspace in the current directory for the console's profile" },
+  { id: 'generate', name: 'generate', aliases: ['gen'], description: 'the workspace code (terraform/, ansible/, tests/) from the cache: N new, N changed...' },
+  { id: 'drift', name: 'drift', aliases: [], description: 'the cluster against the code: guests not in code, code with no guest, differences' },
   { id: 'run', name: 'run', aliases: ['runs', 'log'], description: 'the latest terraform run (it goes on in the background)' },
   { id: 'settings', name: 'settings', aliases: ['set', 'prefs'], description: 'theme, refresh interval, icons' },
   { id: 'debug', name: 'debug', aliases: [], description: 'debug logging: :debug on (each API request into the log, see proxmox-mpc logs), :debug off' },
@@ -143,6 +146,7 @@ export type CommandEffect =
   | { kind: 'terraform'; run: 'plan' | 'apply' | 'destroy' | 'validate' }
   /** :ansible PLAYBOOK k=v...: each k=v an -e of ansible-playbook. */
   | { kind: 'ansible'; playbook: string; vars: string[]; check: boolean }
+  | { kind: 'iac'; what: 'init' | 'generate' | 'drift' }
   /** on: undefined toggles. */
   | { kind: 'debug'; on?: boolean }
   | { kind: 'report-issue' }
@@ -200,6 +204,10 @@ export function commandEffect(line: string, data: CommandData): CommandEffect | 
       return { kind: 'terraform', run: command.id };
     case 'run':
       return { kind: 'route', route: { screen: 'run' }, replace: false };
+    case 'init':
+    case 'generate':
+    case 'drift':
+      return { kind: 'iac', what: command.id };
     case 'ansible': {
       const words = arg.trim().split(/\s+/).filter((w) => w !== '');
       const check = words.includes('--check');

@@ -314,6 +314,10 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
         if (!deps.runs) return actions.notify('terraform runs are not available here', 'error');
         deps.runs.start(effect.run);
         return;
+      case 'iac':
+        if (!deps.runs) return actions.notify(`${effect.what} is not available here`, 'error');
+        deps.runs.iac(effect.what);
+        return;
       case 'ansible':
         if (!effect.check && state().meta.readOnly) return actions.notify(`read-only mode: ansible ${effect.playbook} refused (--check runs it without changing anything)`, 'warn');
         if (!deps.runs) return actions.notify('ansible runs are not available here', 'error');

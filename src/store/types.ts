@@ -193,7 +193,7 @@ export interface RunView {
   id: number;
   /** validate: the workspace's checks (runValidation), shown the same way; ansible: an
    * ansible-playbook run (its lines, then the PLAY RECAP summed up as the message). */
-  kind: 'plan' | 'apply' | 'destroy' | 'validate' | 'ansible';
+  kind: 'plan' | 'apply' | 'destroy' | 'validate' | 'ansible' | 'drift';
   /** ansible: the playbook, relative to the workspace. */
   playbook?: string;
   /** The workspace's root and name. */

@@ -190,3 +190,35 @@ describe('run controller: ansible (real ansible-playbook, localhost only)', () =
     expect(n.run).toBeUndefined();
   }, 90_000);
 });
+
+describe('run controller: :init, :generate, :drift', () => {
+  it(':init makes a workspace here for the profile and says what it created; again: already one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pmc-runctl-init-'));
+    dirs.push(dir);
+    const store = createConsoleStore({ meta: { profile: 'home', endpoint: '', readOnly: false } });
+    const runs = createRunController({ console: store, cwd: dir });
+    controllers.push(runs);
+    runs.iac('init');
+    const s = await until(store, (x) => x.message !== undefined);
+    expect(s.message!.text).toBe(`init: workspace for profile home in ${dir}: created .proxmox-mpc/, terraform/, ansible/, tests/, .proxmox-mpc/config.yml, .gitignore; :generate writes the code`);
+    expect(readFileSync(join(dir, '.proxmox-mpc', 'config.yml'), 'utf8')).toMatch(/^profile: "home"$/m);
+    runs.iac('init');
+    const again = await until(store, (x) => x.message?.text.startsWith('init: ') === true && x.message.text.includes('already'));
+    expect(again.message).toMatchObject({ text: `init: ${dir} already is a workspace: :generate writes its code`, level: 'warn' });
+  });
+
+  it(':generate and :drift outside a workspace: one line saying what to do, no run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pmc-runctl-nows-'));
+    dirs.push(dir);
+    const store = createConsoleStore({ meta: { profile: 'home', endpoint: '', readOnly: false } });
+    const runs = createRunController({ console: store, cwd: dir });
+    controllers.push(runs);
+    for (const what of ['generate', 'drift'] as const) {
+      runs.iac(what);
+      const s = await until(store, (x) => x.message?.text.startsWith(`${what}: `) === true);
+      expect(s.message!.level).toBe('error');
+      expect(s.message!.text).toMatch(/no workspace|not .*workspace|init/);
+      expect(s.run).toBeUndefined();
+    }
+  });
+});

@@ -32,6 +32,9 @@ export interface RunHost {
   stop(): void;
   /** :ansible PLAYBOOK k=v...: ansible-playbook on a workspace playbook (ansible/, then tests/). */
   ansible(playbook: string, vars: readonly string[], check?: boolean): void;
+  /** :init (a workspace here for the console's profile), :generate (the code from the cache,
+   * the summary as a notification), :drift (the drift report on the run screen). */
+  iac(what: 'init' | 'generate' | 'drift'): void;
 }
 
 export interface RunControllerOptions {
@@ -367,6 +370,58 @@ export function createRunController(options: RunControllerOptions): RunControlle
         .catch((error: unknown) => {
           if (!disposed) actions.notify(`ansible: ${safeText((error as Error).message)}`, 'error');
         });
+    },
+
+    iac(what) {
+      const cwd = options.cwd ?? process.cwd();
+      const profile = store.getState().meta.profile;
+      const fail = (error: unknown): void => {
+        if (!disposed) actions.notify(`${what}: ${safeText(error instanceof Error ? error.message : String(error))}`, 'error');
+      };
+      if (what === 'init') {
+        void import('../../workspace/project.js')
+          .then(({ findWorkspaceRoot, initWorkspace }) => {
+            const existing = findWorkspaceRoot(cwd);
+            if (existing !== undefined) return actions.notify(`init: ${existing} already is a workspace: :generate writes its code`, 'warn');
+            const r = initWorkspace(cwd, { profile });
+            actions.notify(`init: workspace for profile ${safeText(profile)} in ${safeText(r.workspace.root)}: created ${r.created.join(', ')}; :generate writes the code`);
+          })
+          .catch(fail);
+        return;
+      }
+      if (what === 'generate') {
+        void import('../iac/generateCommand.js')
+          .then(async ({ runGenerate }) => {
+            const sink = new (await import('node:stream')).PassThrough();
+            sink.resume();
+            const report = await runGenerate({ profile, output: 'text' }, { cwd, stdout: sink, stderr: sink });
+            const { summaryLine } = await import('../../workspace/writeFiles.js');
+            if (!disposed) actions.notify(`generate: ${summaryLine(report.summary)}${report.backupDir ? ` (replaced files backed up in ${safeText(report.backupDir)})` : ''}`);
+          })
+          .catch(fail);
+        return;
+      }
+      void Promise.all([import('../../workspace/project.js'), import('../iac/generateCommand.js'), import('../iac/driftCommand.js'), import('../iac/drift.js'), import('../iac/loadInput.js'), import('../../generators/index.js')])
+        .then(async ([{ requireWorkspace }, { workspaceReadOptions }, { formatDrift, readTerraformDir }, { computeDrift }, { loadIacInput }, { generateAll }]) => {
+          const ws = requireWorkspace(cwd, 'drift');
+          const input = await loadIacInput(workspaceReadOptions({ profile, output: 'text' }, ws, process.env));
+          const report = await computeDrift(await generateAll(input, ws.config.generate), readTerraformDir(ws.root));
+          if (disposed) return;
+          if (isActive(store.getState().run)) return actions.notify('drift: a run is still going on (:run shows it)', 'warn');
+          const text = formatDrift(report, new Map(input.guests.map((g) => [g.vmid, g.name]))).replace(/\n$/, '');
+          const lines = new RingBuffer<string>(keep);
+          for (const l of text.split('\n')) lines.push(l);
+          for (const u of report.unreadable) lines.push(safeText(`warning: ${u.file}: not read: ${u.error}`));
+          const message = report.drift ? `drift: ${report.notInCode.length} not in code, ${report.noGuest.length} with no guest, ${report.changed.length} changed` : `no drift: ${report.matching} guests match the code`;
+          const now = Date.now();
+          active = undefined;
+          consoleStore.batch(() => {
+            actions.setRun({ id: ++ids, kind: 'drift', root: ws.root, name: workspaceName(ws.root), phase: 'done', state: { ...INITIAL_RUN_STATE, lines: lines.length }, lines, raw: lines, dropped: 0, version: 1, startedAt: now, endedAt: now, now, message, showRaw: false, follow: false, top: 0, search: { typing: false, input: '', term: '' } });
+            actions.navigate({ screen: 'run' });
+            actions.notify(message, report.drift ? 'warn' : 'info');
+          });
+        })
+        .catch(fail);
     },
 
     stop() {
