@@ -12,7 +12,7 @@ export type CommandId = 'overview' | 'guests' | 'vm' | 'ct' | 'node' | 'storage'
 export type ArgumentKind = 'guest' | 'vm' | 'ct' | 'node' | 'storage';
 
 /** The diagnostics commands (src/observability/reportConsole.ts does their work). */
-export type TrustCommandId = 'report-issue' | 'anonymize';
+export type TrustCommandId = 'report-issue' | 'anonymize' | 'health';
 
 export interface PaletteCommand {
   id: CommandId | TrustCommandId;
@@ -45,6 +45,7 @@ export const PALETTE_COMMANDS: readonly PaletteCommand[] = [
   { id: 'run', name: 'run', aliases: ['runs', 'log'], description: 'the latest terraform run (it goes on in the background)' },
   { id: 'settings', name: 'settings', aliases: ['set', 'prefs'], description: 'theme, refresh interval, icons' },
   { id: 'debug', name: 'debug', aliases: [], description: 'debug logging: :debug on (each API request into the log, see proxmox-mpc logs), :debug off' },
+  { id: 'health', name: 'health', aliases: ['doctor'], description: 'the health checks (API per node, auth, certificate, cache, last sync, tools), green/yellow/red; r runs them again' },
   { id: 'report-issue', name: 'report-issue', aliases: ['report', 'bug'], description: 'write a diagnostic report (anonymised) to attach to an issue; says where it and its mapping went' },
   { id: 'anonymize', name: 'anonymize', aliases: ['anon'], description: 'anonymise a file: :anonymize FILE writes FILE.anon beside it and says where the mapping went' },
   { id: 'help', name: 'help', aliases: ['h', '?'], description: 'keys and commands' },
@@ -150,6 +151,7 @@ export type CommandEffect =
   /** on: undefined toggles. */
   | { kind: 'debug'; on?: boolean }
   | { kind: 'report-issue' }
+  | { kind: 'health' }
   | { kind: 'anonymize'; file: string }
   | { kind: 'error'; message: string };
 
@@ -231,6 +233,8 @@ export function commandEffect(line: string, data: CommandData): CommandEffect | 
     }
     case 'report-issue':
       return { kind: 'report-issue' };
+    case 'health':
+      return { kind: 'health' };
     case 'anonymize':
       if (arg.trim() === '') return { kind: 'error', message: 'anonymize which file? :anonymize FILE (writes FILE.anon beside it)' };
       return { kind: 'anonymize', file: arg.trim() };

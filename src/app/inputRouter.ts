@@ -274,6 +274,21 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
     }
   };
 
+  // ------------------------------------------------------------------ health and reports
+  const trustHost = (): TrustHost => deps.trust ?? createTrustHost({ profile: state().meta.profile });
+  /** Runs the health checks for the panel (the last report stays on show while they run). */
+  const runHealth = (): void => {
+    const before = state().data.health;
+    if (before?.running) return;
+    actions.setHealth({ ...before, running: true });
+    trustHost()
+      .health()
+      .then(
+        (report) => actions.setHealth({ running: false, report, at: Date.now() }),
+        (error: unknown) => actions.setHealth({ running: false, error: error instanceof Error ? error.message : String(error) }),
+      );
+  };
+
   // ------------------------------------------------------------------ commands
   const runLine = (line: string): void => {
     const effect = commandEffect(line, state().data);
@@ -288,9 +303,13 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
       case 'sync':
         deps.refresh();
         return;
+      case 'health':
+        actions.navigate({ screen: 'health' });
+        runHealth();
+        return;
       case 'report-issue':
       case 'anonymize': {
-        const host = deps.trust ?? createTrustHost({ profile: state().meta.profile });
+        const host = trustHost();
         actions.notify(effect.kind === 'report-issue' ? 'writing the diagnostic report...' : `anonymizing ${safeText(effect.file)}...`);
         const work = effect.kind === 'report-issue' ? host.reportIssue() : host.anonymize(effect.file);
         work.then(
@@ -538,6 +557,7 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
     const s = state();
     if (s.modal) return handleDialog(name);
     if (currentRoute(s).screen === 'run' && s.count === '' && s.pendingKey === undefined && handleRun(name)) return;
+    if (currentRoute(s).screen === 'health' && s.count === '' && s.pendingKey === undefined && name === 'r') return runHealth();
     const contexts = contextsFor(currentRoute(s));
 
     // Esc cancels a count or a key sequence being typed, and nothing else.

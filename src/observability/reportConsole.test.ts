@@ -10,6 +10,9 @@ import { commandEffect } from '../app/commands.js';
 import { createInputRouter, type InputRouter } from '../app/inputRouter.js';
 import { DEFAULT_KEYMAP } from '../app/keymap.js';
 import { anonymizedName, createTrustHost, type TrustHost } from './reportConsole.js';
+import type { HealthReport } from './health.js';
+import { healthLines, healthTitle } from '../screens/HealthScreen.js';
+import { currentRoute } from '../store/selectors.js';
 
 const routers: InputRouter[] = [];
 const dirs: string[] = [];
@@ -42,7 +45,7 @@ describe(':report-issue and :anonymize in the palette', () => {
 
   it('says it is working, then where the report and the mapping went', async () => {
     let finish!: (m: string) => void;
-    const trust: TrustHost = { reportIssue: () => new Promise((r) => (finish = r)), anonymize: vi.fn() };
+    const trust: TrustHost = { reportIssue: () => new Promise((r) => (finish = r)), anonymize: vi.fn(), health: vi.fn() };
     const h = setup(trust);
     run(h.router, 'report-issue');
     expect(h.message()?.text).toBe('writing the diagnostic report...');
@@ -51,12 +54,54 @@ describe(':report-issue and :anonymize in the palette', () => {
   });
 
   it('a failure is one error message, control bytes neutralised', async () => {
-    const trust: TrustHost = { reportIssue: vi.fn(), anonymize: async () => Promise.reject(new Error('x.txt: no such file\u001b[2J')) };
+    const trust: TrustHost = { reportIssue: vi.fn(), anonymize: async () => Promise.reject(new Error('x.txt: no such file\u001b[2J')), health: vi.fn() };
     const h = setup(trust);
     run(h.router, 'anonymize x.txt');
     await vi.waitFor(() => expect(h.message()?.text).toMatch(/^anonymize: x\.txt: no such file/));
     expect(h.message()?.level).toBe('error');
     expect(h.message()?.text).not.toContain('\u001b');
+  });
+});
+
+describe(':health, the health panel', () => {
+  const report = (status: 'ok' | 'fail'): HealthReport => ({
+    status,
+    lines: [
+      { check: 'api', subject: 'node pve1', status: 'ok', message: 'online, 12.5 ms' },
+      { check: 'sync', status, message: status === 'ok' ? 'last sync 3 s ago' : 'never synced' },
+    ],
+  });
+
+  it('opens the panel and runs the checks; r runs them again; lines green/yellow/red by status', async () => {
+    const answers = [report('fail'), report('ok')];
+    let calls = 0;
+    const trust: TrustHost = { reportIssue: vi.fn(), anonymize: vi.fn(), health: async () => answers[calls++]! };
+    const h = setup(trust);
+    expect(commandEffect('/doctor', fixtureData())).toEqual({ kind: 'health' });
+    run(h.router, 'health');
+    expect(currentRoute(h.c.store.getState()).screen).toBe('health');
+    expect(healthTitle(h.c.store.getState().data.health)).toBe('Health  running...');
+    await vi.waitFor(() => expect(h.c.store.getState().data.health?.running).toBe(false));
+    let view = h.c.store.getState().data.health;
+    expect(healthTitle(view)).toBe('Health  unhealthy  (r runs again)');
+    expect(healthLines(view)).toEqual([
+      { status: 'ok', text: 'OK   api   node pve1: online, 12.5 ms' },
+      { status: 'fail', text: 'FAIL sync  never synced' },
+    ]);
+    press(h.router, 'r');
+    expect(h.c.store.getState().data.health?.running).toBe(true);
+    await vi.waitFor(() => expect(h.c.store.getState().data.health?.running).toBe(false));
+    view = h.c.store.getState().data.health;
+    expect(healthTitle(view)).toBe('Health  healthy  (r runs again)');
+    expect(calls).toBe(2);
+  });
+
+  it('checks that cannot run say why', async () => {
+    const trust: TrustHost = { reportIssue: vi.fn(), anonymize: vi.fn(), health: async () => Promise.reject(new Error('boom')) };
+    const h = setup(trust);
+    run(h.router, 'health');
+    await vi.waitFor(() => expect(h.c.store.getState().data.health?.running).toBe(false));
+    expect(healthLines(h.c.store.getState().data.health)).toEqual([{ status: 'fail', text: 'the checks could not run: boom' }]);
   });
 });
 

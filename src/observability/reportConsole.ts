@@ -3,12 +3,15 @@
 // lines on a terminal the console owns.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import type { HealthReport } from './health.js';
 
 export interface TrustHost {
   /** Writes the diagnostic report (anonymised); resolves to the message to show. */
   reportIssue(): Promise<string>;
   /** Anonymises `file` beside it (`name.anon.ext`); resolves to the message to show. */
   anonymize(file: string): Promise<string>;
+  /** The health checks, as `proxmox-mpc health` runs them. */
+  health(): Promise<HealthReport>;
 }
 
 export interface TrustHostOptions {
@@ -36,6 +39,30 @@ export function createTrustHost(options: TrustHostOptions = {}): TrustHost {
         { env, cwd, now, stdout: { write: () => true } as unknown as NodeJS.WritableStream },
       );
       return `report written to ${result.path}${result.mappingPath !== undefined ? `; mapping (keep it private): ${result.mappingPath}` : ''}`;
+    },
+    async health() {
+      const [{ loadConnectionSettings }, { runHealthChecks }, { cachePathFor }, { findWorkspaceRoot }] = await Promise.all([
+        import('../app/settings.js'),
+        import('./health.js'),
+        import('../db/paths.js'),
+        import('../workspace/project.js'),
+      ]);
+      let settings: Awaited<ReturnType<typeof loadConnectionSettings>> | undefined;
+      let settingsError: string | undefined;
+      try {
+        settings = loadConnectionSettings({ output: 'text', ...(options.profile !== undefined ? { profile: options.profile } : {}) }, env);
+      } catch (error) {
+        settingsError = error instanceof Error ? error.message : String(error);
+      }
+      const profile = settings?.profile ?? options.profile;
+      const workspaceRoot = findWorkspaceRoot(cwd);
+      return runHealthChecks({
+        ...(settings ? { settings } : {}),
+        ...(settingsError !== undefined ? { settingsError } : {}),
+        ...(profile !== undefined ? { profile, cachePath: cachePathFor(profile, env, cwd) } : {}),
+        ...(workspaceRoot !== undefined ? { workspaceRoot } : {}),
+        env,
+      });
     },
     async anonymize(file) {
       const name = file.trim();

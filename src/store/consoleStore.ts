@@ -26,6 +26,7 @@ import {
   type SnapshotListRow,
   type SortState,
   type TaskLogData,
+  type HealthView,
   type WizardState,
 } from './types.js';
 
@@ -44,6 +45,7 @@ export interface ConsoleActions {
   setSnapshots(rows: SnapshotListRow[]): void;
   setDetail(detail: DetailData | undefined): void;
   setTaskLog(log: TaskLogData | undefined): void;
+  setHealth(health: HealthView | undefined): void;
   setConnection(status: ConnectionStatus): void;
   setProgress(progress: SyncProgress | undefined): void;
   setLastSync(at: number): void;
@@ -314,6 +316,7 @@ export function createConsoleStore(init: InitialState): ConsoleStore {
     setSnapshots: (snapshots) => data({ snapshots }),
     setDetail: (detail) => data(detail === undefined ? { detail: undefined } : { detail }),
     setTaskLog: (taskLog) => data({ taskLog }),
+    setHealth: (health) => data({ health }),
     setConnection: (connection) => set({ connection, ...(connection.lastGoodSyncAt !== undefined ? { lastSyncAt: connection.lastGoodSyncAt } : {}) }),
     setProgress: (progress) => set({ progress }),
     setLastSync: (lastSyncAt) => set({ lastSyncAt }),

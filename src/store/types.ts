@@ -8,6 +8,7 @@ import type { WizardDef, WizardSession } from '../screens/wizards/engine.js';
 import type { OperationPlan } from '../operations/types.js';
 import type { RunState } from '../workspace/runners/runState.js';
 import type { TfChanges } from '../workspace/runners/terraformEvents.js';
+import type { HealthReport } from '../observability/health.js';
 
 /** The list screens (each has a cursor, a filter and a sort of its own). */
 export type ListId = 'guests' | 'nodes' | 'storage' | 'tasks' | 'snapshots' | 'content';
@@ -28,7 +29,9 @@ export type Route =
   | { screen: 'help' }
   | { screen: 'settings' }
   /** The terraform run (plan, apply, destroy) started from the palette: src/screens/RunScreen.tsx. */
-  | { screen: 'run' };
+  | { screen: 'run' }
+  /** The health checks' lines (`:health`): src/screens/HealthScreen.tsx. */
+  | { screen: 'health' };
 
 export type ScreenName = Route['screen'];
 
@@ -128,6 +131,16 @@ export interface ConsoleData {
   snapshots: SnapshotListRow[];
   detail?: DetailData;
   taskLog?: TaskLogData;
+  /** The health panel: the last checks' report, and whether they run now. */
+  health?: HealthView;
+}
+
+export interface HealthView {
+  running: boolean;
+  report?: HealthReport;
+  /** Epoch ms the report was taken. */
+  at?: number;
+  error?: string;
 }
 
 export interface PaletteState {

@@ -23,6 +23,7 @@ const SCREEN_TITLES: Record<Route['screen'], string> = {
   help: 'Help',
   settings: 'Settings',
   run: 'Terraform run',
+  health: 'Health',
 };
 
 function crumb(route: Route): string {

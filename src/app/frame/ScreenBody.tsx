@@ -9,6 +9,7 @@ import { OverviewScreen } from '../../screens/OverviewScreen.js';
 import { SettingsScreen } from '../../screens/SettingsScreen.js';
 import { TaskLogScreen } from '../../screens/TaskLogScreen.js';
 import { RunScreen } from '../../screens/RunScreen.js';
+import { HealthScreen } from '../../screens/HealthScreen.js';
 import { currentRoute, listOf } from '../../store/selectors.js';
 import { safeText } from '../../util/terminalText.js';
 import { useConsole, useTheme } from '../ConsoleContext.js';
@@ -35,6 +36,8 @@ export function ScreenBody({ width, height }: { width: number; height: number })
       return <SettingsScreen width={width} height={height} />;
     case 'run':
       return <RunScreen width={width} height={height} />;
+    case 'health':
+      return <HealthScreen width={width} height={height} />;
     default:
       return null;
   }
