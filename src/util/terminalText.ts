@@ -7,7 +7,9 @@
 // two-character escapes (ESC + one byte), and their 8-bit C1 forms.
 const ESCAPES =
   /\u001b\[[0-?]*[ -/]*[@-~]|\u009b[0-?]*[ -/]*[@-~]|(?:\u001b\]|\u009d)[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|(?:\u001b[PX^_]|[\u0090\u0098\u009e\u009f])[^\u001b\u009c]*(?:\u001b\\|\u009c)?|\u001b[\s\S]?/g;
-const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+// ...and the bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069), which make
+// a terminal show text in another order than it is (`evil\u202Etxt.exe`: "Trojan Source").
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /** One line of untrusted text, safe to print: escapes and controls removed, tabs and
  * newlines turned into spaces. */
