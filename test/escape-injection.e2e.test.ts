@@ -1,11 +1,12 @@
 // Terminal-escape injection (issue 7, the fault suite): a guest description, a snapshot
 // description and PVE task log lines (the config update's task logs its parameters) carrying
 // escape sequences (CSI clear screen and cursor home, OSC window title and hyperlink, an 8-bit C1
-// CSI, DCS, BEL, backspaces) reach the cache through the API and the CLI; every command that shows
-// them prints none of those bytes. Text and tables show the sanitised text; JSON and YAML keep the
-// exact value (scripts get the real data) with the controls escaped as \uXXXX, which a terminal
-// shows as text. Guest names and tags cannot carry them: PVE's dns-name and tag formats refuse
-// controls (the simulator checks the same formats), so they are out of reach of an attacker too.
+// CSI, DCS, BEL, backspaces) and bidi overrides reach the cache through the API and the CLI;
+// every command that shows them prints none of those bytes. Text and tables show the sanitised
+// text; JSON and YAML keep the exact value (scripts get the real data) with the controls escaped
+// as \uXXXX, which a terminal shows as text (bidi marks are printable text there: kept). Guest
+// names and tags cannot carry them: PVE's dns-name and tag formats refuse controls (the
+// simulator checks the same formats), so they are out of reach of an attacker too.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +29,7 @@ afterAll(async () => {
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 const controlsIn = (text: string): string[] => [...new Set([...text].filter((c) => CONTROL.test(c)).map((c) => `U+${c.charCodeAt(0).toString(16).padStart(4, '0')}`))];
 
-const VM_DESCRIPTION = 'Aa\x1b[2J\x1b[H\x1b]0;pwned-title\x07Bb\x1b]8;;http://evil.example/\x1b\\link\x1b]8;;\x1b\\Cc\x9b31mDd\x07Ee\x08\x08Ff\x1bPdcs-payload\x1b\\Gg';
+const VM_DESCRIPTION = 'Aa\x1b[2J\x1b[H\x1b]0;pwned-title\x07Bb\x1b]8;;http://evil.example/\x1b\\link\x1b]8;;\x1b\\Cc\x9b31mDd\x07Ee\x08\x08Ff\x1bPdcs-payload\x1b\\Gg\u202eHh\u2066Ii\u2069';
 const SNAPSHOT_DESCRIPTION = 'snap\x1b[31mred\x1b[0m\x9d0;pwned-c1\x9cnote\x1b[1;1Hend';
 const TASK_DESCRIPTION = 'task\x1b]0;pwned-task\x07line\x1b[2J\x9b1;1Hend';
 const SET_DESCRIPTION = 'set\x1b]0;pwned-set\x07via\x1b[2Jcli';
@@ -91,7 +92,7 @@ describe('terminal-escape injection', () => {
       await run(['get', 'tasks', '-o', 'wide']);
       const text = await run(['describe', 'vm', '100']);
       // The text between the sequences is kept; the sequences' own payloads (title, URL, DCS) are not.
-      expect(text.stdout).toMatch(/AaBblinkCcDdEeFfGg/);
+      expect(text.stdout).toMatch(/AaBblinkCcDdEeFfGgHhIi/);
       expect(text.stdout).not.toMatch(/pwned|evil\.example|dcs-payload/);
       const json = await run(['describe', 'vm', '100', '-o', 'json']);
       expect(json.stdout).toContain('\\u001b[2J');
@@ -118,7 +119,11 @@ describe('terminal-escape injection', () => {
         expect(controlsIn(r.stdout), `stdout of ${args}`).toEqual([]);
         expect(controlsIn(r.stderr), `stderr of ${args}`).toEqual([]);
         // Text output drops the sequences' payloads too (JSON and YAML keep them, escaped).
-        if (!/-o (json|yaml)/.test(args)) expect(r.stdout + r.stderr, `${args}`).not.toMatch(/pwned/);
+        if (!/-o (json|yaml)/.test(args)) {
+          expect(r.stdout + r.stderr, `${args}`).not.toMatch(/pwned/);
+          // Nor a bidi override or isolate that would show the text in another order.
+          expect(r.stdout + r.stderr, `${args}`).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+        }
       }
       // The generated code: HCL, YAML and the rest hold no raw control character either.
       const generated = filesUnder(ws).filter((f) => !f.includes(`${join(ws, '.proxmox-mpc')}`));
