@@ -31,14 +31,22 @@ export function createTrustHost(options: TrustHostOptions = {}): TrustHost {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const now = options.now ?? (() => new Date());
+  /** The console's profile as --profile takes it: a profile made of the environment
+   * (`env-host-8006`) is no profile of the config file; the same environment finds it again. */
+  const namedProfile = async (): Promise<string | undefined> => {
+    if (options.profile === undefined) return undefined;
+    const { isEnvProfileName } = await import('../workspace/connection.js');
+    return isEnvProfileName(options.profile) ? undefined : options.profile;
+  };
   return {
     async reportIssue() {
       const { createIssueReport } = await import('../app/commands/reportIssue.js');
+      const profile = await namedProfile();
       const result = await createIssueReport(
-        { output: 'text', ...(options.profile !== undefined ? { profile: options.profile } : {}) },
+        { output: 'text', ...(profile !== undefined ? { profile } : {}) },
         { env, cwd, now, stdout: { write: () => true } as unknown as NodeJS.WritableStream },
       );
-      return `report written to ${result.path}${result.mappingPath !== undefined ? `; mapping (keep it private): ${result.mappingPath}` : ''}`;
+      return `report written to ${result.path}${result.mappingPath !== undefined ? `; mapping (keep it private): ${result.mappingPath}` : ' (not anonymised)'}`;
     },
     async health() {
       const [{ loadConnectionSettings }, { runHealthChecks }, { cachePathFor }, { findWorkspaceRoot }] = await Promise.all([
@@ -50,7 +58,8 @@ export function createTrustHost(options: TrustHostOptions = {}): TrustHost {
       let settings: Awaited<ReturnType<typeof loadConnectionSettings>> | undefined;
       let settingsError: string | undefined;
       try {
-        settings = loadConnectionSettings({ output: 'text', ...(options.profile !== undefined ? { profile: options.profile } : {}) }, env);
+        const named = await namedProfile();
+        settings = loadConnectionSettings({ output: 'text', ...(named !== undefined ? { profile: named } : {}) }, env);
       } catch (error) {
         settingsError = error instanceof Error ? error.message : String(error);
       }
