@@ -1,6 +1,6 @@
 // The console's :generate and :drift in a real pty against the simulator, inside a workspace:
 // :generate says what it wrote; after a memory change made through the CLI (and a sync), :drift
-// shows the changed attribute on the drift view.
+// shows the changed attribute on the drift view; :sync inside the workspace regenerates the code too.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,6 +57,13 @@ describe('console :generate and :drift (pty, simulator)', () => {
       const screen = tty.text();
       expect(screen).toMatch(/^drift in pmc-drift-console-ws-\w+/m);
       expect(screen).toMatch(/changed +terraform\/vm-105-\S+\.tf:\d+ \S+ \(vm_id 105\)/);
+
+      // :sync inside a workspace syncs and regenerates, saying both; then no drift.
+      tty.press('escape');
+      tty.write(':sync\r');
+      await tty.waitFor((s) => /synced in \d+ ms: \d+ changes?; generate: 0 new, 1 changed, \d+ unchanged, 0 kept, 0 removed/.test(s), { timeoutMs: 30_000, message: 'the sync and generate summary' });
+      tty.write(':drift\r');
+      await tty.waitFor((s) => /no drift: \d+ guests match the code/.test(s), { timeoutMs: 30_000, message: 'no drift after :sync' });
     },
     120_000,
   );

@@ -33,7 +33,7 @@ export const PALETTE_COMMANDS: readonly PaletteCommand[] = [
   { id: 'snap', name: 'snap', aliases: ['snapshot', 'snapshots', 'sn'], description: 'snapshots of every guest' },
   { id: 'overview', name: 'overview', aliases: ['cluster', 'ov', 'home'], description: 'cluster overview' },
   { id: 'create', name: 'create', aliases: ['new'], description: 'create a guest: :create vm, :create ct (a wizard)' },
-  { id: 'sync', name: 'sync', aliases: ['refresh', 'r'], description: 'sync with the cluster now' },
+  { id: 'sync', name: 'sync', aliases: ['refresh', 'r'], description: 'sync with the cluster now (inside a workspace: and regenerate its code)' },
   { id: 'plan', name: 'plan', aliases: [], description: 'terraform plan in the workspace, streamed live' },
   { id: 'apply', name: 'apply', aliases: [], description: 'terraform apply in the workspace: plan, summary, y/N, apply (high risk)' },
   { id: 'destroy', name: 'destroy', aliases: [], description: "terraform destroy in the workspace: asks for the workspace's name (critical)" },

@@ -56,7 +56,7 @@ export interface RouterDeps {
   /** :report-issue and :anonymize (default: the real ones, for the console's profile). */
   trust?: TrustHost;
   /** Sync now. */
-  refresh(): void;
+  refresh(opts?: { regenerate?: boolean }): void;
   /** Leave the console. */
   exit(): void;
   /** How long a lone digit waits for a motion before it switches screens (default 400 ms). */
@@ -301,7 +301,8 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
         deps.exit();
         return;
       case 'sync':
-        deps.refresh();
+        // Inside a workspace, :sync imports the cluster as code too (issue 6: /sync in a workspace).
+        deps.refresh({ regenerate: true });
         return;
       case 'health':
         actions.navigate({ screen: 'health' });

@@ -62,7 +62,8 @@ export interface ConsoleController {
   /** The sync worker, once it runs: its events feed the store from now on. */
   attachSync(sync: SyncLink): void;
   /** Sync now (the `r` key, `:sync`); reports the outcome as a message. */
-  refresh(): Promise<void>;
+  /** regenerate (`:sync` inside a workspace): then the workspace's code too, both told. */
+  refresh(opts?: { regenerate?: boolean }): Promise<void>;
   /** Runs confirmed plans in the background: each is shown while it runs, its end is told,
    * and a sync follows so the rows show the result. */
   runOperations(plans: readonly OperationPlan[], hooks?: RunHooks): Promise<void>;
@@ -542,7 +543,7 @@ export function createController(options: ControllerOptions): ConsoleController 
       reload: loadWizard,
       submit: submitWizard,
     },
-    async refresh() {
+    async refresh(opts) {
       if (!sync) {
         actions.notify('no connection: showing the cache', 'warn');
         return;
@@ -550,7 +551,9 @@ export function createController(options: ControllerOptions): ConsoleController 
       actions.notify('syncing...');
       try {
         const summary = await sync.syncNow();
-        if (!disposed) actions.notify(`synced in ${Math.round(summary.durationMs)} ms: ${summary.changes} change${summary.changes === 1 ? '' : 's'}`);
+        const synced = `synced in ${Math.round(summary.durationMs)} ms: ${summary.changes} change${summary.changes === 1 ? '' : 's'}`;
+        if (opts?.regenerate && !disposed && (await import('../../workspace/project.js')).findWorkspaceRoot(options.runCwd ?? process.cwd()) !== undefined) runs.iac('generate', `${synced}; `);
+        else if (!disposed) actions.notify(synced);
       } catch (error) {
         if (!disposed) actions.notify(`sync failed: ${safeText((error as Error).message)}`, 'error');
       }

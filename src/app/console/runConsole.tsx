@@ -169,7 +169,7 @@ export async function runConsole(options: ConsoleRunOptions): Promise<number> {
     console: consoleStore,
     keymap,
     history: openPaletteHistory(historyPath(env)),
-    refresh: () => void controller.refresh(),
+    refresh: (opts) => void controller.refresh(opts),
     operate: (plans) => void controller.runOperations(plans),
     ...(recorder ? { declined: (plans, refusals) => void recorder.record(declinedEntries(plans, refusals, { source: 'console', ...(user !== undefined ? { user } : {}) })) } : {}),
     wizards: controller.wizards,

@@ -34,7 +34,7 @@ export interface RunHost {
   ansible(playbook: string, vars: readonly string[], check?: boolean): void;
   /** :init (a workspace here for the console's profile), :generate (the code from the cache,
    * the summary as a notification), :drift (the drift report on the run screen). */
-  iac(what: 'init' | 'generate' | 'drift'): void;
+  iac(what: 'init' | 'generate' | 'drift', prefix?: string): void;
 }
 
 export interface RunControllerOptions {
@@ -372,7 +372,7 @@ export function createRunController(options: RunControllerOptions): RunControlle
         });
     },
 
-    iac(what) {
+    iac(what, prefix = '') {
       const cwd = options.cwd ?? process.cwd();
       const profile = store.getState().meta.profile;
       const fail = (error: unknown): void => {
@@ -396,7 +396,7 @@ export function createRunController(options: RunControllerOptions): RunControlle
             sink.resume();
             const report = await runGenerate({ profile, output: 'text' }, { cwd, stdout: sink, stderr: sink });
             const { summaryLine } = await import('../../workspace/writeFiles.js');
-            if (!disposed) actions.notify(`generate: ${summaryLine(report.summary)}${report.backupDir ? ` (replaced files backed up in ${safeText(report.backupDir)})` : ''}`);
+            if (!disposed) actions.notify(`${prefix}generate: ${summaryLine(report.summary)}${report.backupDir ? ` (replaced files backed up in ${safeText(report.backupDir)})` : ''}`);
           })
           .catch(fail);
         return;
