@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GeneratedFile, GeneratorOptions, IacInput } from '../../generators/types.js';
 import { safeText } from '../../util/terminalText.js';
+import { toJson } from '../output/serialize.js';
 import { requireWorkspace } from '../../workspace/project.js';
 import type { ReadOptions } from '../read/context.js';
 import { ExitCode, UserError } from '../userError.js';
@@ -49,7 +50,7 @@ export async function runDrift(opts: ReadOptions, deps?: Partial<DriftDeps>): Pr
   const generated = await d.generate(input, ws.config.generate);
   const report = await computeDrift(generated, readTerraformDir(ws.root));
   const names = new Map(input.guests.map((g) => [g.vmid, g.name]));
-  if (opts.output === 'json') d.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  if (opts.output === 'json') d.stdout.write(toJson(report));
   else d.stdout.write(formatDrift(report, names));
   for (const u of report.unreadable) d.stderr.write(`proxmox-mpc: warning: ${safeText(u.file)}: not read: ${safeText(u.error)}\n`);
   process.exitCode = report.drift ? ExitCode.failure : ExitCode.ok;
