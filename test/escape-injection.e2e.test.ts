@@ -83,6 +83,13 @@ describe('terminal-escape injection', () => {
       await run(['init', 'ws', '--no-wizard'], parent);
       await run(['generate', '--refresh']);
       await run(['validate'], ws, [0, 1]);
+      // Drift: the description changed again after generate (with C1 controls this time).
+      await cli.client.put('/nodes/pve1/qemu/100/config', { description: `${VM_DESCRIPTION}\x9d0;pwned-drift\x9cZz` });
+      await run(['sync']);
+      const drift = await run(['drift'], ws, [0, 1, 5]);
+      const driftJson = await run(['drift', '-o', 'json'], ws, [0, 1, 5]);
+      expect(drift.code).toBe(driftJson.code);
+      expect(drift.stdout).toContain('description: code "Aa\\u001b[2J');
 
       const table = await run(['get', 'vms', '-o', 'table']);
       expect(table.stdout).toMatch(/\bweb-01\b/);
@@ -118,8 +125,9 @@ describe('terminal-escape injection', () => {
       for (const [args, r] of seen) {
         expect(controlsIn(r.stdout), `stdout of ${args}`).toEqual([]);
         expect(controlsIn(r.stderr), `stderr of ${args}`).toEqual([]);
-        // Text output drops the sequences' payloads too (JSON and YAML keep them, escaped).
-        if (!/-o (json|yaml)/.test(args)) {
+        // Text output drops the sequences' payloads too (JSON and YAML keep them, escaped; drift
+        // shows both values JSON-quoted, escapes visible as \u001b, to tell them apart).
+        if (!/-o (json|yaml)/.test(args) && args !== 'drift') {
           expect(r.stdout + r.stderr, `${args}`).not.toMatch(/pwned/);
           // Nor a bidi override or isolate that would show the text in another order.
           expect(r.stdout + r.stderr, `${args}`).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
