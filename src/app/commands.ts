@@ -12,7 +12,7 @@ export type CommandId = 'overview' | 'guests' | 'vm' | 'ct' | 'node' | 'storage'
 export type ArgumentKind = 'guest' | 'vm' | 'ct' | 'node' | 'storage';
 
 /** The diagnostics commands (src/observability/reportConsole.ts does their work). */
-export type TrustCommandId = 'report-issue' | 'anonymize' | 'health';
+export type TrustCommandId = 'report-issue' | 'anonymize' | 'health' | 'logs';
 
 export interface PaletteCommand {
   id: CommandId | TrustCommandId;
@@ -45,6 +45,7 @@ export const PALETTE_COMMANDS: readonly PaletteCommand[] = [
   { id: 'run', name: 'run', aliases: ['runs', 'log'], description: 'the latest terraform run (it goes on in the background)' },
   { id: 'settings', name: 'settings', aliases: ['set', 'prefs'], description: 'theme, refresh interval, icons' },
   { id: 'debug', name: 'debug', aliases: [], description: 'debug logging: :debug on (each API request into the log, see proxmox-mpc logs), :debug off' },
+  { id: 'logs', name: 'logs', aliases: [], description: 'the log, following new lines: :logs [level=warn] [since=1h] [op=ID] (as proxmox-mpc logs)' },
   { id: 'health', name: 'health', aliases: ['doctor'], description: 'the health checks (API per node, auth, certificate, cache, last sync, tools), green/yellow/red; r runs them again' },
   { id: 'report-issue', name: 'report-issue', aliases: ['report', 'bug'], description: 'write a diagnostic report (anonymised) to attach to an issue; says where it and its mapping went' },
   { id: 'anonymize', name: 'anonymize', aliases: ['anon'], description: 'anonymise a file: :anonymize FILE writes FILE.anon beside it and says where the mapping went' },
@@ -235,10 +236,27 @@ export function commandEffect(line: string, data: CommandData): CommandEffect | 
       return { kind: 'report-issue' };
     case 'health':
       return { kind: 'health' };
+    case 'logs':
+      return logsRoute(arg);
     case 'anonymize':
       if (arg.trim() === '') return { kind: 'error', message: 'anonymize which file? :anonymize FILE (writes FILE.anon beside it)' };
       return { kind: 'anonymize', file: arg.trim() };
     case 'quit':
       return { kind: 'quit' };
   }
+}
+
+const LOG_LEVEL_NAMES = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+
+/** `:logs level=warn since=1h op=3f9c2a1b` (a bare level word too) -> the logs screen. */
+function logsRoute(arg: string): CommandEffect {
+  const route: Extract<Route, { screen: 'logs' }> = { screen: 'logs' };
+  for (const word of arg.trim().split(/\s+/).filter((w) => w !== '')) {
+    const [key, value] = word.includes('=') ? [word.slice(0, word.indexOf('=')).toLowerCase(), word.slice(word.indexOf('=') + 1)] : ['level', word];
+    if (key === 'level' && (LOG_LEVEL_NAMES as readonly string[]).includes(value.toLowerCase())) route.level = value.toLowerCase() as (typeof LOG_LEVEL_NAMES)[number];
+    else if (key === 'since' && value !== '') route.since = value;
+    else if (key === 'op' && /^[A-Za-z0-9_-]+$/.test(value)) route.op = value;
+    else return { kind: 'error', message: `logs: '${word}'? :logs level=warn since=1h op=ID (levels: ${LOG_LEVEL_NAMES.join(', ')})` };
+  }
+  return { kind: 'route', route, replace: false };
 }

@@ -26,7 +26,7 @@ import type { GuestDialogId } from '../screens/wizards/guestDialogs.js';
 import { runKey, runLayout } from '../screens/runScreenModel.js';
 import type { RunHost } from './console/runController.js';
 import { bodyRows } from './layout.js';
-import { createTrustHost, type TrustHost } from '../observability/reportConsole.js';
+import { createTrustHost, watchLogs, type TrustHost } from '../observability/reportConsole.js';
 import { safeText } from '../util/terminalText.js';
 
 /** A wizard's I/O, done by the controller: load its choices, load them again (another node, or
@@ -55,6 +55,8 @@ export interface RouterDeps {
   history?: PaletteHistory;
   /** :report-issue and :anonymize (default: the real ones, for the console's profile). */
   trust?: TrustHost;
+  /** How often the logs screen reads new lines (default 500 ms). */
+  logsPollMs?: number;
   /** Sync now. */
   refresh(opts?: { regenerate?: boolean }): void;
   /** Leave the console. */
@@ -288,6 +290,34 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
         (error: unknown) => actions.setHealth({ running: false, error: error instanceof Error ? error.message : String(error) }),
       );
   };
+
+  // The logs screen: its lines read when it opens and followed while it is on screen.
+  let logsWatch: { route: Route; stop?: () => void; stopped: boolean } | undefined;
+  const stopLogs = (): void => {
+    if (!logsWatch) return;
+    logsWatch.stopped = true;
+    logsWatch.stop?.();
+    logsWatch = undefined;
+  };
+  const syncLogsWatch = (s: ConsoleState): void => {
+    const route = currentRoute(s);
+    if (route.screen !== 'logs') return stopLogs();
+    if (logsWatch?.route === route) return;
+    stopLogs();
+    const watch: NonNullable<typeof logsWatch> = { route, stopped: false };
+    logsWatch = watch;
+    actions.setLogs(undefined);
+    const { level, since, op } = route;
+    watchLogs({ ...(level ? { level } : {}), ...(since ? { since } : {}), ...(op ? { op } : {}) }, (lines, path) => {
+      if (!watch.stopped) actions.setLogs({ lines, path });
+    }, deps.logsPollMs !== undefined ? { pollMs: deps.logsPollMs } : {}).then(
+      (stop) => (watch.stopped ? stop() : (watch.stop = stop)),
+      (error: unknown) => {
+        if (!watch.stopped) actions.setLogs({ lines: [], error: error instanceof Error ? error.message : String(error) });
+      },
+    );
+  };
+  const unsubscribeLogs = c.store.subscribe(syncLogsWatch);
 
   // ------------------------------------------------------------------ commands
   const runLine = (line: string): void => {
@@ -619,6 +649,8 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
     },
     dispose() {
       if (countTimer) clearTimeout(countTimer);
+      unsubscribeLogs();
+      stopLogs();
     },
   };
 

@@ -1,7 +1,7 @@
 // The console's :report-issue and :anonymize: parsed from the palette, run through the trust host,
 // the outcome (or the failure) said as one message; the real host anonymises a file beside it
 // with the mapping (0600) under XDG_STATE_HOME.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -102,6 +102,47 @@ describe(':health, the health panel', () => {
     run(h.router, 'health');
     await vi.waitFor(() => expect(h.c.store.getState().data.health?.running).toBe(false));
     expect(healthLines(h.c.store.getState().data.health)).toEqual([{ status: 'fail', text: 'the checks could not run: boom' }]);
+  });
+});
+
+describe(':logs, the logs screen', () => {
+  it('parses the filters like proxmox-mpc logs; refuses what it does not know', () => {
+    const data = fixtureData();
+    expect(commandEffect('logs', data)).toEqual({ kind: 'route', route: { screen: 'logs' }, replace: false });
+    expect(commandEffect('logs warn since=1h op=3f9c2a1b', data)).toEqual({ kind: 'route', route: { screen: 'logs', level: 'warn', since: '1h', op: '3f9c2a1b' }, replace: false });
+    expect(commandEffect('logs level=loud', data)).toMatchObject({ kind: 'error', message: expect.stringMatching(/^logs: 'level=loud'\?/) });
+  });
+
+  it('shows the matching lines, follows new ones while open; opened again, reads afresh', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pmc-logs-screen-'));
+    dirs.push(dir);
+    const saved = process.env.XDG_STATE_HOME;
+    process.env.XDG_STATE_HOME = dir;
+    try {
+      const file = join(dir, 'proxmox-mpc', 'logs', 'proxmox-mpc.log');
+      mkdirSync(join(dir, 'proxmox-mpc', 'logs'), { recursive: true });
+      const line = (level: number, msg: string) => `${JSON.stringify({ level, time: new Date().toISOString(), op: 'aa11bb22', msg })}\n`;
+      writeFileSync(file, line(30, 'sync started') + line(40, 'node pve2 offline'));
+      const c = makeConsole({ data: fixtureData() });
+      const router = createInputRouter({ console: c, keymap: DEFAULT_KEYMAP, refresh: vi.fn(), exit: vi.fn(), logsPollMs: 20 });
+      routers.push(router);
+      run(router, 'logs level=warn');
+      expect(currentRoute(c.store.getState())).toEqual({ screen: 'logs', level: 'warn' });
+      await vi.waitFor(() => expect(c.store.getState().data.logs?.lines).toHaveLength(1));
+      expect(c.store.getState().data.logs!.lines[0]).toMatch(/WARN +aa11bb22 +node pve2 offline/);
+      appendFileSync(file, line(30, 'not shown') + line(50, 'sync failed'));
+      await vi.waitFor(() => expect(c.store.getState().data.logs?.lines).toHaveLength(2));
+      expect(c.store.getState().data.logs!.lines[1]).toMatch(/ERROR +aa11bb22 +sync failed/);
+      press(router, '<esc>');
+      expect(currentRoute(c.store.getState()).screen).not.toBe('logs');
+      // Opened again with other filters: read afresh (the earlier lines of that level included).
+      appendFileSync(file, line(50, 'after leaving'));
+      run(router, 'logs error');
+      await vi.waitFor(() => expect(c.store.getState().data.logs?.lines.map((l) => l.replace(/^.*aa11bb22 +/, ''))).toEqual(['sync failed', 'after leaving']));
+    } finally {
+      if (saved === undefined) delete process.env.XDG_STATE_HOME;
+      else process.env.XDG_STATE_HOME = saved;
+    }
   });
 });
 

@@ -89,3 +89,43 @@ export function createTrustHost(options: TrustHostOptions = {}): TrustHost {
     },
   };
 }
+
+/** What the logs screen filters on (`:logs level=warn since=1h op=3f9c2a1b`). */
+export interface LogsScreenFilter {
+  level?: import('./log.js').LogLevel;
+  since?: string;
+  op?: string;
+}
+
+/** The logs screen's lines at most (the newest). */
+export const LOGS_SCREEN_LINES = 1000;
+
+/** Reads the log's matching lines, then follows new ones every `pollMs` until stopped; each
+ * time `onLines` gets every line so far (formatted as `proxmox-mpc logs` prints them). */
+export async function watchLogs(
+  filter: LogsScreenFilter,
+  onLines: (lines: string[], path: string) => void,
+  options: { env?: NodeJS.ProcessEnv; pollMs?: number; now?: () => number } = {},
+): Promise<() => void> {
+  const env = options.env ?? process.env;
+  const [{ readLogs, followLog, formatRecord }, { logPath }, { parseSince }] = await Promise.all([
+    import('./logReader.js'),
+    import('./logger.js'),
+    import('../app/commands/logs.js'),
+  ]);
+  const path = logPath(env);
+  const f: import('./logReader.js').LogFilter = {};
+  if (filter.level !== undefined) f.level = filter.level;
+  if (filter.op !== undefined) f.op = filter.op;
+  if (filter.since !== undefined) f.since = parseSince(filter.since, (options.now ?? Date.now)());
+  const follower = followLog(path, f);
+  let lines = readLogs(path, f, LOGS_SCREEN_LINES).map(formatRecord);
+  onLines(lines, path);
+  const timer = setInterval(() => {
+    const more = follower.poll();
+    if (more.length === 0) return;
+    lines = [...lines, ...more.map(formatRecord)].slice(-LOGS_SCREEN_LINES);
+    onLines(lines, path);
+  }, options.pollMs ?? 500);
+  return () => clearInterval(timer);
+}

@@ -46,6 +46,7 @@ export interface ConsoleActions {
   setDetail(detail: DetailData | undefined): void;
   setTaskLog(log: TaskLogData | undefined): void;
   setHealth(health: HealthView | undefined): void;
+  setLogs(logs: ConsoleState['data']['logs']): void;
   setConnection(status: ConnectionStatus): void;
   setProgress(progress: SyncProgress | undefined): void;
   setLastSync(at: number): void;
@@ -317,6 +318,7 @@ export function createConsoleStore(init: InitialState): ConsoleStore {
     setDetail: (detail) => data(detail === undefined ? { detail: undefined } : { detail }),
     setTaskLog: (taskLog) => data({ taskLog }),
     setHealth: (health) => data({ health }),
+    setLogs: (logs) => data({ logs }),
     setConnection: (connection) => set({ connection, ...(connection.lastGoodSyncAt !== undefined ? { lastSyncAt: connection.lastGoodSyncAt } : {}) }),
     setProgress: (progress) => set({ progress }),
     setLastSync: (lastSyncAt) => set({ lastSyncAt }),

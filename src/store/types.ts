@@ -9,6 +9,7 @@ import type { OperationPlan } from '../operations/types.js';
 import type { RunState } from '../workspace/runners/runState.js';
 import type { TfChanges } from '../workspace/runners/terraformEvents.js';
 import type { HealthReport } from '../observability/health.js';
+import type { LogLevel } from '../observability/log.js';
 
 /** The list screens (each has a cursor, a filter and a sort of its own). */
 export type ListId = 'guests' | 'nodes' | 'storage' | 'tasks' | 'snapshots' | 'content';
@@ -31,7 +32,9 @@ export type Route =
   /** The terraform run (plan, apply, destroy) started from the palette: src/screens/RunScreen.tsx. */
   | { screen: 'run' }
   /** The health checks' lines (`:health`): src/screens/HealthScreen.tsx. */
-  | { screen: 'health' };
+  | { screen: 'health' }
+  /** The log, filtered, following new lines (`:logs`): src/screens/LogsScreen.tsx. */
+  | { screen: 'logs'; level?: LogLevel; since?: string; op?: string };
 
 export type ScreenName = Route['screen'];
 
@@ -133,6 +136,8 @@ export interface ConsoleData {
   taskLog?: TaskLogData;
   /** The health panel: the last checks' report, and whether they run now. */
   health?: HealthView;
+  /** The logs screen's lines (formatted), the file they come from, or why there are none. */
+  logs?: { lines: string[]; path?: string; error?: string };
 }
 
 export interface HealthView {

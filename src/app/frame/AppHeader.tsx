@@ -24,6 +24,7 @@ const SCREEN_TITLES: Record<Route['screen'], string> = {
   settings: 'Settings',
   run: 'Terraform run',
   health: 'Health',
+  logs: 'Logs',
 };
 
 function crumb(route: Route): string {

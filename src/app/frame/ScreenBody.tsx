@@ -10,6 +10,7 @@ import { SettingsScreen } from '../../screens/SettingsScreen.js';
 import { TaskLogScreen } from '../../screens/TaskLogScreen.js';
 import { RunScreen } from '../../screens/RunScreen.js';
 import { HealthScreen } from '../../screens/HealthScreen.js';
+import { LogsScreen } from '../../screens/LogsScreen.js';
 import { currentRoute, listOf } from '../../store/selectors.js';
 import { safeText } from '../../util/terminalText.js';
 import { useConsole, useTheme } from '../ConsoleContext.js';
@@ -38,6 +39,8 @@ export function ScreenBody({ width, height }: { width: number; height: number })
       return <RunScreen width={width} height={height} />;
     case 'health':
       return <HealthScreen width={width} height={height} />;
+    case 'logs':
+      return <LogsScreen width={width} height={height} />;
     default:
       return null;
   }
