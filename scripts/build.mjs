@@ -39,7 +39,9 @@ const INK_SHARED_OUTPUT_CACHES = {
       const shared = `
 let sharedCaches;
 function framesCaches() {
-  if (sharedCaches === undefined || sharedCaches.styledChars.size + sharedCaches.widths.size > 20000) sharedCaches = new OutputCaches();
+  // Each cached line is an array of per-character objects (~250 bytes a character): 20,000
+  // lines of a streaming log held ~500,000 of them (200 MB); 1,000 is still ~20 screens.
+  if (sharedCaches === undefined || sharedCaches.styledChars.size > 1000 || sharedCaches.widths.size > 20000) sharedCaches = new OutputCaches();
   return sharedCaches;
 }
 `;
