@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { isolatedEnv, type CliResult } from './support/cli.js';
 import { useSimulatorCli } from './support/simCli.js';
+import { spawnTty, ttyEnv, type TtySession } from './support/tty.js';
 
 const RUN = 120_000;
 const cli = useSimulatorCli('pmc-ansible-run-');
@@ -133,6 +134,27 @@ describe('proxmox-mpc ansible (CLI, simulator, real ansible-playbook)', () => {
       const noTool = await runIn(root, ['ansible', 'site', '--check'], { PMC_ANSIBLE_PLAYBOOK: '/nonexistent/ansible-playbook' });
       expect(noTool.code).toBe(2);
       expect(noTool.stderr).toContain('ansible-playbook was not found on PATH');
+    },
+    RUN,
+  );
+
+  it(
+    'the console: :ansible start target=<vm> streams on the run screen and ends with the PLAY RECAP summed up; the VM runs',
+    async () => {
+      expect((await runIn(root, ['sync'])).code).toBe(0);
+      const vm = stoppedVm();
+      const tty: TtySession = spawnTty([cli.cliPath], { env: ttyEnv(env), cwd: root, cols: 160, rows: 40 });
+      try {
+        await tty.waitFor((s) => /^Guests \(\d+\)/m.test(s), { timeoutMs: 30_000, message: 'the guest table' });
+        tty.write(`:ansible start target=${vm.host}\r`);
+        await tty.waitFor((s) => s.includes('ansible-playbook ansible/start.yml in pmc-ansible-run-ws-') && /ansible ansible\/start\.yml: done, 1 host: ok=2 changed=1 unreachable=0 failed=0 skipped=1/.test(s), { timeoutMs: 60_000, message: 'the run screen with the recap' });
+        expect(tty.text()).toMatch(/^ansible-playbook ansible\/start\.yml in pmc-ansible-run-ws-\w+ +done/m);
+        expect(tty.text()).toMatch(/^\s*PLAY RECAP \*+\s*$/m);
+        expect(cli.sim.cluster.guests.get(vm.vmid)!.status).toBe('running');
+        expect(tty.rawOutput()).not.toContain(cli.sim.root.tokenSecret);
+      } finally {
+        await tty.dispose();
+      }
     },
     RUN,
   );
