@@ -147,6 +147,14 @@ describe('plain console', () => {
     expect(again.code).toBe(0);
   });
 
+  it('a command of the full-screen console (a screen, a wizard, a run) says so and names the shell command', async () => {
+    const r = await run('health\n');
+    expect(r.err).toContain('error: health needs the full-screen console (proxmox-mpc console); from a shell: proxmox-mpc health (see --help)');
+    expect(r.code).toBe(1);
+    const plan = await run('plan\n');
+    expect(plan.err).toContain('from a shell: proxmox-mpc plan');
+  });
+
   it('quit ends the console without waiting for the end of input', async () => {
     const r = await run(':quit\nct\n', { keepOpen: true });
     expect(r.code).toBe(0);

@@ -361,6 +361,9 @@ export async function runPlainConsole(options: PlainConsoleOptions): Promise<num
         }
         case 'quit':
           return 'quit';
+        default:
+          // Screens, wizards and runs of the full-screen console: the shell command does the same.
+          return fail(`${command.id} needs the full-screen console (proxmox-mpc console); from a shell: proxmox-mpc ${command.id}${arg.trim() ? ` ${safeText(arg.trim())}` : ''} (see --help)`);
       }
     };
 
