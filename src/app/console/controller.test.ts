@@ -594,6 +594,18 @@ describe('the guest detail', () => {
 });
 
 describe('sync status events', () => {
+  it('going offline says why at once, once per reason', async () => {
+    const h = await loaded();
+    const offline = (lastError: string) => ({ state: 'offline' as const, paused: false, consecutiveFailures: 1, warnings: 0, droppedPolls: 0, lastError });
+    h.sync.emit('state', offline('certificate fingerprint mismatch: the server presents AB:CD'));
+    expect(h.state().message).toMatchObject({ text: 'offline: certificate fingerprint mismatch: the server presents AB:CD', level: 'error' });
+    h.console.actions.clearMessage();
+    h.sync.emit('state', offline('certificate fingerprint mismatch: the server presents AB:CD'));
+    expect(h.state().message).toBeUndefined();
+    h.sync.emit('state', offline('authentication failure: 401 invalid token'));
+    expect(h.state().message?.text).toBe('offline: authentication failure: 401 invalid token');
+  });
+
   it('state, progress, poll and fatal errors reach the store; a non-fatal error says nothing', async () => {
     const h = await loaded();
     h.sync.emit('state', { state: 'online', paused: false, consecutiveFailures: 0, warnings: 0, droppedPolls: 0, lastGoodSyncAt: T0 + 5000 });

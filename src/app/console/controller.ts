@@ -212,7 +212,15 @@ export function createController(options: ControllerOptions): ConsoleController 
         pending.figures = frame;
         schedule();
       }),
-      link.on('state', (status) => actions.setConnection(status)),
+      link.on('state', (status) => {
+        const before = store.getState().connection;
+        actions.setConnection(status);
+        // Going offline, or offline for another reason: say why at once (a changed certificate
+        // or a revoked token does not mend itself, and the header only says "offline").
+        if (status.state === 'offline' && status.lastError && (before?.state !== 'offline' || before.lastError !== status.lastError)) {
+          actions.notify(`offline: ${safeText(status.lastError)}`, 'error');
+        }
+      }),
       link.on('progress', (progress) => actions.setProgress(progress)),
       link.on('poll', (summary) => {
         actions.setProgress(undefined);
