@@ -207,6 +207,20 @@ describe('run controller: :init, :generate, :drift', () => {
     expect(again.message).toMatchObject({ text: `init: ${dir} already is a workspace: :generate writes its code`, level: 'warn' });
   });
 
+  it(':init in a console on PROXMOX_VE_* alone names no profile (the made-up env-... name would break the workspace)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pmc-runctl-init-env-'));
+    dirs.push(dir);
+    const store = createConsoleStore({ meta: { profile: 'env-pve.lan-8006', endpoint: 'https://pve.lan:8006', readOnly: false } });
+    const runs = createRunController({ console: store, cwd: dir });
+    controllers.push(runs);
+    runs.iac('init');
+    const s = await until(store, (x) => x.message !== undefined);
+    expect(s.message!.text).toMatch(/^init: workspace on the PROXMOX_VE_\* environment in /);
+    const config = readFileSync(join(dir, '.proxmox-mpc', 'config.yml'), 'utf8');
+    expect(config).not.toContain('env-pve.lan-8006');
+    expect(config).not.toMatch(/^profile:/m);
+  });
+
   it(':generate and :drift outside a workspace: one line saying what to do, no run', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pmc-runctl-nows-'));
     dirs.push(dir);

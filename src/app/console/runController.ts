@@ -9,6 +9,7 @@ import { join, relative } from 'node:path';
 import type { ConsoleStore } from '../../store/consoleStore.js';
 import type { RunView } from '../../store/types.js';
 import { safeText } from '../../util/terminalText.js';
+import { isEnvProfileName } from '../../workspace/connection.js';
 import { hasChanges, runConfirmation, workspaceName } from '../../workspace/runners/confirmRun.js';
 import { plainLines } from '../../workspace/runners/plainText.js';
 import { RingBuffer } from '../../workspace/runners/ringBuffer.js';
@@ -383,8 +384,11 @@ export function createRunController(options: RunControllerOptions): RunControlle
           .then(({ findWorkspaceRoot, initWorkspace }) => {
             const existing = findWorkspaceRoot(cwd);
             if (existing !== undefined) return actions.notify(`init: ${existing} already is a workspace: :generate writes its code`, 'warn');
-            const r = initWorkspace(cwd, { profile });
-            actions.notify(`init: workspace for profile ${safeText(profile)} in ${safeText(r.workspace.root)}: created ${r.created.join(', ')}; :generate writes the code`);
+            // A console on PROXMOX_VE_* alone has a made-up profile name: no profile is named then
+            // (the workspace uses the environment, as the console does).
+            const fromEnv = isEnvProfileName(profile);
+            const r = initWorkspace(cwd, fromEnv ? {} : { profile });
+            actions.notify(`init: workspace ${fromEnv ? 'on the PROXMOX_VE_* environment' : `for profile ${safeText(profile)}`} in ${safeText(r.workspace.root)}: created ${r.created.join(', ')}; :generate writes the code`);
           })
           .catch(fail);
         return;
