@@ -124,3 +124,26 @@ describe('reduceRun on captured terraform runs', () => {
     expect(s.messages).toContain('Stopping operation...');
   });
 });
+
+describe('per-line cost paths', () => {
+  const event = (o: Record<string, unknown>) => parseTerraformLine(JSON.stringify({ '@level': 'info', '@timestamp': '2026-12-08T01:00:00Z', ...o }));
+
+  it('plainLines: a one-line message as it is (made safe), a blank one dropped, a multi-line one split', () => {
+    expect(plainLines(event({ type: 'log', '@message': 'one \u001b[31mline' }))).toEqual(['one line']);
+    expect(plainLines(event({ type: 'log', '@message': '   ' }))).toEqual([]);
+    expect(plainLines(event({ type: 'log', '@message': 'a\n\n  \nb' }))).toEqual(['a', 'b']);
+  });
+
+  it('reduceRun counts a line without changing the state it was given', () => {
+    const res = { addr: 'terraform_data.a', module: '', resource: 'terraform_data.a', implied_provider: 'terraform', resource_type: 'terraform_data', resource_name: 'a', resource_key: null };
+    const s1 = reduceRun(INITIAL_RUN_STATE, event({ type: 'planned_change', '@message': 'x', change: { resource: res, action: 'create' } }));
+    const s2 = reduceRun(s1, event({ type: 'provision_progress', '@message': 'x', hook: { resource: res, provisioner: 'local-exec', output: 'hi' } }));
+    const s3 = reduceRun(s2, parseTerraformLine('plain text'));
+    expect([INITIAL_RUN_STATE.lines, s1.lines, s2.lines, s3.lines]).toEqual([0, 1, 2, 3]);
+    expect(s1.rows[0]).toMatchObject({ state: 'planned' });
+    expect(s1.rows[0]!.lastOutput).toBeUndefined();
+    expect(s2.rows[0]).toMatchObject({ lastOutput: 'hi' });
+    expect(s3).not.toBe(s2);
+    expect(s3.rows).toBe(s2.rows);
+  });
+});
