@@ -1,5 +1,6 @@
 // `proxmox-mpc health`: one line per check, green/yellow/red, and an exit code for scripts
 // (0: nothing red, yellow included; 1: something red).
+import { toJson } from '../output/serialize.js';
 import { type HealthLine, type HealthReport, type HealthStatus, runHealthChecks } from '../../observability/health.js';
 import { log } from '../../observability/log.js';
 import { cachePathFor } from '../../db/paths.js';
@@ -57,7 +58,7 @@ export async function runHealth(opts: HealthCommandOptions): Promise<void> {
     timeoutMs: (opts.timeout ?? 5) * 1000,
   });
   for (const l of report.lines) if (l.status !== 'ok') log[l.status === 'fail' ? 'error' : 'warn']('health check', { check: l.check, subject: l.subject, status: l.status, message: l.message });
-  if (opts.output === 'json') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  if (opts.output === 'json') process.stdout.write(toJson(report));
   else {
     const tty = process.stdout.isTTY === true;
     const color = tty && opts.color !== false && process.env.NO_COLOR === undefined;

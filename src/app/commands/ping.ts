@@ -1,4 +1,5 @@
 // `proxmox-mpc ping`: can we reach the cluster, as whom, how fast, and is every node up?
+import { toJson } from '../output/serialize.js';
 import { performance } from 'node:perf_hooks';
 import { isProxmoxError } from '../../proxmox/errors.js';
 import type { ProxmoxClient } from '../../proxmox/client.js';
@@ -116,7 +117,7 @@ export async function runPing(opts: GlobalOptions): Promise<void> {
   const client = createClient(settings);
   try {
     const report = await collectPingReport(client, settings.endpoint, principalOf(settings.auth), settings.auth.kind === 'token' ? 'token' : 'ticket');
-    process.stdout.write(opts.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatPingReport(report));
+    process.stdout.write(opts.output === 'json' ? toJson(report) : formatPingReport(report));
     process.exitCode = report.healthy ? ExitCode.ok : ExitCode.failure;
   } finally {
     client.close();

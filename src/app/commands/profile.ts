@@ -1,3 +1,4 @@
+import { toJson } from '../output/serialize.js';
 import { configPath, loadConfigFile, saveConfigFile, type ProfileConfig } from '../../workspace/configFile.js';
 import { httpsEndpoint, parseApiToken } from '../../workspace/connection.js';
 import { normalizeFingerprint } from '../../proxmox/tls.js';
@@ -22,7 +23,7 @@ export function runProfileList(opts: GlobalOptions): void {
     secret: secretPlace(p.tokenSecret ?? p.password),
   }));
   if (opts.output === 'json') {
-    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    process.stdout.write(toJson(rows));
     return;
   }
   if (rows.length === 0) {

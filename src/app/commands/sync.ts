@@ -3,6 +3,7 @@
 // stderr and a one-line summary. `--watch` runs the sync worker (the same thread the console
 // uses, so the command exercises that path) and prints changes as they are recorded, until
 // Ctrl-C.
+import { toJson } from '../output/serialize.js';
 import type { Cache } from '../../db/cacheApi.js';
 import type { ChangeEvent, GuestKey } from '../../db/model.js';
 import { errorFromInfo, startSyncWorker, type SyncWorkerHandle } from '../../sync/host.js';
@@ -72,7 +73,7 @@ export async function runSyncOnce(settings: ConnectionSettings, cachePath: strin
     const summary = await poller.syncNow().finally(() => progress.clear());
     await poller.stop();
     for (const line of warningLines(summary.warnings)) stderr.write(`proxmox-mpc: ${line}\n`);
-    out.write(options.json ? `${JSON.stringify(summaryJson(settings.profile, summary), null, 2)}\n` : `${summaryLine(settings.profile, summary)}\n`);
+    out.write(options.json ? toJson(summaryJson(settings.profile, summary)) : `${summaryLine(settings.profile, summary)}\n`);
     return summary;
   } finally {
     cache?.close();

@@ -1,6 +1,7 @@
 // `proxmox-mpc vault set|get|list|rm`: the encrypted credentials vault (src/workspace/vault.ts).
 // A secret never comes from the command line (shell history, `ps`): from an environment
 // variable, stdin, or a prompt without echo. It is printed only by `vault get --reveal`.
+import { toJson } from '../output/serialize.js';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { GlobalOptions } from '../cli.js';
@@ -58,7 +59,7 @@ export async function runVaultSet(name: string, opts: VaultSetOptions, env: Node
   const replaced = vault.has(name);
   vault.set(name, secret);
   const info = vault.list().find((e) => e.name === name)!;
-  if (wantsJson(opts)) process.stdout.write(`${JSON.stringify({ ...info, path: vault.path, replaced }, null, 2)}\n`);
+  if (wantsJson(opts)) process.stdout.write(toJson({ ...info, path: vault.path, replaced }));
   else process.stderr.write(`vault entry '${name}' ${replaced ? 'replaced' : 'saved'} in ${vault.path}; use it as $vault.${name}\n`);
 }
 
@@ -74,10 +75,10 @@ export async function runVaultGet(name: string, opts: VaultGetOptions, env: Node
   const info = vault.list().find((e) => e.name === name)!;
   if (opts.reveal) {
     // Deliberately not redacted: this is the one place a secret is shown, on request.
-    process.stdout.write(wantsJson(opts) ? `${JSON.stringify({ ...info, secret }, null, 2)}\n` : `${secret}\n`);
+    process.stdout.write(wantsJson(opts) ? toJson({ ...info, secret }) : `${secret}\n`);
     return;
   }
-  if (wantsJson(opts)) process.stdout.write(`${JSON.stringify({ ...info, exists: true }, null, 2)}\n`);
+  if (wantsJson(opts)) process.stdout.write(toJson({ ...info, exists: true }));
   else process.stdout.write(`vault entry '${name}' exists and decrypts (updated ${info.updatedAt}); --reveal prints the secret\n`);
 }
 
@@ -87,7 +88,7 @@ export async function runVaultList(opts: GlobalOptions, env: NodeJS.ProcessEnv =
   warnLooseMode(path);
   const entries = listVaultEntries(path);
   if (wantsJson(opts)) {
-    process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+    process.stdout.write(toJson(entries));
     return;
   }
   if (entries.length === 0) {
@@ -106,7 +107,7 @@ export async function runVaultRemove(name: string, opts: GlobalOptions, env: Nod
   if (!existsSync(path)) throw new UserError(`no vault entry '${name}': there is no vault at ${path}`, ExitCode.notFound);
   const vault = unlockVault(env);
   if (!vault.remove(name)) throw new UserError(`no vault entry '${name}' in ${vault.path} (proxmox-mpc vault list shows the entries)`, ExitCode.notFound);
-  if (wantsJson(opts)) process.stdout.write(`${JSON.stringify({ name, removed: true, path: vault.path }, null, 2)}\n`);
+  if (wantsJson(opts)) process.stdout.write(toJson({ name, removed: true, path: vault.path }));
   else process.stderr.write(`vault entry '${name}' removed from ${vault.path}\n`);
 }
 
@@ -139,7 +140,7 @@ export async function runVaultMigrate(opts: GlobalOptions, env: NodeJS.ProcessEn
     saveConfigFile(path, config);
   }
   if (wantsJson(opts)) {
-    process.stdout.write(`${JSON.stringify({ config: path, moved }, null, 2)}\n`);
+    process.stdout.write(toJson({ config: path, moved }));
     return;
   }
   if (moved.length === 0) process.stderr.write(`no plain-text secrets in ${path}: nothing to move\n`);

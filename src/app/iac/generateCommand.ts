@@ -2,6 +2,7 @@
 // cache. Writes atomically, backs up what it replaces, never touches a file the user took over,
 // and says what it did: one line per file that is not unchanged, then
 // `N new, N changed, N unchanged, N kept, N removed`. --dry-run/--diff write nothing.
+import { toJson } from '../output/serialize.js';
 import type { GeneratedFile, GeneratorOptions, IacInput } from '../../generators/types.js';
 import { requireWorkspace, type Workspace } from '../../workspace/project.js';
 import { applyWrite, planWrite, summarise, summaryLine, unifiedDiff, type FileChange, type WritePlan, type WriteSummary } from '../../workspace/writeFiles.js';
@@ -70,7 +71,7 @@ export async function runGenerate(opts: GenerateOptions, deps?: Partial<Generate
     if (applied.backupDir) report.backupDir = applied.backupDir;
   }
   if (opts.output === 'json') {
-    d.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    d.stdout.write(toJson(report));
   } else {
     d.stdout.write(formatGenerate(plan, report, opts.diff === true));
   }

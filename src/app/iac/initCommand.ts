@@ -2,6 +2,7 @@
 // ansible/, tests/) bound to a connection profile. With no usable profile, on a terminal, the
 // first-run wizard makes one; without a terminal, a message says which flags or environment to
 // use. The workspace is created either way: it needs a profile only to generate.
+import { toJson } from '../output/serialize.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { configPath } from '../../workspace/configFile.js';
@@ -81,7 +82,7 @@ export async function runInit(dir: string | undefined, opts: InitCommandOptions,
 
   const result = initWorkspace(target, { ...(profile !== undefined ? { profile } : {}), force: opts.force === true });
   if (opts.output === 'json') {
-    d.stdout.write(`${JSON.stringify({ root: result.workspace.root, profile: profile ?? null, created: result.created, reinitialised: result.reinitialised }, null, 2)}\n`);
+    d.stdout.write(toJson({ root: result.workspace.root, profile: profile ?? null, created: result.created, reinitialised: result.reinitialised }));
   } else {
     const lines = [
       `${result.reinitialised ? 'Re-initialised' : 'Initialised'} the workspace in ${result.workspace.root}${profile ? ` (profile ${profile})` : ''}`,
