@@ -104,7 +104,10 @@ Examples:
       .option('--event <events>', 'only these events: created, deleted, moved, status, config (comma-separated)')
       .option('--limit <n>', `at most n changes (tables default to ${100}; 0 for all)`, count)
       .option('--no-headers', 'no header row in tables')
-      .option('--ops', 'the operations run on guests from this CLI and the console instead (who, what, risk, outcome, task); --since takes a duration or a date'),
+      .option('--ops', 'the operations run on guests from this CLI and the console instead (who, what, risk, outcome, task); --since takes a duration or a date')
+      .option('--grep <text>', 'with --ops: only operations whose action, guest, outcome, risk, user, message or UPID contains this text (any case)')
+      .option('--outcome <outcomes>', 'with --ops: only these outcomes: done, failed, refused, skipped (comma-separated)')
+      .option('--risk <risks>', 'with --ops: only these risks: low, medium, high, critical (comma-separated)'),
   )
     .addHelpText(
       'after',
@@ -121,6 +124,7 @@ ${FRESHNESS_HELP}
 
 Examples:
   proxmox-mpc history                   the newest changes
+  proxmox-mpc history --ops --grep stop --outcome failed,refused
   proxmox-mpc history 100 --event config
   proxmox-mpc history --since 1d        what drifted in the last day
   proxmox-mpc history --since 42 -o json

@@ -40,6 +40,36 @@ export interface HistoryOptions extends ReadOptions {
   headers?: boolean;
   /** The operations run on guests (from the CLI and the console) instead of the changes. */
   ops?: boolean;
+  /** --ops: a text the operation's action, guest, outcome, risk, user, message or UPID holds. */
+  grep?: string;
+  /** --ops: comma-separated outcomes. */
+  outcome?: string;
+  /** --ops: comma-separated risks. */
+  risk?: string;
+}
+
+const OUTCOMES = ['done', 'failed', 'refused', 'skipped'];
+const RISKS = ['low', 'medium', 'high', 'critical'];
+
+/** A comma-separated list of known words, or a usage error naming the flag. */
+function wordList(flag: string, text: string | undefined, known: readonly string[]): Set<string> | undefined {
+  if (text === undefined) return undefined;
+  const words = text.split(',').map((w) => w.trim().toLowerCase()).filter(Boolean);
+  const bad = words.find((w) => !known.includes(w));
+  if (bad !== undefined || words.length === 0) throw new UserError(`--${flag} '${safeText(bad ?? text)}': use ${known.join(', ')} (comma-separated)`, ExitCode.usage);
+  return new Set(words);
+}
+
+/** The operations --grep, --outcome and --risk keep. */
+function operationMatcher(opts: HistoryOptions): ((e: OperationLogEntry) => boolean) | undefined {
+  const outcomes = wordList('outcome', opts.outcome, OUTCOMES);
+  const risks = wordList('risk', opts.risk, RISKS);
+  const text = opts.grep?.toLowerCase();
+  if (!outcomes && !risks && text === undefined) return undefined;
+  return (e) =>
+    (!outcomes || outcomes.has(e.outcome)) &&
+    (!risks || (e.risk !== undefined && risks.has(e.risk))) &&
+    (text === undefined || [e.action, e.name, String(e.vmid), e.node, e.outcome, e.risk, e.user, e.message, e.upid ?? ''].some((v) => (v ?? '').toLowerCase().includes(text)));
 }
 
 export interface HistoryIo {
@@ -178,6 +208,8 @@ export function renderHistory(ctx: ReadContext, ref: string | undefined, opts: H
     renderOperations(ctx, ref, opts, format, io);
     return;
   }
+  const opsOnly = (['grep', 'outcome', 'risk'] as const).find((k) => opts[k] !== undefined);
+  if (opsOnly !== undefined) throw new UserError(`--${opsOnly} searches the operations: add --ops`, ExitCode.usage);
   const pid = ctx.profile.id;
   const type = parseHistoryType(opts.type);
   const target = ref !== undefined ? resolveTarget(ctx, ref, type) : undefined;
@@ -341,9 +373,11 @@ function renderOperations(ctx: ReadContext, ref: string | undefined, opts: Histo
   const since = opts.since !== undefined ? parseSince(opts.since, ctx.now) : undefined;
   if (since?.kind === 'run') throw new UserError(`--since ${safeText(opts.since!)}: operations are not recorded by sync runs; give a duration (30m, 2h, 1d) or a date`, ExitCode.usage);
   const limit = limitFor(opts, format);
-  const filter = { ...(since ? { since: since.at } : {}), ...(limit !== undefined && type === undefined ? { limit: limit + 1 } : {}) };
+  const matches = operationMatcher(opts);
+  // Filters applied here: the database's limit would cut before them.
+  const filter = { ...(since ? { since: since.at } : {}), ...(limit !== undefined && type === undefined && !matches ? { limit: limit + 1 } : {}) };
   let entries: OperationLogEntry[] = (target ? target.keys.flatMap((key) => ctx.cache.operations(ctx.profile.id, { ...filter, key })) : ctx.cache.operations(ctx.profile.id, filter))
-    .filter((e) => type === undefined || e.type === type)
+    .filter((e) => (type === undefined || e.type === type) && (!matches || matches(e)))
     .sort((a, b) => b.startedAt - a.startedAt || (b.id ?? 0) - (a.id ?? 0));
   const more = limit !== undefined && entries.length > limit;
   if (limit !== undefined) entries = entries.slice(0, limit);

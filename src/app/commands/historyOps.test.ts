@@ -76,6 +76,18 @@ describe('history --ops', () => {
     expect(r.stdout).not.toContain('\u001b');
   });
 
+  it('searches: --grep in any field (any case), --outcome and --risk lists; the limit counts what matches', async () => {
+    const names = async (opts: Partial<HistoryOptions>) => (await history(undefined, opts)).stdout.trimEnd().split('\n').slice(1).map((l) => l.split(/ +/)[4]);
+    expect(await names({ grep: 'CONFIRMED' })).toEqual(['stop']);
+    expect(await names({ grep: 'pve2' })).toEqual(['reboot']);
+    expect(await names({ outcome: 'done,failed' })).toEqual(['reboot', 'start']);
+    expect(await names({ risk: 'high,low' })).toEqual(['stop', 'start']);
+    expect(await names({ risk: 'low', grep: 'web' })).toEqual(['start']);
+    expect(await names({ grep: 'web', limit: 1 })).toEqual(['stop']);
+    expect((await history(undefined, { grep: 'nothing-like-this' })).stderr).toMatch(/^proxmox-mpc: no recorded operations in the cache of profile homelab\n$/);
+    await expect(history(undefined, { outcome: 'done,maybe' })).rejects.toThrow(/--outcome 'maybe': use done, failed, refused, skipped/);
+  });
+
   it('narrows to a guest, a type and a time; JSON carries the task and the calls', async () => {
     expect((await history('100')).stdout.trimEnd().split('\n')).toHaveLength(3);
     expect((await history(undefined, { type: 'ct' })).stdout).toMatch(/reboot/);
