@@ -91,7 +91,7 @@ function fieldText(value: unknown): string {
 
 /** One human line: time, level, op, message, then the other fields as key=value. */
 export function formatRecord(record: LogRecord): string {
-  const parts = [localTime(record.time), record.level.toUpperCase().padEnd(5), (record.op ?? '-').padEnd(8), safeText(record.msg).replace(/\s+/g, ' ')];
+  const parts = [localTime(record.time), record.level.toUpperCase().padEnd(5), safeText(record.op ?? '-').padEnd(8), safeText(record.msg).replace(/\s+/g, ' ')];
   const fields = Object.entries(record.fields)
     .filter(([, v]) => v !== undefined && v !== null)
     .map(([k, v]) => `${safeText(k)}=${fieldText(v)}`);
