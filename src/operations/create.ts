@@ -6,6 +6,7 @@
 import { printLxcNic, printQemuIpConfig, printQemuNic, QEMU_NIC_MODELS, type QemuNicModel } from '../proxmox/formats/index.js';
 import { ProxmoxError } from '../proxmox/errors.js';
 import { apiPath } from '../proxmox/params.js';
+import { registerSecret } from '../util/redact.js';
 import { commonRefusal } from './common.js';
 import { parseMemoryMiB, tagProblem } from './config.js';
 import { guestLabel, type ApiCall, type GuestTarget, type OperationPlan, type OperationResult, type Refusal } from './types.js';
@@ -316,7 +317,10 @@ export function planCreateVm(spec: VmCreateSpec, ctx: { readOnly: boolean }): Op
     const ci = spec.cloudInit;
     if (ci) {
       if (ci.user !== undefined) config.ciuser = ci.user;
-      if (ci.password !== undefined) config.cipassword = ci.password;
+      if (ci.password !== undefined) {
+        registerSecret('guest-password', ci.password);
+        config.cipassword = ci.password;
+      }
       if (ci.sshKeys !== undefined) config.sshkeys = encodeSshKeys(ci.sshKeys.trim());
       config.ipconfig0 = printQemuIpConfig(ipFields(ci.ip));
     }
@@ -364,7 +368,10 @@ export function planCreateCt(spec: CtCreateSpec, ctx: { readOnly: boolean }): Op
   if (refusal) return refusal;
   const label = guestLabel(target);
   const params: Record<string, string | number> = { vmid: spec.vmid, hostname: spec.hostname, ostemplate: spec.template };
-  if (spec.password !== undefined) params.password = spec.password;
+  if (spec.password !== undefined) {
+    registerSecret('guest-password', spec.password);
+    params.password = spec.password;
+  }
   if (spec.sshKeys !== undefined) params['ssh-public-keys'] = spec.sshKeys.trim();
   params.rootfs = `${spec.rootfs.storage}:${gib(spec.rootfs.sizeGiB)}`;
   params.cores = spec.cores;
