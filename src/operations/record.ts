@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3';
 import { openDatabase } from '../db/client.js';
 import { insertOperations, type LoggedCall, type OperationLogEntry, type OperationSource } from '../db/operationLog.js';
+import { redact } from '../util/redact.js';
 import { safeText } from '../util/terminalText.js';
 import type { ApiCall, OperationPlan, OperationResult, Refusal } from './types.js';
 
@@ -60,12 +61,12 @@ export function operationEntry(result: OperationResult, plan: OperationPlan | un
     name: safeText(t.name),
     node: safeText(t.node),
     outcome: result.outcome === 'planned' ? 'skipped' : result.outcome,
-    message: safeText(result.message),
+    message: redact(safeText(result.message)),
     calls: (plan?.calls ?? []).map(recordedCall),
   };
   if (meta.user !== undefined) entry.user = meta.user;
   if (plan !== undefined) entry.risk = plan.risk;
-  if (result.exitStatus !== undefined) entry.exitStatus = safeText(result.exitStatus);
+  if (result.exitStatus !== undefined) entry.exitStatus = redact(safeText(result.exitStatus));
   if (result.upid !== undefined) entry.upid = result.upid;
   if (result.durationMs !== undefined) entry.durationMs = result.durationMs;
   return entry;
