@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { HealthReport } from './health.js';
+import type { ConnectionSettings } from '../workspace/connection.js';
 
 export interface TrustHost {
   /** Writes the diagnostic report (anonymised); resolves to the message to show. */
@@ -16,6 +17,10 @@ export interface TrustHost {
 
 export interface TrustHostOptions {
   profile?: string;
+  /** The console's own connection and cache (the demo's in-process simulator is no profile of
+   * the config file): health checks what the console uses. */
+  connection?: ConnectionSettings;
+  cachePath?: string;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   now?: () => Date;
@@ -55,20 +60,22 @@ export function createTrustHost(options: TrustHostOptions = {}): TrustHost {
         import('../db/paths.js'),
         import('../workspace/project.js'),
       ]);
-      let settings: Awaited<ReturnType<typeof loadConnectionSettings>> | undefined;
+      let settings: ConnectionSettings | undefined = options.connection;
       let settingsError: string | undefined;
-      try {
-        const named = await namedProfile();
-        settings = loadConnectionSettings({ output: 'text', ...(named !== undefined ? { profile: named } : {}) }, env);
-      } catch (error) {
-        settingsError = error instanceof Error ? error.message : String(error);
+      if (settings === undefined) {
+        try {
+          const named = await namedProfile();
+          settings = loadConnectionSettings({ output: 'text', ...(named !== undefined ? { profile: named } : {}) }, env);
+        } catch (error) {
+          settingsError = error instanceof Error ? error.message : String(error);
+        }
       }
       const profile = settings?.profile ?? options.profile;
       const workspaceRoot = findWorkspaceRoot(cwd);
       return runHealthChecks({
         ...(settings ? { settings } : {}),
         ...(settingsError !== undefined ? { settingsError } : {}),
-        ...(profile !== undefined ? { profile, cachePath: cachePathFor(profile, env, cwd) } : {}),
+        ...(profile !== undefined ? { profile, cachePath: options.cachePath ?? cachePathFor(profile, env, cwd) } : {}),
         ...(workspaceRoot !== undefined ? { workspaceRoot } : {}),
         env,
       });

@@ -13,6 +13,7 @@ import { configPath, loadConfigFile, saveConfigFile, type ConsoleConfig } from '
 import { App } from '../App.js';
 import { toCredentials } from '../credentials.js';
 import { createInputRouter } from '../inputRouter.js';
+import { createTrustHost } from '../../observability/reportConsole.js';
 import { applyKeyOverrides, DEFAULT_KEYMAP } from '../keymap.js';
 import { historyPath, openPaletteHistory } from '../paletteHistory.js';
 import { cacheDataSource, consoleProfile, type TaskLogSource } from './dataSource.js';
@@ -174,6 +175,7 @@ export async function runConsole(options: ConsoleRunOptions): Promise<number> {
     ...(recorder ? { declined: (plans, refusals) => void recorder.record(declinedEntries(plans, refusals, { source: 'console', ...(user !== undefined ? { user } : {}) })) } : {}),
     wizards: controller.wizards,
     runs: controller.runs,
+    trust: createTrustHost({ profile: options.profile, cachePath: options.cachePath, ...(options.connection ? { connection: options.connection } : {}) }),
     exit: () => actions.quit(),
   });
 
