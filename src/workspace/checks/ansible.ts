@@ -4,10 +4,10 @@
 // `ansible-lint --offline --strict` when it is installed (its codeclimate JSON mapped to
 // file:line). Syntax-check catches YAML and structure errors and unknown modules; only
 // ansible-lint checks module arguments. Paths in the results are relative to the workspace.
-import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseDocument, isSeq } from 'yaml';
+import { run } from './exec.js';
 import type { CheckResult } from './types.js';
 
 export const ANSIBLE_TOOL = 'ansible';
@@ -21,25 +21,6 @@ export interface CheckAnsibleOptions {
   ansibleLint?: string;
   /** The environment the tools run with (default process.env). */
   env?: NodeJS.ProcessEnv;
-}
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  spawnError?: NodeJS.ErrnoException;
-}
-
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((done) => {
-    execFile(command, args, { cwd, env, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error && typeof (error as NodeJS.ErrnoException).code === 'string') {
-        done({ code: -1, stdout, stderr, spawnError: error as NodeJS.ErrnoException });
-        return;
-      }
-      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
 }
 
 /** The environment for the checks: no colour, no cowsay, no retry files, nothing read from a

@@ -2,11 +2,11 @@
 // formatted) and `terraform validate -json` run offline through the schema-only bpg/proxmox
 // provider (stubProvider/), its diagnostics mapped to file:line:column. Nothing is written to
 // the checked directory (TF_DATA_DIR points into the provider's temporary directory).
-import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { JsonProvidersSchema } from './stubProvider/schema.js';
 import { prepareSchemaProvider } from './stubProvider/schemaProvider.js';
+import { run } from './exec.js';
 import type { CheckResult } from './types.js';
 
 export const TERRAFORM_TOOL = 'terraform';
@@ -24,27 +24,6 @@ export interface CheckTerraformOptions {
   relativeTo?: string;
   /** The environment terraform runs with (default process.env; TF_CLI_ARGS* are dropped). */
   env?: NodeJS.ProcessEnv;
-}
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** Set when the executable could not be started at all. */
-  spawnError?: NodeJS.ErrnoException;
-}
-
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((done) => {
-    execFile(command, args, { cwd, env, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error && typeof (error as NodeJS.ErrnoException).code === 'string') {
-        done({ code: -1, stdout, stderr, spawnError: error as NodeJS.ErrnoException });
-        return;
-      }
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      done({ code, stdout, stderr });
-    });
-  });
 }
 
 /** The environment without what would change terraform's arguments or output behind our back. */
