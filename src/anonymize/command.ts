@@ -1,7 +1,7 @@
 // What `anonymize` and `de-anonymize` do once their arguments are parsed: read the input
 // (a file or stdin), process it, save the mapping (before any output: an anonymised file
 // without its mapping could never be read back), write the result, and a summary on stderr.
-import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { AnonymizeOptions } from '../app/commands/anonymize.js';
@@ -46,8 +46,13 @@ function readInput(file: string): string {
 /** Writes `path` atomically (temp file in the same directory, then rename). */
 function writeAtomic(path: string, text: string, mode?: number): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  writeFileSync(tmp, text, mode === undefined ? undefined : { mode });
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, text, mode === undefined ? undefined : { mode });
+    renameSync(tmp, path);
+  } catch (error) {
+    rmSync(tmp, { force: true }); // no temp file left beside the target
+    throw error;
+  }
 }
 
 function samePath(a: string, b: string): boolean {
