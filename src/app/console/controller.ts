@@ -309,10 +309,15 @@ export function createController(options: ControllerOptions): ConsoleController 
   /** Records the end in history; the guest's detail, when open, shows it then. */
   const record = (plan: OperationPlan, result: OperationResult, startedAt: number): void => {
     if (!options.recordOperation) return;
-    void options.recordOperation(plan, result, startedAt).then(() => {
-      const route = currentRoute(store.getState());
-      if (!disposed && route.screen === 'detail' && route.key === guestKeyOf(plan.target)) actions.setDetail(source.detail(route.key));
-    });
+    // recordOperation never rejects, but the detail's re-read from the cache can throw: that
+    // must not become an unhandled rejection, which would end the console.
+    options
+      .recordOperation(plan, result, startedAt)
+      .then(() => {
+        const route = currentRoute(store.getState());
+        if (!disposed && route.screen === 'detail' && route.key === guestKeyOf(plan.target)) actions.setDetail(source.detail(route.key));
+      })
+      .catch(() => undefined);
   };
 
   // --- what a screen needs when it opens --------------------------------------------------
