@@ -7,6 +7,8 @@ import os from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { redact, redactValue, registerSecret } from '../util/redact.js';
 import type { ConnectionSettings } from '../workspace/connection.js';
+import { loadConfigFile } from '../workspace/configFile.js';
+import { stringify } from 'yaml';
 import type { HealthReport } from './health.js';
 import { type LogRecord, readLogs } from './logReader.js';
 
@@ -168,7 +170,7 @@ export function buildReport(inputs: ReportInputs): BuiltReport {
 
   const workspaceConfig = readText(inputs.workspaceConfigPath);
   sections.push({ name: 'workspace', summary: inputs.workspaceRoot !== undefined ? `config.yml${workspaceConfig === null ? ' (unreadable)' : ''}` : 'not in a workspace' });
-  const userConfig = readText(inputs.userConfigPath);
+  const userConfig = maskedUserConfig(inputs.userConfigPath);
   sections.push({ name: 'config', summary: userConfig === null ? 'no config file' : 'config.yml (secrets redacted)' });
 
   const document: Record<string, unknown> = {
@@ -225,4 +227,27 @@ export function reportMappingPath(mappingDir: string, reportPath: string): strin
 /** Throws when a registered secret survived (it never should: the document was redacted). */
 export function assertRedacted(text: string): void {
   if (redact(text) !== text) throw new Error('the report still held a secret after redaction: not written');
+}
+
+/** The user's config file as the report shows it: parsed, with every profile's token secret and
+ * password replaced by a marker (a `$vault.` reference is kept: it is no secret). Not the raw
+ * text: a secret YAML stores escaped, or one too short to register, would pass the redactor. */
+export function maskedUserConfig(path: string | undefined): string | null {
+  if (path === undefined || !existsSync(path)) return null;
+  try {
+    const { config } = loadConfigFile(path);
+    const profiles = Object.fromEntries(
+      Object.entries(config.profiles).map(([name, p]) => {
+        const masked: Record<string, unknown> = { ...p };
+        for (const [key, label] of [['tokenSecret', 'token-secret'], ['password', 'password']] as const) {
+          const value = p[key];
+          if (typeof value === 'string' && !value.startsWith('$vault.')) masked[key] = `***${name}-${label}***`;
+        }
+        return [name, masked];
+      }),
+    );
+    return stringify({ ...config, profiles });
+  } catch (error) {
+    return `(left out: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}; its text could hold secrets)`;
+  }
 }

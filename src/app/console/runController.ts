@@ -276,7 +276,10 @@ export function createRunController(options: RunControllerOptions): RunControlle
             stopTick();
             patch(a, { phase: 'confirm', planSummary: summary!, question: { ...q, typed: '' }, now: Date.now() });
             if (currentScreen() !== 'run') actions.notify(`terraform ${kind}: the plan is ready and waits for your answer (:run)`, 'warn');
-          });
+          }).catch((error: unknown) => {
+        // A throw while reading the run's lines must not end the console.
+        if (!disposed) actions.notify(`run: ${safeText(error instanceof Error ? error.message : String(error))}`, 'error');
+      });
         })
         .catch((error: unknown) => {
           if (!disposed) actions.notify(`${kind}: ${safeText((error as Error).message)}`, 'error');
@@ -299,6 +302,9 @@ export function createRunController(options: RunControllerOptions): RunControlle
         const message = v === 'done' ? `${a.kind === 'destroy' ? 'Destroy' : 'Apply'} complete: ${what}${log}` : v === 'interrupted' ? `interrupted${what ? ` after ${what}` : ''}${log}` : `failed: ${r.state.errors} error${r.state.errors === 1 ? '' : 's'}${log}`;
         end(a, { phase: v, message }, { text: `terraform ${a.kind}: ${v}${what ? ` (${what})` : ''}`, level: v === 'done' ? 'info' : 'error' });
         if (s && s.add + s.change + s.remove > 0) options.onApplied?.();
+      }).catch((error: unknown) => {
+        // A throw while reading the run's lines must not end the console.
+        if (!disposed) actions.notify(`run: ${safeText(error instanceof Error ? error.message : String(error))}`, 'error');
       });
     },
 
@@ -366,7 +372,10 @@ export function createRunController(options: RunControllerOptions): RunControlle
             const summary = recapSummary(recap.hosts);
             const log = r.logPath ? `; log: ${r.logPath}` : '';
             end(a, { phase: v, message: `${v === 'failed' ? `failed (exit ${r.code ?? r.signal}): ` : v === 'interrupted' ? 'interrupted: ' : ''}${summary}${log}`, ...(r.logPath ? { logPath: r.logPath } : {}) }, { text: `ansible ${rel}: ${v}, ${summary}`, level: v === 'done' ? 'info' : 'error' });
-          });
+          }).catch((error: unknown) => {
+        // A throw while reading the run's lines must not end the console.
+        if (!disposed) actions.notify(`run: ${safeText(error instanceof Error ? error.message : String(error))}`, 'error');
+      });
         })
         .catch((error: unknown) => {
           if (!disposed) actions.notify(`ansible: ${safeText((error as Error).message)}`, 'error');
