@@ -5,6 +5,7 @@ import { StatusBar, type KeyHint } from '../../components/StatusBar.js';
 import { currentRoute, selectRunningTasks } from '../../store/selectors.js';
 import { safeText } from '../../util/terminalText.js';
 import { useConsole, useTheme } from '../ConsoleContext.js';
+import { completions } from '../commands.js';
 import { contextsFor } from '../inputRouter.js';
 import { bindingsFor, type Binding } from '../keymap.js';
 import { isActive, RUN_HINTS } from '../../screens/runScreenModel.js';
@@ -15,7 +16,11 @@ const MUTATING: ReadonlySet<string> = new Set(['actions', 'create.vm', 'create.c
 export function AppStatus({ width, keymap }: { width: number; keymap: readonly Binding[] }) {
   const theme = useTheme();
   const mode = useConsole((s) => s.mode);
-  const input = useConsole((s) => (s.mode === 'palette' ? s.palette.input : s.mode === 'filter' ? s.filterInput : ''));
+  const typed = useConsole((s) => (s.mode === 'palette' ? s.palette.input : s.mode === 'filter' ? s.filterInput : ''));
+  // Cycling completions with Tab: the line shows the one picked, which is what Enter runs.
+  const picked = useConsole((s) => (s.mode === 'palette' ? s.palette.selected : -1));
+  const cluster = useConsole((s) => (s.mode === 'palette' && s.palette.selected >= 0 ? s.data : undefined));
+  const input = useMemo(() => (picked >= 0 && cluster ? (completions(typed, cluster)[picked]?.value ?? typed) : typed), [typed, picked, cluster]);
   const pending = useConsole((s) => s.count + (s.pendingKey ?? ''));
   const message = useConsole((s) => s.message);
   const running = useConsole(selectRunningTasks);
