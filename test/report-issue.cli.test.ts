@@ -116,7 +116,7 @@ describe('proxmox-mpc report-issue', () => {
     expect(doc.connection.auth.tokenId).toBe(cli.sim.root.tokenId);
     expect(doc.connection.auth.secret).toBe('***token-secret***');
     expect(text).not.toContain(LAB_SECRET);
-    expect(doc.config).toContain('tokenSecret: ***lab-token-secret***');
+    expect(doc.config).toContain('tokenSecret: "***lab-token-secret***"');
     expect(doc.config).toContain(LAB_IP);
     for (const node of nodes) expect(doc.inventory.nodes.map((n: { node: string }) => n.node)).toContain(node);
   });
