@@ -1,7 +1,7 @@
 // What `anonymize` and `de-anonymize` do once their arguments are parsed: read the input
 // (a file or stdin), process it, save the mapping (before any output: an anonymised file
 // without its mapping could never be read back), write the result, and a summary on stderr.
-import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { AnonymizeOptions } from '../app/commands/anonymize.js';
@@ -10,6 +10,7 @@ import { Anonymizer, type Direction } from './engine.js';
 import { loadMapping, PseudonymMap, saveMapping } from './mapping.js';
 import { detectFormat, processDocument } from './processors.js';
 import { KINDS, usableName } from './rules.js';
+import { writeFileAtomic } from '../util/atomicWrite.js';
 
 export interface CommandIo {
   env: NodeJS.ProcessEnv;
@@ -40,18 +41,6 @@ function readInput(file: string): string {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UserError(`${file} does not exist: pass an existing file (or - for standard input)`, ExitCode.notFound);
     throw new UserError(`cannot read ${file}: ${code ?? String(error)}`, ExitCode.failure);
-  }
-}
-
-/** Writes `path` atomically (temp file in the same directory, then rename). */
-function writeAtomic(path: string, text: string, mode?: number): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, text, mode === undefined ? undefined : { mode });
-    renameSync(tmp, path);
-  } catch (error) {
-    rmSync(tmp, { force: true }); // no temp file left beside the target
-    throw error;
   }
 }
 
@@ -134,7 +123,7 @@ export async function runAnonymize(file: string, opts: AnonymizeOptions, directi
   const target = opts.inPlace ? file : opts.out;
   if (target) {
     try {
-      writeAtomic(target, output, opts.inPlace ? statSync(file).mode & 0o777 : undefined);
+      writeFileAtomic(target, output, opts.inPlace ? { mode: statSync(file).mode & 0o777 } : {});
     } catch (error) {
       throw new UserError(`cannot write ${target}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, ExitCode.failure);
     }

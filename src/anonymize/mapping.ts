@@ -1,11 +1,11 @@
 // The mapping between originals and pseudonyms: one per session, or loaded from a file to
 // extend it (the same value gets the same pseudonym across files). Injective by construction:
 // a pseudonym is handed out once, and a candidate already taken is skipped.
-import { chmodSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { UserError, ExitCode } from '../app/userError.js';
 import { familyFor, KINDS, SECRET_KINDS, type Kind } from './rules.js';
+import { writeFileAtomic } from '../util/atomicWrite.js';
 
 const MAPPING_FORMAT = 'proxmox-mpc-anonymize-mapping';
 
@@ -115,10 +115,7 @@ export function loadMapping(path: string): PseudonymMap {
  * returns how many entries it holds. */
 export function saveMapping(path: string, map: PseudonymMap, options: { dropSecrets?: boolean } = {}): number {
   const file = map.toFile(options);
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  writeFileSync(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(tmp, 0o600); // in case a stale temp file existed with another mode
-  renameSync(tmp, path);
+  writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
   return file.entries.length;
 }
 

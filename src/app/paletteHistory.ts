@@ -3,10 +3,10 @@
 //
 // History is a convenience: a missing, unreadable or corrupt file is an empty history and a
 // failed write leaves the history unsaved, never an error in the UI.
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../util/atomicWrite.js';
 import { safeText } from '../util/terminalText.js';
 
 export interface PaletteHistory {
@@ -62,18 +62,10 @@ function load(path: string, max: number): string[] {
 }
 
 function save(path: string, entries: readonly string[]): void {
-  const temp = join(dirname(path), `.${randomBytes(6).toString('hex')}.palette-history.tmp`);
   try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    writeFileSync(temp, entries.length > 0 ? `${entries.join('\n')}\n` : '', { encoding: 'utf8', mode: 0o600, flag: 'wx' });
-    renameSync(temp, path);
+    writeFileAtomic(path, entries.length > 0 ? `${entries.join('\n')}\n` : '', { mode: 0o600, dirMode: 0o700, fsync: false });
   } catch {
     // Not persisted this time; the in-memory history still works.
-    try {
-      rmSync(temp, { force: true });
-    } catch {
-      // nothing to clean up
-    }
   }
 }
 

@@ -1,8 +1,7 @@
 // The user's connection profiles: $XDG_CONFIG_HOME/proxmox-mpc/config.yml, mode 0600.
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parseDocument, stringify } from 'yaml';
 // zod/mini, not the classic `z`: every command reads this file, and the classic API bundles
 // ~700 KB that Node would parse on each start; the mini API with the English messages is ~40 KB.
@@ -10,6 +9,7 @@ import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import { UserError } from '../app/userError.js';
 import { visibleControls } from '../util/terminalText.js';
+import { writeFileAtomic } from '../util/atomicWrite.js';
 
 z.config(en());
 
@@ -112,10 +112,7 @@ function lineAt(text: string, offset: number): number {
   return line;
 }
 
-/** Writes atomically (temp file + rename) with mode 0600. */
+/** Writes atomically (util/atomicWrite.ts) with mode 0600, in a 0700 directory. */
 export function saveConfigFile(path: string, config: ConfigFile): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  writeFileSync(tmp, stringify(config), { mode: 0o600, flag: 'wx' });
-  renameSync(tmp, path);
+  writeFileAtomic(path, stringify(config), { mode: 0o600, dirMode: 0o700 });
 }

@@ -6,7 +6,8 @@ import { toCredentials } from '../app/credentials.js';
 import { UserError } from '../app/userError.js';
 import { resolveConnection } from './connection.js';
 import { clearSecrets, redact } from '../util/redact.js';
-import { DEFAULT_KDF, listVaultEntries, lockVaults, looseModeWarning, resolveSecret, Vault, vaultPassphrase, vaultPath, writeFileAtomic, type VaultFile } from './vault.js';
+import { writeFileAtomic } from '../util/atomicWrite.js';
+import { DEFAULT_KDF, listVaultEntries, lockVaults, looseModeWarning, resolveSecret, Vault, vaultPassphrase, vaultPath, type VaultFile } from './vault.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'pmc-vault-'));
 /** The directory of a vault just written (so its file exists). */
@@ -179,7 +180,7 @@ describe('vault', () => {
     v.set('a', SECRET);
     writeFileSync(join(base, 'elsewhere.json'), readFileSync(join(base, 'elsewhere.json')));
     expect(() => Vault.open(path, 'pp')).toThrow(`${path}: cannot read the vault: it is a directory`);
-    expect(() => writeFileAtomic(path, '{}')).toThrow();
+    expect(() => writeFileAtomic(path, '{}', { mode: 0o600, dirMode: 0o700 })).toThrow();
     expect(readdirSync(base).sort()).toEqual(['elsewhere.json', 'vault.json']);
     expect(Vault.open(join(base, 'elsewhere.json'), 'pp').get('a')).toBe(SECRET);
   });

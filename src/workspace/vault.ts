@@ -10,13 +10,14 @@
 // The passphrase comes from PMC_VAULT_PASSPHRASE or, on a terminal, a prompt without echo.
 import { spawnSync } from 'node:child_process';
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import { ExitCode, UserError } from '../app/userError.js';
 import { registerSecret } from '../util/redact.js';
+import { writeFileAtomic } from '../util/atomicWrite.js';
 
 z.config(en());
 
@@ -151,39 +152,6 @@ function open(key: Buffer, sealed: Sealed, aad: string): string | undefined {
 
 const entryAad = (name: string, createdAt: string, updatedAt: string): string => `${CHECK_TEXT} entry ${JSON.stringify([name, createdAt, updatedAt])}`;
 
-/** Writes `text` to `path` atomically: a temp file (0600) in the same directory, fsync, rename. */
-export function writeFileAtomic(path: string, text: string): void {
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const tmp = join(dir, `.${randomBytes(6).toString('hex')}.vault.tmp`);
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } catch (error) {
-    closeSync(fd);
-    unlinkSync(tmp);
-    throw error;
-  }
-  closeSync(fd);
-  try {
-    renameSync(tmp, path);
-  } catch (error) {
-    unlinkSync(tmp);
-    throw error;
-  }
-  try {
-    const dirFd = openSync(dir, 'r');
-    try {
-      fsyncSync(dirFd);
-    } finally {
-      closeSync(dirFd);
-    }
-  } catch {
-    // Some file systems cannot fsync a directory; the rename is still atomic.
-  }
-}
-
 export interface OpenVaultOptions {
   /** scrypt parameters for a new vault (default DEFAULT_KDF). */
   kdf?: KdfParams;
@@ -292,7 +260,7 @@ export class Vault {
   }
 
   private save(): void {
-    writeFileAtomic(this.path, `${JSON.stringify(this.file, null, 2)}\n`);
+    writeFileAtomic(this.path, `${JSON.stringify(this.file, null, 2)}\n`, { mode: 0o600, dirMode: 0o700 });
     this.stored = true;
   }
 }

@@ -7,26 +7,13 @@
 //   `keep:` in `.proxmox-mpc/config.yml`) makes the file the user's;
 // - a managed file that generation no longer produces (its guest is gone) is moved to the backup;
 //   an unmanaged one is left in place and reported as kept.
-import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  copyFileSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import type { GeneratedFile } from '../generators/types.js';
 import { isManaged } from '../generators/marker.js';
 export { isManaged, MANAGED_MARKER, withMarker } from '../generators/marker.js';
 import { WORKSPACE_DIR } from './project.js';
+import { fsyncDir, writeFileAtomic } from '../util/atomicWrite.js';
 
 /** Directories (relative to the workspace root) that generation owns files in. */
 export const GENERATED_DIRS = ['terraform', 'ansible', 'tests'] as const;
@@ -149,46 +136,10 @@ export function applyWrite(plan: WritePlan, opts: ApplyOptions = {}): ApplyResul
   return { ...(backupRoot ? { backupDir: backupRoot.slice(root.length + 1).split('\\').join('/') } : {}), written, removed };
 }
 
-/** Writes `content` to `path` atomically: temp file in the same directory, fsync, rename, fsync
- * of the directory. On any failure the temp file is removed and `path` is as it was. */
+/** Writes a generated file atomically (util/atomicWrite.ts): a replaced file keeps its mode, a
+ * new one is 0644 less the umask; the temp file carries TEMP_INFIX (removeStaleTemps). */
 export function atomicWrite(path: string, content: string, beforeRename?: () => void): void {
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
-  const name = path.slice(dir.length + 1);
-  const tmp = join(dir, `.${name}${TEMP_INFIX}${randomBytes(6).toString('hex')}`);
-  let mode = 0o644;
-  try {
-    mode = statSync(path).mode & 0o777;
-  } catch {
-    // a new file
-  }
-  let fd: number | undefined;
-  try {
-    fd = openSync(tmp, 'wx', mode);
-    const buf = Buffer.from(content, 'utf8');
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    beforeRename?.();
-    renameSync(tmp, path);
-  } catch (error) {
-    if (fd !== undefined) {
-      try {
-        closeSync(fd);
-      } catch {
-        // already failing
-      }
-    }
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // never created
-    }
-    throw error;
-  }
-  fsyncDir(dir);
+  writeFileAtomic(path, content, { dirMode: 0o777, keepMode: true, createMode: 0o644, tempInfix: TEMP_INFIX, ...(beforeRename ? { beforeRename } : {}) });
 }
 
 /** Removes temp files an interrupted write left in the generated directories. */
@@ -331,17 +282,6 @@ function backupFile(from: string, to: string): void {
   }
 }
 
-function fsyncDir(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // some filesystems refuse fsync on a directory: the rename is still atomic
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
 
 function listGeneratedDirs(root: string): string[] {
   return GENERATED_DIRS.flatMap((dir) => walk(join(root, dir), dir, false));

@@ -1,7 +1,7 @@
 // `proxmox-mpc report-issue`: a diagnostic bundle (one JSON file to attach to an issue), redacted
 // always, anonymised by default (the mapping saved apart, 0600), and a summary of what is in it.
-import { existsSync, statSync, writeFileSync, renameSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { defaultMappingDir } from '../../anonymize/command.js';
 import { cachePathFor } from '../../db/paths.js';
 import { runHealthChecks } from '../../observability/health.js';
@@ -20,6 +20,7 @@ import { operationRecord } from '../read/operationsView.js';
 import { safeText } from '../../util/terminalText.js';
 import { configPath, loadConfigFile } from '../../workspace/configFile.js';
 import { registerSecret } from '../../util/redact.js';
+import { writeFileAtomic } from '../../util/atomicWrite.js';
 import type { ConnectionSettings } from '../../workspace/connection.js';
 import type { GlobalOptions } from '../cli.js';
 import { loadConnectionSettings } from '../settings.js';
@@ -97,10 +98,8 @@ function registerConfigSecrets(env: NodeJS.ProcessEnv): void {
 }
 
 function writeReport(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   // 0600: even anonymised, a report says a lot about a cluster until the user shares it.
-  writeFileSync(tmp, text, { mode: 0o600 });
-  renameSync(tmp, path);
+  writeFileAtomic(path, text, { mode: 0o600 });
 }
 
 export async function createIssueReport(opts: ReportIssueOptions, partial: Partial<ReportIssueIo> = {}): Promise<ReportIssueResult> {
