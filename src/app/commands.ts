@@ -6,8 +6,10 @@ import type { ConsoleData, Route } from '../store/types.js';
 /** What commands complete and resolve against: the cluster as the console holds it. */
 export type CommandData = Pick<ConsoleData, 'guests' | 'nodes' | 'storage'>;
 import { fuzzyFilter } from './fuzzy.js';
+import { cachedVaultEntries, vaultCompletions } from './vaultCompletion.js';
+import type { VaultEntryInfo } from '../workspace/vault.js';
 
-export type CommandId = 'overview' | 'guests' | 'vm' | 'ct' | 'node' | 'storage' | 'task' | 'snap' | 'sync' | 'help' | 'settings' | 'quit' | 'create' | 'plan' | 'apply' | 'destroy' | 'run' | 'debug' | 'validate' | 'ansible' | 'init' | 'generate' | 'drift';
+export type CommandId = 'overview' | 'guests' | 'vm' | 'ct' | 'node' | 'storage' | 'task' | 'snap' | 'sync' | 'help' | 'settings' | 'quit' | 'create' | 'plan' | 'apply' | 'destroy' | 'run' | 'debug' | 'validate' | 'ansible' | 'init' | 'generate' | 'drift' | 'vault';
 
 export type ArgumentKind = 'guest' | 'vm' | 'ct' | 'node' | 'storage';
 
@@ -43,6 +45,7 @@ export const PALETTE_COMMANDS: readonly PaletteCommand[] = [
   { id: 'generate', name: 'generate', aliases: ['gen'], description: 'the workspace code (terraform/, ansible/, tests/) from the cache: N new, N changed...' },
   { id: 'drift', name: 'drift', aliases: [], description: 'the cluster against the code: guests not in code, code with no guest, differences' },
   { id: 'run', name: 'run', aliases: ['runs', 'log'], description: 'the latest terraform run (it goes on in the background)' },
+  { id: 'vault', name: 'vault', aliases: ['secrets'], description: "the vault's entries: names and dates, never a value (use one as $vault.NAME; add one: proxmox-mpc vault set NAME)" },
   { id: 'settings', name: 'settings', aliases: ['set', 'prefs'], description: 'theme, refresh interval, icons' },
   { id: 'debug', name: 'debug', aliases: [], description: 'debug logging: :debug on (each API request into the log, see proxmox-mpc logs), :debug off' },
   { id: 'logs', name: 'logs', aliases: [], description: 'the log, following new lines: :logs [level=warn] [since=1h] [op=ID] (as proxmox-mpc logs)' },
@@ -82,8 +85,9 @@ function guestCandidates(data: CommandData, kind: ArgumentKind): readonly GuestR
 }
 
 /** What the input could become: commands for the first word, then the argument's values
- * (guest names and vmids, node names, storages), best match first. */
-export function completions(input: string, data: CommandData): Completion[] {
+ * (guest names and vmids, node names, storages), best match first; a `$` word in any argument
+ * position: the vault's entries as `$vault.<name>` (`vaultEntries`: their names, never values). */
+export function completions(input: string, data: CommandData, vaultEntries: () => readonly VaultEntryInfo[] = cachedVaultEntries): Completion[] {
   const text = input.replace(/^[:/]/, '');
   const space = text.search(/\s/);
   if (space < 0) {
@@ -98,7 +102,10 @@ export function completions(input: string, data: CommandData): Completion[] {
     ];
   }
   const parsed = parseCommandLine(text);
-  if (parsed === undefined || 'error' in parsed || parsed.command.argument === undefined) return [];
+  if (parsed === undefined || 'error' in parsed) return [];
+  const vault = vaultCompletions(text, vaultEntries);
+  if (vault !== undefined) return vault;
+  if (parsed.command.argument === undefined) return [];
   const { command, arg } = parsed;
   const prefix = `${command.name} `;
   switch (command.argument) {
@@ -146,13 +153,16 @@ export type CommandEffect =
   | { kind: 'quit' }
   | { kind: 'wizard'; id: 'create-vm' | 'create-ct' }
   | { kind: 'terraform'; run: 'plan' | 'apply' | 'destroy' | 'validate' }
-  /** :ansible PLAYBOOK k=v...: each k=v an -e of ansible-playbook. */
+  /** :ansible PLAYBOOK k=v...: each k=v an -e of ansible-playbook (a `$vault.<name>` value is
+   * resolved when the run starts and passed in a private file, never on its command line). */
   | { kind: 'ansible'; playbook: string; vars: string[]; check: boolean }
   | { kind: 'iac'; what: 'init' | 'generate' | 'drift' }
   /** on: undefined toggles. */
   | { kind: 'debug'; on?: boolean }
   | { kind: 'report-issue' }
   | { kind: 'health' }
+  /** The vault's entries (names and dates) in a dialog. */
+  | { kind: 'vault' }
   | { kind: 'anonymize'; file: string }
   | { kind: 'error'; message: string };
 
@@ -212,7 +222,8 @@ export function commandEffect(line: string, data: CommandData): CommandEffect | 
     case 'drift':
       return { kind: 'iac', what: command.id };
     case 'ansible': {
-      const words = arg.trim().split(/\s+/).filter((w) => w !== '');
+      // `-e` before a k=v is accepted too, as the CLI writes it (`-e pw=$vault.db`).
+      const words = arg.trim().split(/\s+/).filter((w) => w !== '' && w !== '-e' && w !== '--extra-vars');
       const check = words.includes('--check');
       const [playbook, ...vars] = words.filter((w) => w !== '--check');
       if (playbook === undefined) return { kind: 'error', message: 'ansible which playbook? :ansible site, :ansible start target=web-01' };
@@ -236,6 +247,8 @@ export function commandEffect(line: string, data: CommandData): CommandEffect | 
       return { kind: 'report-issue' };
     case 'health':
       return { kind: 'health' };
+    case 'vault':
+      return { kind: 'vault' };
     case 'logs':
       return logsRoute(arg);
     case 'anonymize':

@@ -15,6 +15,7 @@ import { LIST_KINDS, type ListKind } from '../screens/listKinds.js';
 import { settingsActions } from '../screens/settingsModel.js';
 import { textLinesFor } from '../screens/textContent.js';
 import { commandEffect } from './commands.js';
+import { vaultModal } from './vaultView.js';
 import { bindingsFor, type ActionId, type Binding, type KeyContext } from './keymap.js';
 import { isPlain, keyName, keyOfChar } from './keys.js';
 import { createLineModes } from './lineModes.js';
@@ -337,6 +338,9 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
       case 'health':
         actions.navigate({ screen: 'health' });
         runHealth();
+        return;
+      case 'vault':
+        actions.showModal(vaultModal());
         return;
       case 'report-issue':
       case 'anonymize': {
