@@ -135,9 +135,9 @@ describe('ansible and tests generators on the homelab scenario', () => {
       const failed = (await checkAnsible(ws)).filter((r) => !r.ok);
       expect(failed.map((r) => [r.check, r.file, r.line])).toEqual([
         // The line of the first task that uses the module.
-        ['syntax-check', 'ansible/snapshot.yml', 34],
-        ['syntax-check', 'ansible/start.yml', 28],
-        ['syntax-check', 'ansible/stop.yml', 28],
+        ['syntax-check', 'ansible/snapshot.yml', 40],
+        ['syntax-check', 'ansible/start.yml', 34],
+        ['syntax-check', 'ansible/stop.yml', 34],
       ]);
       for (const r of failed) expect(r.message).toMatch(/couldn't resolve module\/action 'community\.proxmox\.proxmox(_kvm|_snap)?'.*ansible-galaxy collection install community\.proxmox/);
     },

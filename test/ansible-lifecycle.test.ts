@@ -1,7 +1,8 @@
 // The generated lifecycle playbooks run for real: ansible-playbook (community.general's
 // proxmox_kvm, proxmox and proxmox_snap, through python3-proxmoxer) against the homelab
 // simulator, with the credentials only in the environment the Terraform provider reads
-// (PROXMOX_VE_ENDPOINT, PROXMOX_VE_API_TOKEN, PROXMOX_VE_INSECURE). CI installs ansible and
+// (PROXMOX_VE_ENDPOINT, PROXMOX_VE_INSECURE, and PROXMOX_VE_API_TOKEN or PROXMOX_VE_USERNAME +
+// PROXMOX_VE_PASSWORD, a ticket login). CI installs ansible and
 // python3-proxmoxer; without them this test fails.
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,15 +28,17 @@ afterAll(() => {
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
+type Credentials = Pick<NodeJS.ProcessEnv, 'PROXMOX_VE_API_TOKEN' | 'PROXMOX_VE_USERNAME' | 'PROXMOX_VE_PASSWORD'>;
+
+const token = (): Credentials => ({ PROXMOX_VE_API_TOKEN: `${homelab.sim.root.tokenId}=${homelab.sim.root.tokenSecret}` });
+
 /** ansible-playbook in ansible/ (asynchronously: the simulator answers from this process). */
-function playbook(args: string[]): Promise<{ code: number; out: string }> {
-  const env = {
-    ...process.env,
-    PROXMOX_VE_ENDPOINT: homelab.sim.url,
-    PROXMOX_VE_API_TOKEN: `${homelab.sim.root.tokenId}=${homelab.sim.root.tokenSecret}`,
-    PROXMOX_VE_INSECURE: 'true',
-    ANSIBLE_NOCOLOR: '1',
-  };
+function playbook(args: string[], credentials: Credentials = token()): Promise<{ code: number; out: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, PROXMOX_VE_ENDPOINT: homelab.sim.url, PROXMOX_VE_INSECURE: 'true', ANSIBLE_NOCOLOR: '1' };
+  for (const key of ['PROXMOX_VE_API_TOKEN', 'PROXMOX_VE_USERNAME', 'PROXMOX_VE_PASSWORD'] as const) {
+    delete env[key];
+    if (credentials[key] !== undefined) env[key] = credentials[key];
+  }
   return new Promise((done, reject) => {
     execFile('ansible-playbook', ['-i', 'inventory.yml', ...args], { cwd: join(root, 'ansible'), env, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (error && typeof (error as NodeJS.ErrnoException).code === 'string') {
@@ -66,6 +69,32 @@ describe('generated lifecycle playbooks against the simulator', () => {
 
       const stop = await playbook(['stop.yml', '-e', 'target=test-vm']);
       expect(stop.code, stop.out).toBe(0);
+      expect(status(114)).toBe('stopped');
+    },
+    RUN,
+  );
+
+  it(
+    'with PROXMOX_VE_USERNAME and PROXMOX_VE_PASSWORD instead of a token (a ticket login); a token, when set, wins over them',
+    async () => {
+      const { username, password } = homelab.sim.root;
+      expect(status(114)).toBe('stopped');
+      const start = await playbook(['start.yml', '-e', 'target=test-vm'], { PROXMOX_VE_USERNAME: username, PROXMOX_VE_PASSWORD: password });
+      expect(start.code, start.out).toBe(0);
+      expect(start.out).toMatch(/test-vm\s+: ok=2\s+changed=1 .*failed=0/);
+      expect(status(114)).toBe('running');
+      expect(start.out).not.toContain(password);
+
+      // with the token set too, the token is used: the wrong password is not sent (the modules
+      // would log in with it, and fail, if it were)
+      const both = await playbook(['stop.yml', '-e', 'target=test-vm'], { ...token(), PROXMOX_VE_USERNAME: username, PROXMOX_VE_PASSWORD: 'not-the-password' });
+      expect(both.code, both.out).toBe(0);
+      expect(status(114)).toBe('stopped');
+
+      // a user with no password is refused before any call, saying what to set
+      const half = await playbook(['start.yml', '-e', 'target=test-vm'], { PROXMOX_VE_USERNAME: username });
+      expect(half.code).toBe(2);
+      expect(half.out).toContain('PROXMOX_VE_USERNAME (user@realm) and PROXMOX_VE_PASSWORD');
       expect(status(114)).toBe('stopped');
     },
     RUN,

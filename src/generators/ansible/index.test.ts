@@ -140,23 +140,32 @@ describe('generateAnsible', () => {
     expect([...proxmox.values()].join('\n')).not.toContain('community.general.');
   });
 
-  it('never writes a secret: the token comes from an environment lookup, the modules get it from play vars', () => {
+  it('never writes a secret: the token or the user and password come from environment lookups, the modules get them from play vars', () => {
+    const lookup = (name: string): string => `{{ lookup('ansible.builtin.env', '${name}') }}`;
     let modules = 0;
     for (const [path, text] of files()) {
-      expect(text, path).not.toContain('api_password');
       const doc = parse(text, { version: '1.1' }) as unknown;
       if (!Array.isArray(doc)) continue;
       for (const play of doc as Array<{ vars?: Record<string, unknown>; tasks?: Array<Record<string, unknown>> }>) {
-        if (play.vars?.proxmox_api_token !== undefined) expect(play.vars.proxmox_api_token).toBe("{{ lookup('ansible.builtin.env', 'PROXMOX_VE_API_TOKEN') }}");
         for (const task of play.tasks ?? []) {
           for (const [key, args] of Object.entries(task)) {
             if (!key.includes('.proxmox')) continue;
-            expect((args as Record<string, unknown>).api_token_secret, `${path}: ${key}`).toBe('{{ proxmox_api_token_secret }}');
-            expect(play.vars?.proxmox_api_token_secret).toBe("{{ proxmox_api_token.split('=', 1)[-1] }}");
+            const given = args as Record<string, unknown>;
+            expect(given.api_password, `${path}: ${key}`).toBe('{{ proxmox_api_password | default(omit, true) }}');
+            expect(given.api_token_id, `${path}: ${key}`).toBe('{{ proxmox_api_token_id | default(omit, true) }}');
+            expect(given.api_token_secret, `${path}: ${key}`).toBe('{{ proxmox_api_token_secret | default(omit, true) }}');
+            expect(play.vars?.proxmox_api_token).toBe(lookup('PROXMOX_VE_API_TOKEN'));
+            expect(play.vars?.proxmox_username).toBe(lookup('PROXMOX_VE_USERNAME'));
+            expect(play.vars?.proxmox_password).toBe(lookup('PROXMOX_VE_PASSWORD'));
+            // the password only when there is no token: the modules prefer a password when given one
+            expect(play.vars?.proxmox_api_password).toBe("{{ '' if proxmox_api_token else proxmox_password }}");
+            expect(play.vars?.proxmox_api_token_secret).toBe("{{ proxmox_api_token.split('=', 1)[-1] if proxmox_api_token else '' }}");
             modules++;
           }
         }
       }
+      // no credential other than through those lookups
+      expect(text.match(/PROXMOX_VE_(API_TOKEN|USERNAME|PASSWORD)'\)/g)?.length ?? 0, path).toBe(/(start|stop|snapshot)\.yml$/.test(path) ? 3 : 0);
     }
     expect(modules).toBe(5);
   });

@@ -2,7 +2,9 @@
 // (start, stop, snapshot: community.general/community.proxmox proxmox_kvm, proxmox (LXC) and
 // proxmox_snap, with exactly the arguments those modules accept), a baseline for the guests
 // Ansible can reach over SSH, and site.yml. Credentials are only read from the environment the
-// Terraform provider reads too (PROXMOX_VE_ENDPOINT, PROXMOX_VE_API_TOKEN, PROXMOX_VE_INSECURE).
+// Terraform provider reads too: PROXMOX_VE_ENDPOINT, PROXMOX_VE_INSECURE, and either
+// PROXMOX_VE_API_TOKEN or PROXMOX_VE_USERNAME + PROXMOX_VE_PASSWORD (the token wins when both
+// are set, as for the provider).
 import type { AnsibleNamespace } from '../types.js';
 import type { YamlValue } from './yamlOut.js';
 
@@ -10,35 +12,48 @@ type Map = { [key: string]: YamlValue };
 
 const env = (name: string): string => `{{ lookup('ansible.builtin.env', '${name}') }}`;
 
-/** Play vars: the API connection, derived from the Terraform provider's environment. */
+/** Play vars: the API connection, derived from the Terraform provider's environment. The
+ * credentials not in use are empty, and the modules are given `omit` for them: the modules
+ * log in with api_password whenever it is set, so it must be absent when a token is used. */
 export const API_VARS: Map = {
   proxmox_endpoint: env('PROXMOX_VE_ENDPOINT'),
   proxmox_api_token: env('PROXMOX_VE_API_TOKEN'),
+  proxmox_username: env('PROXMOX_VE_USERNAME'),
+  proxmox_password: env('PROXMOX_VE_PASSWORD'),
   // https://pve1.example.com:8006/ -> pve1.example.com:8006 (proxmoxer takes host:port).
   proxmox_api_host: "{{ proxmox_endpoint | ansible.builtin.urlsplit('netloc') }}",
-  // user@realm!tokenid=secret
-  proxmox_api_user: "{{ proxmox_api_token.split('!')[0] }}",
-  proxmox_api_token_id: "{{ proxmox_api_token.split('=')[0].split('!')[-1] }}",
-  proxmox_api_token_secret: "{{ proxmox_api_token.split('=', 1)[-1] }}",
+  // a token user@realm!tokenid=secret, else PROXMOX_VE_USERNAME (user@realm)
+  proxmox_api_user: "{{ proxmox_api_token.split('!')[0] if proxmox_api_token else proxmox_username }}",
+  proxmox_api_token_id: "{{ proxmox_api_token.split('=')[0].split('!')[-1] if proxmox_api_token else '' }}",
+  proxmox_api_token_secret: "{{ proxmox_api_token.split('=', 1)[-1] if proxmox_api_token else '' }}",
+  proxmox_api_password: "{{ '' if proxmox_api_token else proxmox_password }}",
   proxmox_validate_certs: "{{ not (lookup('ansible.builtin.env', 'PROXMOX_VE_INSECURE') | default('false', true) | bool) }}",
 };
 
 const API_ARGS: Map = {
   api_host: '{{ proxmox_api_host }}',
   api_user: '{{ proxmox_api_user }}',
-  api_token_id: '{{ proxmox_api_token_id }}',
-  api_token_secret: '{{ proxmox_api_token_secret }}',
+  api_password: '{{ proxmox_api_password | default(omit, true) }}',
+  api_token_id: '{{ proxmox_api_token_id | default(omit, true) }}',
+  api_token_secret: '{{ proxmox_api_token_secret | default(omit, true) }}',
   validate_certs: '{{ proxmox_validate_certs }}',
 };
+
+/** A well-formed token, else a user@realm with a password. (No `x if c else y` here: assert
+ * wraps each condition in `{% if ... %}`, where Jinja takes no conditional expression.) */
+const CREDENTIALS_GIVEN =
+  "(proxmox_api_token | length > 0 and proxmox_api_token is ansible.builtin.regex('^[^!=]+![^!=]+=.+$'))" +
+  " or (proxmox_api_token | length == 0 and proxmox_username is ansible.builtin.regex('^[^@!]+@[^@!]+$') and proxmox_password | length > 0)";
 
 // Without -e target the play runs on localhost only to say so: `hosts` cannot be left
 // undefined (ansible-playbook --syntax-check evaluates it), and stopping every guest is never a
 // default.
 const CREDENTIALS_CHECK: Map = {
-  name: 'Check the target and that the API endpoint and token are in the environment',
+  name: 'Check the target and that the API endpoint and credentials are in the environment',
   'ansible.builtin.assert': {
-    that: ['target is defined', "proxmox_endpoint | length > 0", "proxmox_api_token is ansible.builtin.regex('^[^!=]+![^!=]+=.+$')"],
-    fail_msg: 'Pass -e target=<host or group>; set PROXMOX_VE_ENDPOINT and PROXMOX_VE_API_TOKEN (user@realm!tokenid=secret)',
+    that: ['target is defined', 'proxmox_endpoint | length > 0', CREDENTIALS_GIVEN],
+    fail_msg:
+      'Pass -e target=<host or group>; set PROXMOX_VE_ENDPOINT, and PROXMOX_VE_API_TOKEN (user@realm!tokenid=secret) or PROXMOX_VE_USERNAME (user@realm) and PROXMOX_VE_PASSWORD',
     quiet: true,
   },
 };
@@ -48,8 +63,9 @@ const NOT_TEMPLATE = "'templates' not in group_names";
 export const RUN_HINT = (playbook: string, extra = ''): string[] => [
   `Run: ansible-playbook -i inventory.yml ${playbook} -e target=<host or group>${extra}`,
   'target: a host (web-01), a group (node_pve1, vms, containers, running, tag_web, pool_prod) or a pattern.',
-  'The API is reached from this machine with PROXMOX_VE_ENDPOINT and PROXMOX_VE_API_TOKEN',
-  '(user@realm!tokenid=secret), the variables the Terraform provider reads; PROXMOX_VE_INSECURE=true',
+  'The API is reached from this machine with the variables the Terraform provider reads:',
+  'PROXMOX_VE_ENDPOINT, and PROXMOX_VE_API_TOKEN (user@realm!tokenid=secret) or PROXMOX_VE_USERNAME',
+  '(user@realm) and PROXMOX_VE_PASSWORD (the token wins when both are set); PROXMOX_VE_INSECURE=true',
   'skips the TLS check. The modules need python3-proxmoxer on this machine.',
 ];
 
