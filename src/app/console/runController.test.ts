@@ -3,13 +3,15 @@
 // mid-apply (SIGINT, terraform's own clean stop), destroy's question, validate, no workspace.
 // A missing terraform FAILS.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createConsoleStore, type ConsoleStore } from '../../store/consoleStore.js';
 import type { ConsoleState, RunView } from '../../store/types.js';
+import { clearSecrets } from '../../util/redact.js';
 import { initWorkspace } from '../../workspace/project.js';
+import { lockVaults, Vault, vaultPath } from '../../workspace/vault.js';
 import { createRunController, type RunController } from './runController.js';
 
 const FIXTURES = resolve(import.meta.dirname, '../../../test/fixtures/iac/terraform-json-ui');
@@ -189,6 +191,45 @@ describe('run controller: ansible (real ansible-playbook, localhost only)', () =
     const n = await until(none, (st) => /^ansible: no workspace here/.test(st.message?.text ?? ''));
     expect(n.run).toBeUndefined();
   }, 90_000);
+
+  it('pw=$vault.NAME: resolved when the run starts, given in a private file, masked in the lines and the log; a locked vault: no run', async () => {
+    const { root, store, runs } = setup();
+    const secret = 'vault-secret-for-the-console-run';
+    const home = mkdtempSync(join(tmpdir(), 'pmc-runctl-vault-'));
+    dirs.push(home);
+    vi.stubEnv('PMC_VAULT', '');
+    vi.stubEnv('XDG_CONFIG_HOME', home);
+    vi.stubEnv('PMC_VAULT_PASSPHRASE', '');
+    Vault.open(vaultPath(), 'the passphrase', { kdf: { N: 1024, r: 8, p: 1 } }).set('db', secret);
+    lockVaults();
+    clearSecrets();
+    playbook(root, 'ansible', 'pw.yml', '    - name: Show\n      ansible.builtin.debug:\n        msg: "pw={{ pw }} length={{ pw | length }}"\n');
+    try {
+      runs.ansible('pw', ['pw=$vault.db']);
+      const locked = await until(store, (st) => /not started/.test(st.message?.text ?? ''));
+      expect(locked.message!.text).toMatch(/^ansible ansible\/pw\.yml not started: -e pw refers to \$vault\.db, but the vault is locked: .*export PMC_VAULT_PASSPHRASE=/);
+      expect(locked.run).toBeUndefined();
+
+      vi.stubEnv('PMC_VAULT_PASSPHRASE', 'the passphrase');
+      runs.ansible('pw', ['pw=$vault.db']);
+      const s = await until(store, (st) => st.run?.phase === 'done' && st.message !== undefined, 60_000);
+      const lines = Array.from({ length: s.run!.lines.length }, (_, i) => s.run!.lines.at(i) ?? '');
+      expect(lines.some((l) => l.includes(`"msg": "pw=***db*** length=${secret.length}"`))).toBe(true);
+      expect(lines.join('\n')).not.toContain(secret);
+      const log = readFileSync(s.run!.message!.replace(/^.*; log: /, ''), 'utf8');
+      expect(log).toContain('***db***');
+      expect(log).not.toContain(secret);
+      const args = (JSON.parse(log.split('\n')[0]!) as { args: string[] }).args;
+      expect(args.join(' ')).not.toContain(secret);
+      const file = args[args.indexOf('-e') + 1]!.slice(1);
+      expect(file).toMatch(/vars-1\.json$/);
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      vi.unstubAllEnvs();
+      lockVaults();
+      clearSecrets();
+    }
+  }, 60_000);
 });
 
 describe('run controller: :init, :generate, :drift', () => {

@@ -322,8 +322,8 @@ export function createRunController(options: RunControllerOptions): RunControlle
         actions.navigate({ screen: 'run' });
         return;
       }
-      void Promise.all([import('../../workspace/project.js'), import('../iac/ansibleCommand.js'), import('../../workspace/runners/ansible.js')])
-        .then(([{ findWorkspace }, { findPlaybook, RecapCollector, recapSummary }, { parseRecapLine, runAnsiblePlaybook }]) => {
+      void Promise.all([import('../../workspace/project.js'), import('../iac/ansibleCommand.js'), import('../../workspace/runners/ansible.js'), import('../../workspace/runners/vaultExtraVars.js'), import('../../util/redact.js')])
+        .then(([{ findWorkspace }, { findPlaybook, RecapCollector, recapSummary }, { parseRecapLine, runAnsiblePlaybook }, { consoleResolver, prepareExtraVars }, { redact }]) => {
           if (disposed) return;
           const cwd = options.cwd ?? process.cwd();
           const ws = findWorkspace(cwd);
@@ -331,7 +331,17 @@ export function createRunController(options: RunControllerOptions): RunControlle
           const path = findPlaybook(playbook, ws, cwd);
           if (!path) return actions.notify(`ansible: no playbook ${safeText(playbook)} in ansible/ nor tests/: run :generate, or name one of site, start, stop, snapshot, baseline`, 'error');
           const rel = relative(ws.root, path);
-          const a: Active = { id: ++ids, kind: 'ansible', root: ws.root, terraformDir: ws.terraformDir, logsDir: ws.logsDir, tmp: mkdtempSync(join(tmpdir(), 'pmc-run-')), planFile: '', pretty: new RingBuffer<string>(keep), raw: new RingBuffer<string>(keep), dirty: false, version: 0 };
+          // `pw=$vault.db`: resolved now, into files in the run's private directory (0700,
+          // removed when the run ends); a vault that cannot be unlocked: the run does not start.
+          const tmp = mkdtempSync(join(tmpdir(), 'pmc-run-'));
+          let extraVars: ReturnType<typeof prepareExtraVars>;
+          try {
+            extraVars = prepareExtraVars(vars, consoleResolver(), { dir: tmp });
+          } catch (error) {
+            rmSync(tmp, { recursive: true, force: true });
+            return actions.notify(`ansible ${safeText(rel)} not started: ${safeText(error instanceof Error ? error.message : String(error))}`, 'error');
+          }
+          const a: Active = { id: ++ids, kind: 'ansible', root: ws.root, terraformDir: ws.terraformDir, logsDir: ws.logsDir, tmp, planFile: '', pretty: new RingBuffer<string>(keep), raw: new RingBuffer<string>(keep), dirty: false, version: 0 };
           active = a;
           const recap = new RecapCollector(parseRecapLine);
           let state: RunState = { ...INITIAL_RUN_STATE };
@@ -348,13 +358,13 @@ export function createRunController(options: RunControllerOptions): RunControlle
             playbook: path,
             ...(existsSync(inventory) ? { inventory } : {}),
             ...(check ? { check: true } : {}),
-            extraArgs: vars.flatMap((v) => ['-e', v]),
+            extraArgs: extraVars.args,
             logsDir: ws.logsDir,
             keepLines: 1,
             detached: true,
             onLine: (line) => {
               recap.push(line.text);
-              const text = safeText(line.text);
+              const text = safeText(redact(line.text));
               a.pretty.push(text);
               a.raw.push(text);
               state = { ...state, lines: state.lines + 1 };
@@ -363,6 +373,8 @@ export function createRunController(options: RunControllerOptions): RunControlle
             },
           });
           a.ansibleProc = proc;
+          // The secrets' files go when ansible-playbook ends, even after the console was left.
+          void proc.done.then(extraVars.cleanup, extraVars.cleanup);
           void proc.done.then((r) => {
             if (disposed || active !== a) return;
             if (r.spawnError) {

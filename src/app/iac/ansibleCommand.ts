@@ -8,6 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import type { GlobalOptions } from '../cli.js';
 import { ExitCode, UserError } from '../userError.js';
+import { redact } from '../../util/redact.js';
 import { safeText } from '../../util/terminalText.js';
 import type { RecapHost } from '../../workspace/runners/ansible.js';
 
@@ -114,6 +115,17 @@ export async function runAnsibleCommand(playbookName: string, opts: AnsibleComma
     if (readOnly) throw new UserError('ansible refused: read-only mode (--read-only or console.readOnly in the config file) refuses every change; --check runs the playbook without changing anything', ExitCode.refused);
   }
   const target = await resolveAnsibleTarget(playbookName, opts.dir);
+  const { cliResolver, prepareExtraVars } = await import('../../workspace/runners/vaultExtraVars.js');
+  // `-e pw=$vault.db`: resolved now, handed over in a private file removed after the run.
+  const vars = prepareExtraVars(extraVars, cliResolver());
+  try {
+    await runPlaybook(target, opts, vars.args);
+  } finally {
+    vars.cleanup();
+  }
+}
+
+async function runPlaybook(target: AnsibleTarget, opts: AnsibleCommandOptions, extraArgs: string[]): Promise<void> {
   const { parseRecapLine, runAnsiblePlaybook } = await import('../../workspace/runners/ansible.js');
   const recap = new RecapCollector(parseRecapLine);
   const run = runAnsiblePlaybook({
@@ -122,12 +134,12 @@ export async function runAnsibleCommand(playbookName: string, opts: AnsibleComma
     ...(target.inventory ? { inventory: target.inventory } : {}),
     ...(opts.check ? { check: true } : {}),
     ...(opts.limit ? { limit: opts.limit } : {}),
-    extraArgs: extraVars.flatMap((v) => ['-e', v]),
+    extraArgs,
     logsDir: target.logsDir,
     detached: true,
     onLine: (line) => {
       recap.push(line.text);
-      (line.stream === 'stderr' ? process.stderr : process.stdout).write(`${safeText(line.text)}\n`);
+      (line.stream === 'stderr' ? process.stderr : process.stdout).write(`${safeText(redact(line.text))}\n`);
     },
   });
   const onSigint = (): void => {
@@ -171,6 +183,9 @@ Its lines are printed as they come, then a summary of the PLAY RECAP; every run 
 .proxmox-mpc/logs/. Credentials reach the Proxmox modules only through the environment:
 PROXMOX_VE_ENDPOINT, PROXMOX_VE_API_TOKEN (user@realm!tokenid=secret), PROXMOX_VE_INSECURE=true
 for a self-signed certificate. PMC_ANSIBLE_PLAYBOOK: another ansible-playbook.
+A variable's value may be a vault reference (-e pw=$vault.NAME): it is resolved when the run
+starts and given to ansible-playbook in a private file (0600, removed after the run), never on its
+command line; lines that echo it show ***NAME***.
 Read-only mode refuses runs without --check.
 Exit codes: ansible-playbook's own (0 ok, 1 error, 2 a host failed, 4 unreachable, ...),
 2 usage (no workspace, no ansible-playbook), 4 refused (read-only) or no such playbook.
@@ -179,6 +194,7 @@ Examples:
   proxmox-mpc ansible start -e target=web-01
   proxmox-mpc ansible snapshot -e target=web-01 -e snapname=before_upgrade
   proxmox-mpc ansible site --check
+  proxmox-mpc ansible baseline -e db_password='$vault.db'
   proxmox-mpc ansible inventory_check`,
     )
     .action(async (playbook: string, opts: AnsibleCommandOptions, cmd: Command) => runAnsibleCommand(playbook, { ...cmd.optsWithGlobals<AnsibleCommandOptions>(), ...opts }));

@@ -2,6 +2,7 @@
 // JSON mode on the CLI: its default output, uncoloured and unbuffered, is the stream), saved to
 // `<logs>/<timestamp>-ansible-<playbook>.jsonl`.
 import { basename } from 'node:path';
+import { redact } from '../../util/redact.js';
 import { runProcess, type ProcessLine, type ProcessRun } from './process.js';
 import { runLogPath } from './terraform.js';
 
@@ -14,7 +15,8 @@ export interface AnsibleRunOptions {
   check?: boolean;
   /** --limit */
   limit?: string;
-  /** Extra ansible-playbook arguments (never secrets: those belong in the environment). */
+  /** Extra ansible-playbook arguments (never secrets: those go in the environment or in a
+   * private `-e @file`, see vaultExtraVars.ts). */
   extraArgs?: readonly string[];
   logsDir?: string;
   env?: NodeJS.ProcessEnv;
@@ -85,7 +87,8 @@ export function runAnsiblePlaybook(opts: AnsibleRunOptions): ProcessRun {
     env: ansibleEnv(opts.env),
     ...(opts.keepLines !== undefined ? { keepLines: opts.keepLines } : {}),
     ...(opts.detached !== undefined ? { detached: opts.detached } : {}),
-    ...(logPath !== undefined ? { logPath, logHeader: { type: 'proxmox-mpc.run', tool: 'ansible-playbook', args, dir: opts.dir } } : {}),
+    // A secret the playbook prints (a vault value given with -e) is masked in the saved log.
+    ...(logPath !== undefined ? { logPath, logHeader: { type: 'proxmox-mpc.run', tool: 'ansible-playbook', args, dir: opts.dir }, logLine: (line: ProcessLine) => JSON.stringify({ ...line, text: redact(line.text) }) } : {}),
     ...(opts.onLine ? { onLine: opts.onLine } : {}),
   });
 }
