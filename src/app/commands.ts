@@ -43,7 +43,7 @@ export const PALETTE_COMMANDS: readonly PaletteCommand[] = [
   { id: 'ansible', name: 'ansible', aliases: ['playbook'], description: 'ansible-playbook in the workspace, streamed: :ansible start target=web-01 [--check] (ansible/ then tests/)' },
   { id: 'init', name: 'init', aliases: [], description: "a workspace in the current directory for the console's profile" },
   { id: 'generate', name: 'generate', aliases: ['gen'], description: 'the workspace code (terraform/, ansible/, tests/) from the cache: N new, N changed...' },
-  { id: 'drift', name: 'drift', aliases: [], description: 'the cluster against the code: guests not in code, code with no guest, differences' },
+  { id: 'drift', name: 'drift', aliases: [], description: 'the cluster against the code: guests not in code, code with no guest, changed attributes (live and code); Enter opens, r checks again, / filters' },
   { id: 'run', name: 'run', aliases: ['runs', 'log'], description: 'the latest terraform run (it goes on in the background)' },
   { id: 'vault', name: 'vault', aliases: ['secrets'], description: "the vault's entries: names and dates, never a value (use one as $vault.NAME; add one: proxmox-mpc vault set NAME)" },
   { id: 'settings', name: 'settings', aliases: ['set', 'prefs'], description: 'theme, refresh interval, icons' },

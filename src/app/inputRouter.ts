@@ -4,7 +4,7 @@
 import { log } from '../observability/log.js';
 import type { Key } from 'ink';
 import type { ConsoleStore } from '../store/consoleStore.js';
-import { currentRoute, listOf, selectListRows, tasksPanelShown } from '../store/selectors.js';
+import { currentRoute, listOf, selectGuest, selectListRows, tasksPanelShown } from '../store/selectors.js';
 import { guestKeyOf, type GuestKey } from '../db/model.js';
 import { confirmationFor, isConfirmed } from '../operations/confirm.js';
 import type { PowerAction } from '../operations/power.js';
@@ -25,6 +25,7 @@ import { wizardKey } from '../screens/wizards/engine.js';
 import type { CreateWizardId } from '../screens/wizards/index.js';
 import type { GuestDialogId } from '../screens/wizards/guestDialogs.js';
 import { runKey, runLayout } from '../screens/runScreenModel.js';
+import { driftKey, driftListRows, fileNote } from '../screens/driftModel.js';
 import type { RunHost } from './console/runController.js';
 import { bodyRows } from './layout.js';
 import { createTrustHost, watchLogs, type TrustHost } from '../observability/reportConsole.js';
@@ -588,9 +589,40 @@ export function createInputRouter(deps: RouterDeps): InputRouter {
     }
   };
 
+  /** The drift screen's own keys (src/screens/driftModel.ts); false: the keymap's turn. */
+  const handleDrift = (name: string): boolean => {
+    const s = state();
+    const view = s.drift;
+    if (view === undefined) return false;
+    const result = driftKey(view, name, driftListRows(bodyRows(s.size, s.mode === 'palette' || tasksPanelShown(s))));
+    if (result.patch) actions.patchDrift(result.patch);
+    if (result.note) actions.notify(result.note, 'warn');
+    switch (result.effect) {
+      case 'pass':
+        return false;
+      case 'rerun':
+        if (!deps.runs) actions.notify('drift is not available here', 'error');
+        else deps.runs.iac('drift');
+        return true;
+      case 'leave':
+        if (!actions.back()) actions.switchTo({ screen: 'guests' });
+        return true;
+      case 'open': {
+        const target = result.target!;
+        if (target.kind === 'file') actions.notify(fileNote(view, target));
+        else if (selectGuest(s, target.key) === undefined) actions.notify(`${target.key} is not in the cache (:sync, then r)`, 'warn');
+        else actions.navigate({ screen: 'detail', key: target.key, tab: 'summary' });
+        return true;
+      }
+      default:
+        return true;
+    }
+  };
+
   const handleNormal = (name: string): void => {
     const s = state();
     if (s.modal) return handleDialog(name);
+    if (currentRoute(s).screen === 'drift' && s.count === '' && s.pendingKey === undefined && handleDrift(name)) return;
     if (currentRoute(s).screen === 'run' && s.count === '' && s.pendingKey === undefined && handleRun(name)) return;
     if (currentRoute(s).screen === 'health' && s.count === '' && s.pendingKey === undefined && name === 'r') return runHealth();
     const contexts = contextsFor(currentRoute(s));

@@ -94,7 +94,7 @@ export function RunScreen({ width, height }: { width: number; height: number }) 
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate" bold>
-        <Text color={theme.heading}>{`${run.kind === 'validate' || run.kind === 'drift' ? run.kind : run.kind === 'ansible' ? `ansible-playbook ${safeText(run.playbook ?? '')}` : `terraform ${run.kind}`} in ${safeText(run.name)}`}</Text>
+        <Text color={theme.heading}>{`${run.kind === 'validate' ? run.kind : run.kind === 'ansible' ? `ansible-playbook ${safeText(run.playbook ?? '')}` : `terraform ${run.kind}`} in ${safeText(run.name)}`}</Text>
         {'  '}
         <Text color={phaseColor(run, theme)}>{(run.kind === 'validate' || run.kind === 'ansible') && run.phase === 'planning' ? (run.kind === 'ansible' ? 'running' : 'checking') : PHASE_TEXT[run.phase]}</Text>
         <Text color={theme.dim}>{`  ${elapsed}s${summary ? `  Plan: ${changesText(summary)}` : ''}`}</Text>

@@ -14,6 +14,7 @@ import {
   type ConsoleSettings,
   type ConsoleState,
   type DetailData,
+  type DriftView,
   type DetailTab,
   type ListId,
   type ListView,
@@ -92,6 +93,10 @@ export interface ConsoleActions {
   setRun(run: RunView | undefined): void;
   /** Changes the run on show (ignored when `id` is not it: an older run's late news). */
   patchRun(id: number, patch: Partial<RunView>): void;
+  /** The drift screen's check and view (undefined: forgotten). */
+  setDrift(drift: DriftView | undefined): void;
+  /** Changes the drift view (ignored when there is none). */
+  patchDrift(patch: Partial<DriftView>): void;
   quit(): void;
 }
 
@@ -449,6 +454,11 @@ export function createConsoleStore(init: InitialState): ConsoleStore {
     patchRun(id, patch) {
       const run = get().run;
       if (run?.id === id) set({ run: { ...run, ...patch } });
+    },
+    setDrift: (drift) => set({ drift }),
+    patchDrift(patch) {
+      const drift = get().drift;
+      if (drift !== undefined) set({ drift: { ...drift, ...patch } });
     },
     quit: () => set({ quitting: true }),
   };

@@ -10,6 +10,7 @@ import type { RunState } from '../workspace/runners/runState.js';
 import type { TfChanges } from '../workspace/runners/terraformEvents.js';
 import type { HealthReport } from '../observability/health.js';
 import type { LogLevel } from '../observability/log.js';
+import type { DriftReport } from '../app/iac/drift.js';
 
 /** The list screens (each has a cursor, a filter and a sort of its own). */
 export type ListId = 'guests' | 'nodes' | 'storage' | 'tasks' | 'snapshots' | 'content';
@@ -34,7 +35,9 @@ export type Route =
   /** The health checks' lines (`:health`): src/screens/HealthScreen.tsx. */
   | { screen: 'health' }
   /** The log, filtered, following new lines (`:logs`): src/screens/LogsScreen.tsx. */
-  | { screen: 'logs'; level?: LogLevel; since?: string; op?: string };
+  | { screen: 'logs'; level?: LogLevel; since?: string; op?: string }
+  /** The cluster against the workspace's code (`:drift`): src/screens/DriftScreen.tsx. */
+  | { screen: 'drift' };
 
 export type ScreenName = Route['screen'];
 
@@ -192,6 +195,8 @@ export interface ConsoleState {
   wizard?: WizardState;
   /** The latest terraform run started from the console (it goes on when the screen is left). */
   run?: RunView;
+  /** The latest drift check (`:drift`) and how its screen is viewed. */
+  drift?: DriftView;
   quitting: boolean;
 }
 
@@ -211,7 +216,7 @@ export interface RunView {
   id: number;
   /** validate: the workspace's checks (runValidation), shown the same way; ansible: an
    * ansible-playbook run (its lines, then the PLAY RECAP summed up as the message). */
-  kind: 'plan' | 'apply' | 'destroy' | 'validate' | 'ansible' | 'drift';
+  kind: 'plan' | 'apply' | 'destroy' | 'validate' | 'ansible';
   /** ansible: the playbook, relative to the workspace. */
   playbook?: string;
   /** The workspace's root and name. */
@@ -243,6 +248,31 @@ export interface RunView {
   follow: boolean;
   top: number;
   search: { typing: boolean; input: string; term: string; match?: number };
+}
+
+/** The drift screen: the last check of the cluster against the code (computeDrift, the same
+ * report `proxmox-mpc drift` prints) and the screen's cursor, scroll and filter. */
+export interface DriftView {
+  /** A check is running (the last report stays on show meanwhile). */
+  running: boolean;
+  /** The workspace checked: its root and name. */
+  root?: string;
+  name?: string;
+  report?: DriftReport;
+  /** The live guests' names by vmid, from the input the report was made from. */
+  names?: Readonly<Record<number, string>>;
+  /** Epoch ms of the report. */
+  at?: number;
+  /** Why the last check could not run. */
+  error?: string;
+  /** Which selectable row the cursor is on (src/screens/driftModel.ts). */
+  cursor: number;
+  /** The first line shown. */
+  top: number;
+  /** The applied filter (case-insensitive text). */
+  filter: string;
+  /** While `/` is being typed: the text so far (applied live); Esc goes back to `filter`. */
+  typing?: string;
 }
 
 /** An open wizard (src/screens/wizards/engine.ts): its definition (data with functions, the

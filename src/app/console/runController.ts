@@ -17,6 +17,7 @@ import { INITIAL_RUN_STATE } from '../../workspace/runners/runState.js';
 import { runTerraform, type TerraformRun, type TerraformStep } from '../../workspace/runners/terraform.js';
 import { changesText } from '../../workspace/runners/terraformEvents.js';
 import { isActive } from '../../screens/runScreenModel.js';
+import { INITIAL_DRIFT_VIEW } from '../../screens/driftModel.js';
 import type { Workspace } from '../../workspace/project.js';
 import type { CheckResult } from '../../workspace/checks/types.js';
 import type { RunDiagnostic, RunState } from '../../workspace/runners/runState.js';
@@ -34,7 +35,7 @@ export interface RunHost {
   /** :ansible PLAYBOOK k=v...: ansible-playbook on a workspace playbook (ansible/, then tests/). */
   ansible(playbook: string, vars: readonly string[], check?: boolean): void;
   /** :init (a workspace here for the console's profile), :generate (the code from the cache,
-   * the summary as a notification), :drift (the drift report on the run screen). */
+   * the summary as a notification), :drift (the drift screen, the check run again). */
   iac(what: 'init' | 'generate' | 'drift', prefix?: string): void;
 }
 
@@ -69,6 +70,8 @@ export function createRunController(options: RunControllerOptions): RunControlle
   const keep = options.keepLines ?? 50_000;
   let ids = 0;
   let disposed = false;
+  /** Drift checks started (the newest one's result is shown). */
+  let driftChecks = 0;
 
   interface Active {
     id: number;
@@ -426,25 +429,34 @@ export function createRunController(options: RunControllerOptions): RunControlle
           .catch(fail);
         return;
       }
-      void Promise.all([import('../../workspace/project.js'), import('../iac/generateCommand.js'), import('../iac/driftCommand.js'), import('../iac/drift.js'), import('../iac/loadInput.js'), import('../../generators/index.js')])
-        .then(async ([{ requireWorkspace }, { workspaceReadOptions }, { formatDrift, readTerraformDir }, { computeDrift }, { loadIacInput }, { generateAll }]) => {
+      // :drift: the drift screen, on the report `proxmox-mpc drift` prints (computeDrift of the
+      // cached cluster's generated code against terraform/*.tf). The last report stays on show
+      // while a new check runs; only the newest check's result is kept.
+      const seq = ++driftChecks;
+      void Promise.all([import('../../workspace/project.js'), import('../iac/generateCommand.js'), import('../iac/driftCommand.js'), import('../iac/drift.js'), import('../iac/loadInput.js'), import('../../generators/index.js'), import('../iac/driftText.js')])
+        .then(async ([{ requireWorkspace }, { workspaceReadOptions }, { readTerraformDir }, { computeDrift }, { loadIacInput }, { generateAll }, { driftSummary }]) => {
           const ws = requireWorkspace(cwd, 'drift');
-          const input = await loadIacInput(workspaceReadOptions({ profile, output: 'text' }, ws, process.env));
-          const report = await computeDrift(await generateAll(input, ws.config.generate), readTerraformDir(ws.root));
-          if (disposed) return;
-          if (isActive(store.getState().run)) return actions.notify('drift: a run is still going on (:run shows it)', 'warn');
-          const text = formatDrift(report, new Map(input.guests.map((g) => [g.vmid, g.name]))).replace(/\n$/, '');
-          const lines = new RingBuffer<string>(keep);
-          for (const l of text.split('\n')) lines.push(l);
-          for (const u of report.unreadable) lines.push(safeText(`warning: ${u.file}: not read: ${u.error}`));
-          const message = report.drift ? `drift: ${report.notInCode.length} not in code, ${report.noGuest.length} with no guest, ${report.changed.length} changed` : `no drift: ${report.matching} guests match the code`;
-          const now = Date.now();
-          active = undefined;
+          if (disposed || seq !== driftChecks) return;
+          const before = store.getState().drift;
           consoleStore.batch(() => {
-            actions.setRun({ id: ++ids, kind: 'drift', root: ws.root, name: workspaceName(ws.root), phase: 'done', state: { ...INITIAL_RUN_STATE, lines: lines.length }, lines, raw: lines, dropped: 0, version: 1, startedAt: now, endedAt: now, now, message, showRaw: false, follow: false, top: 0, search: { typing: false, input: '', term: '' } });
-            actions.navigate({ screen: 'run' });
-            actions.notify(message, report.drift ? 'warn' : 'info');
+            actions.setDrift({ ...(before?.root === ws.root ? before : INITIAL_DRIFT_VIEW), running: true, root: ws.root, name: workspaceName(ws.root), error: undefined });
+            actions.navigate({ screen: 'drift' });
           });
+          try {
+            const input = await loadIacInput(workspaceReadOptions({ profile, output: 'text' }, ws, process.env));
+            const report = await computeDrift(await generateAll(input, ws.config.generate), readTerraformDir(ws.root));
+            if (disposed || seq !== driftChecks) return;
+            const names: Record<number, string> = {};
+            for (const g of input.guests) if (g.name !== undefined) names[g.vmid] = g.name;
+            const message = driftSummary(report);
+            consoleStore.batch(() => {
+              actions.patchDrift({ running: false, report, names, at: Date.now(), error: undefined });
+              actions.notify(message, report.drift ? 'warn' : 'info');
+            });
+          } catch (error) {
+            if (!disposed && seq === driftChecks) actions.patchDrift({ running: false, error: error instanceof Error ? error.message : String(error) });
+            throw error;
+          }
         })
         .catch(fail);
     },

@@ -25,6 +25,7 @@ const SCREEN_TITLES: Record<Route['screen'], string> = {
   run: 'Terraform run',
   health: 'Health',
   logs: 'Logs',
+  drift: 'Drift',
 };
 
 function crumb(route: Route): string {

@@ -9,6 +9,7 @@ import { completions } from '../commands.js';
 import { contextsFor } from '../inputRouter.js';
 import { bindingsFor, type Binding } from '../keymap.js';
 import { isActive, RUN_HINTS } from '../../screens/runScreenModel.js';
+import { DRIFT_HINTS } from '../../screens/driftModel.js';
 
 /** Actions that change the cluster (hidden in read-only mode). */
 const MUTATING: ReadonlySet<string> = new Set(['actions', 'create.vm', 'create.ct']);
@@ -35,6 +36,7 @@ export function AppStatus({ width, keymap }: { width: number; keymap: readonly B
     if (mode === 'palette') return [{ key: 'tab', label: 'complete' }, { key: 'up/down', label: 'history' }, { key: 'enter', label: 'run' }, { key: 'esc', label: 'cancel' }];
     if (mode === 'filter') return [{ key: 'enter', label: 'apply' }, { key: 'esc', label: 'cancel' }, { key: '!', label: 'negate' }, { key: 'node: status: tag: type:', label: 'fields' }];
     if (route.screen === 'run') return [...RUN_HINTS];
+    if (route.screen === 'drift') return [...DRIFT_HINTS];
     // The ones to find everything else first: a narrow terminal cuts the line from the right.
     const first = ['help', 'quit', 'palette'];
     // Read-only mode hides what would change the cluster.

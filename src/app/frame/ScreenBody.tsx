@@ -11,6 +11,7 @@ import { TaskLogScreen } from '../../screens/TaskLogScreen.js';
 import { RunScreen } from '../../screens/RunScreen.js';
 import { HealthScreen } from '../../screens/HealthScreen.js';
 import { LogsScreen } from '../../screens/LogsScreen.js';
+import { DriftScreen } from '../../screens/DriftScreen.js';
 import { currentRoute, listOf } from '../../store/selectors.js';
 import { safeText } from '../../util/terminalText.js';
 import { useConsole, useTheme } from '../ConsoleContext.js';
@@ -41,6 +42,8 @@ export function ScreenBody({ width, height }: { width: number; height: number })
       return <HealthScreen width={width} height={height} />;
     case 'logs':
       return <LogsScreen width={width} height={height} />;
+    case 'drift':
+      return <DriftScreen width={width} height={height} />;
     default:
       return null;
   }

@@ -9,6 +9,7 @@ import { requireWorkspace } from '../../workspace/project.js';
 import type { ReadOptions } from '../read/context.js';
 import { ExitCode, UserError } from '../userError.js';
 import { computeDrift, type DriftReport } from './drift.js';
+import { driftValueText, kindOfResource } from './driftText.js';
 import { workspaceReadOptions } from './generateCommand.js';
 
 export interface DriftDeps {
@@ -57,15 +58,11 @@ export async function runDrift(opts: ReadOptions, deps?: Partial<DriftDeps>): Pr
   return report;
 }
 
-function show(v: unknown): string {
-  return safeText(v === null ? '(absent)' : typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v));
-}
-
 export function formatDrift(r: DriftReport, names: ReadonlyMap<number, string | undefined> = new Map()): string {
   const out: string[] = [];
   const where = (file: string, line?: number) => safeText(`${file}${line !== undefined ? `:${line}` : ''}`);
   for (const g of r.notInCode) {
-    const kind = g.type.endsWith('_container') ? 'ct' : 'vm';
+    const kind = kindOfResource(g.type);
     const name = names.get(g.vmid);
     out.push(`not in code   ${kind} ${g.vmid}${name ? ` ${safeText(name)}` : ''}${g.node ? ` on ${safeText(g.node)}` : ''} (run proxmox-mpc generate to add it)`);
   }
@@ -74,7 +71,7 @@ export function formatDrift(r: DriftReport, names: ReadonlyMap<number, string | 
   }
   for (const c of r.changed) {
     out.push(`changed       ${where(c.file, c.line)} ${safeText(c.address)} (vm_id ${c.vmid})`);
-    for (const a of c.attributes) out.push(`                ${safeText(a.name)}: code ${show(a.code)}, live ${show(a.live)}`);
+    for (const a of c.attributes) out.push(`                ${safeText(a.name)}: code ${driftValueText(a.code)}, live ${driftValueText(a.live)}`);
   }
   if (!r.drift) out.push(`no drift: ${r.matching} guest${r.matching === 1 ? '' : 's'} match the code`);
   else {
