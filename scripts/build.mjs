@@ -2,6 +2,7 @@
 // parses what the chosen command needs. Native modules stay external.
 import { build } from 'esbuild';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { NARROW_TEXT_SOURCE } from './narrowText.mjs';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
@@ -78,7 +79,9 @@ function cachedWidestLine(text) {
 
 // string-width segments every string into grapheme clusters (Intl.Segmenter: an object per
 // character) and runs Unicode regexes on each: Ink measures every new line of a streaming log
-// that way. Printable ASCII is one cell a character, so such a string's width is its length.
+// and every cell of the first frame that way. A string of characters that are one cell each
+// (scripts/narrowText.mjs; ambiguous ones count narrow, string-width's default) is as wide as
+// it is long.
 const STRING_WIDTH_ASCII = {
   name: 'string-width-ascii',
   setup(b) {
@@ -87,7 +90,8 @@ const STRING_WIDTH_ASCII = {
       const head = /export default function stringWidth\((\w+), options = \{\}\) \{/;
       const m = head.exec(source);
       if (!m) throw new Error(`${args.path}: the ASCII fast path no longer applies (string-width changed)`);
-      return { contents: source.replace(head, `${m[0]}\n\tif (typeof ${m[1]} === 'string' && /^[\\x20-\\x7e]*$/.test(${m[1]})) return ${m[1]}.length;`), loader: 'js' };
+      const fast = `\n\tif (typeof ${m[1]} === 'string' && options.ambiguousIsNarrow !== false && /${NARROW_TEXT_SOURCE}/.test(${m[1]})) return ${m[1]}.length;`;
+      return { contents: source.replace(head, `${m[0]}${fast}`), loader: 'js' };
     });
   },
 };

@@ -2,7 +2,7 @@
 // extend it (the same value gets the same pseudonym across files). Injective by construction:
 // a pseudonym is handed out once, and a candidate already taken is skipped.
 import { readFileSync, statSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { UserError, ExitCode } from '../app/userError.js';
 import { familyFor, KINDS, SECRET_KINDS, type Kind } from './rules.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
@@ -14,7 +14,7 @@ const mappingFileSchema = z.object({
   version: z.literal(1),
   createdAt: z.string(),
   /** Next number per pseudonym family. */
-  counters: z.record(z.string(), z.number().int().nonnegative()),
+  counters: z.record(z.string(), z.number().check(z.int(), z.gte(0))),
   entries: z.array(z.object({ kind: z.enum(KINDS), original: z.string(), pseudonym: z.string() })),
 });
 export type MappingFile = z.infer<typeof mappingFileSchema>;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseDocument, stringify } from 'yaml';
 // zod/mini, not the classic `z`: every command reads this file, and the classic API bundles
 // ~700 KB that Node would parse on each start; the mini API with the English messages is ~40 KB.
-import { en } from 'zod/locales';
+import en from 'zod/v4/locales/en.js';
 import * as z from 'zod/mini';
 import { UserError } from '../app/userError.js';
 import { visibleControls } from '../util/terminalText.js';
