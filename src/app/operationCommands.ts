@@ -234,7 +234,7 @@ function createOptions(command: Command): Command {
     .option('--net <bridge>', 'the bridge of the first NIC (default vmbr0)')
     .option('--vlan <tag>', 'VLAN tag of the NIC (1-4094)')
     .option('--firewall', "turn on PVE's firewall on the NIC")
-    .option('--password-env <VAR>', 'read the password from this environment variable (never from the command line)')
+    .option('--password-env <VAR>', "read the password from this environment variable (never from the command line); its value may be $vault.NAME")
     .option('--ssh-key <file|key>', 'an SSH public key, or a .pub file (repeatable)', collect)
     .option('--ip <dhcp|CIDR>', 'the address: dhcp, or a static one as 192.168.1.50/24')
     .option('--gw <ip>', 'the gateway of a static --ip')
@@ -287,9 +287,12 @@ Examples:
       'after',
       `
 A root password (--password-env VAR) or an SSH key (--ssh-key) is needed. --ip defaults to dhcp.
+The variable may hold a vault reference ($vault.NAME): the password is read from the vault when
+the create runs (PMC_VAULT_PASSPHRASE, or asked on the terminal).
 
-Example:
-  PW=... proxmox-mpc create ct --hostname cache-01 --template debian-12 --storage local-lvm --size 8G --password-env PW --ip dhcp --nesting --start`,
+Examples:
+  PW=... proxmox-mpc create ct --hostname cache-01 --template debian-12 --storage local-lvm --size 8G --password-env PW --ip dhcp --nesting --start
+  PW='$vault.ct-root' proxmox-mpc create ct --hostname cache-02 --template debian-12 --password-env PW`,
     )
     .action(async (opts, cmd: Command) => {
       const { runCreateCt } = await import('./commands/create.js');

@@ -25,6 +25,7 @@ import { cachePathFor } from '../../db/paths.js';
 import { safeText } from '../../util/terminalText.js';
 import { createClient, loadConnectionSettings } from '../connect.js';
 import { ExitCode } from '../userError.js';
+import { cliResolver } from '../../workspace/vaultResolve.js';
 import { isReadOnly, runPlanned, type OperationCommandOptions } from './operationRun.js';
 
 interface CommonCreateFlags extends OperationCommandOptions {
@@ -145,14 +146,21 @@ function sshKeysOf(values: readonly string[] | undefined, field: string, problem
   return keys.join('\n');
 }
 
+/** The password in the environment variable `name`; a `$vault.NAME` there is read from the vault
+ * (PMC_VAULT_PASSPHRASE or a prompt), now that the create runs. */
 function passwordOf(name: string | undefined, field: string, problems: Problems): string | undefined {
   if (name === undefined) return undefined;
   const value = process.env[name];
   if (value === undefined || value === '') {
-    problems[field] = `the environment variable ${name} is not set: export ${name}=... first (the password never goes on the command line)`;
+    problems[field] = `the environment variable ${name} is not set: export ${name}=... (or ${name}='$vault.NAME') first (the password never goes on the command line)`;
     return undefined;
   }
-  return value;
+  try {
+    return cliResolver()(value, `${name}`);
+  } catch (error) {
+    problems[field] = error instanceof Error ? error.message : String(error);
+    return undefined;
+  }
 }
 
 function ipOf(ip: string | undefined, gw: string | undefined, field: string, problems: Problems): IpSetting | undefined {

@@ -8,6 +8,7 @@ import { ctCommandLine, ctSpecProblems, type CtCreateSpec } from '../../operatio
 import { dnsNameProblem, sshKeyProblem } from '../../operations/validate.js';
 import { safeText } from '../../util/terminalText.js';
 import type { WizardDef, WizardValues } from './engine.js';
+import { isVaultReference, vaultReferenceProblem } from './vaultPassword.js';
 import {
   bridgeField,
   coresField,
@@ -85,7 +86,14 @@ export const createCtWizard: WizardDef<Choices> = {
       id: 'access',
       title: 'Root password or SSH key',
       fields: [
-        { id: 'password', kind: 'secret', label: 'Root password', help: 'at least 5 characters; or leave it empty and give a key', default: '' },
+        {
+          id: 'password',
+          kind: 'secret',
+          label: 'Root password',
+          help: 'at least 5 characters, or $vault.NAME (read from the vault when it is created); or leave it empty and give a key',
+          default: '',
+          validate: (v) => vaultReferenceProblem(v),
+        },
         { id: 'sshKeys', kind: 'text', label: 'SSH public key', help: 'a line like ssh-ed25519 AAAA... user@host', default: '', validate: (v) => (v.trim() === '' ? undefined : sshKeyProblem(v)) },
       ],
     },
@@ -115,7 +123,7 @@ export const createCtWizard: WizardDef<Choices> = {
       lines: [
         `CT ${spec.vmid} ${spec.hostname} on ${safeText(spec.node)}`,
         `Template: ${safeText(spec.template)}`,
-        `Access:   ${[spec.password !== undefined ? 'root password' : '', spec.sshKeys !== undefined ? 'SSH key' : ''].filter(Boolean).join(' and ')}`,
+        `Access:   ${[spec.password === undefined ? '' : isVaultReference(spec.password) ? `root password from ${spec.password}` : 'root password', spec.sshKeys !== undefined ? 'SSH key' : ''].filter(Boolean).join(' and ')}`,
         `Root:     ${spec.rootfs.sizeGiB} GiB on ${safeText(spec.rootfs.storage)}${freeOn(c, spec.rootfs.storage)}`,
         `CPU:      ${spec.cores} core${spec.cores === 1 ? '' : 's'}, memory ${spec.memoryMiB} MiB, swap ${spec.swapMiB} MiB`,
         `Network:  ${safeText(spec.nic.bridge)}${spec.nic.vlan !== undefined ? `, VLAN ${spec.nic.vlan}` : ''}, ${ip}`,

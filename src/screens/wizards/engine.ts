@@ -430,7 +430,11 @@ export function wizardFrame<C>(def: WizardDef<C>, session: WizardSession, ctx: C
           total: all.length,
         };
       }
-    } else text = field.kind === 'secret' ? '*'.repeat(textOf(value).length) : textOf(value);
+    } else {
+      // A `$vault.NAME` reference is where a secret is, not the secret: drawn as typed.
+      const shown = textOf(value);
+      text = field.kind === 'secret' && !shown.startsWith('$vault.') ? '*'.repeat(shown.length) : shown;
+    }
     return {
       id: field.id,
       label: field.label,

@@ -8,6 +8,7 @@ import { wizardFrame, type WizardDef, type WizardFrame, type WizardValues } from
 import { createCtWizard, ctSpecOf } from './createCt.js';
 import { createVmWizard, vmSpecOf } from './createVm.js';
 import type { Choices } from './createFields.js';
+import { planWithVaultPassword } from './vaultPassword.js';
 
 export interface CreateWizard {
   def: WizardDef<Choices>;
@@ -17,7 +18,15 @@ export interface CreateWizard {
 
 export const CREATE_WIZARDS = {
   'create-vm': { def: createVmWizard, type: 'qemu', plan: (v, c, readOnly) => planCreateVm(vmSpecOf(v, c), { readOnly }) },
-  'create-ct': { def: createCtWizard, type: 'lxc', plan: (v, c, readOnly) => planCreateCt(ctSpecOf(v, c), { readOnly }) },
+  'create-ct': {
+    def: createCtWizard,
+    type: 'lxc',
+    // A `$vault.NAME` password is read from the vault now, when the create runs.
+    plan: (v, c, readOnly) => {
+      const spec = ctSpecOf(v, c);
+      return planWithVaultPassword('lxc', spec, spec.hostname, (s) => planCreateCt(s, { readOnly }));
+    },
+  },
 } as const satisfies Record<string, CreateWizard>;
 
 export type CreateWizardId = keyof typeof CREATE_WIZARDS;

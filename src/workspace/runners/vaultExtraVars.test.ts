@@ -97,7 +97,7 @@ describe('consoleResolver', () => {
   it('says the vault is locked when the console has no PMC_VAULT_PASSPHRASE, and how to fix it', () => {
     const env = vaultEnv(true);
     expect(message(() => prepareExtraVars(['pw=$vault.db-password'], consoleResolver(env), { env }))).toBe(
-      '-e pw refers to $vault.db-password, but the vault is locked: the console cannot ask for its passphrase; quit, export PMC_VAULT_PASSPHRASE=... and start the console again (or run proxmox-mpc ansible in a shell, which asks)',
+      '-e pw refers to $vault.db-password, but the vault is locked: the console cannot ask for its passphrase; quit, export PMC_VAULT_PASSPHRASE=... and start the console again (or run the command in a shell, which asks)',
     );
   });
 

@@ -4,11 +4,12 @@
 // ansible-playbook's command line (ps shows argv to every user) nor in the run's log (which
 // records the arguments). Resolving registers the value with the redactor: a line that echoes
 // it shows `***<name>***`. The CLI (`proxmox-mpc ansible`) and the console (`:ansible`) share it.
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExitCode, UserError } from '../../app/userError.js';
-import { resolveSecret, vaultPath, vaultRefName } from '../vault.js';
+import type { SecretResolver } from '../vaultResolve.js';
+
+export { cliResolver, consoleResolver, type SecretResolver } from '../vaultResolve.js';
 
 /** `key=$vault.<...>`: the value is a reference (checked by resolveSecret). */
 const VAULT_VAR = /^([A-Za-z_][A-Za-z0-9_]*)=(\$vault\..*)$/s;
@@ -21,9 +22,6 @@ export interface ExtraVars {
   /** Removes the files (and the directory made for them); safe to call more than once. */
   cleanup(): void;
 }
-
-/** Resolves a `$vault.<name>` reference; `where` names it in the message when it cannot. */
-export type SecretResolver = (reference: string, where: string) => string;
 
 export interface ExtraVarsOptions {
   /** A private directory to write in (removed by its owner); default a new one, removed by cleanup. */
@@ -85,27 +83,4 @@ export function prepareExtraVars(vars: readonly string[], resolve: SecretResolve
     throw error;
   }
   return { args, files, cleanup };
-}
-
-/** The CLI's resolver: the vault unlocked with PMC_VAULT_PASSPHRASE or a prompt on the terminal. */
-export function cliResolver(env: NodeJS.ProcessEnv = process.env): SecretResolver {
-  return (reference, where) => resolveSecret(reference, where, env);
-}
-
-/**
- * The console's resolver: the console cannot prompt (it owns the terminal), so the passphrase
- * must be in its environment; each failure says which it is and how to fix it.
- */
-export function consoleResolver(env: NodeJS.ProcessEnv = process.env): SecretResolver {
-  return (reference, where) => {
-    const passphrase = env.PMC_VAULT_PASSPHRASE;
-    // Without a vault file the reference's own message (no vault: vault set NAME) says more.
-    if ((passphrase === undefined || passphrase === '') && vaultRefName(reference) !== undefined && existsSync(vaultPath(env))) {
-      throw new UserError(
-        `${where} refers to ${reference}, but the vault is locked: the console cannot ask for its passphrase; quit, export PMC_VAULT_PASSPHRASE=... and start the console again (or run proxmox-mpc ansible in a shell, which asks)`,
-        ExitCode.usage,
-      );
-    }
-    return resolveSecret(reference, where, env);
-  };
 }
