@@ -20,6 +20,13 @@ export function keyName(input: string, key: Key): string | undefined {
   return input.length === 1 ? input : undefined;
 }
 
+/** The character a key name (keyName's) types into a line the screen edits itself: `a`, `space`
+ * -> ' '; undefined for a named key (`enter`, `ctrl+u`). */
+export function charOfKeyName(name: string): string | undefined {
+  if (name === 'space') return ' ';
+  return [...name].length === 1 ? name : undefined;
+}
+
 /** Printable text typed into an input (a paste may bring several characters at once). */
 export function typedText(input: string, key: Key): string {
   if (!isPlain(key)) return '';

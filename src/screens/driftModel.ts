@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import type { DriftReport } from '../app/iac/drift.js';
 import { driftSummary, driftValueText, guestTypeOfResource, kindOfResource } from '../app/iac/driftText.js';
+import { charOfKeyName } from '../app/keys.js';
 import { guestKey, type GuestKey } from '../db/model.js';
 import type { DriftView } from '../store/types.js';
 import { safeText } from '../util/terminalText.js';
@@ -222,11 +223,6 @@ export interface DriftKeyResult {
   note?: string;
 }
 
-function printable(name: string): string | undefined {
-  if (name === 'space') return ' ';
-  return [...name].length === 1 ? name : undefined;
-}
-
 /** What a key does on the drift screen; `pass` hands it to the keymap (:, ?, 1-7, q...).
  * `page`: the rows the list shows (driftListRows of the body). */
 export function driftKey(view: DriftView, name: string, page: number): DriftKeyResult {
@@ -237,7 +233,7 @@ export function driftKey(view: DriftView, name: string, page: number): DriftKeyR
     if (name === 'enter') return { patch: { filter: view.typing.trim(), typing: undefined, cursor: 0, top: 0 } };
     if (name === 'backspace') return view.typing === '' ? { patch: { typing: undefined, cursor: 0, top: 0 } } : typing(view.typing.slice(0, -1));
     if (name === 'ctrl+u') return typing('');
-    const ch = printable(name);
+    const ch = charOfKeyName(name);
     return ch === undefined ? {} : typing(view.typing + ch);
   }
 

@@ -3,6 +3,7 @@
 // its own): r raw log, / search (n N next/previous), f follow, j k ctrl+d ctrl+u pgup pgdn g G
 // scroll, x or Ctrl-C stop terraform (again: kill), Esc leave (the run goes on), y/N or the
 // workspace's name at the question.
+import { charOfKeyName } from '../app/keys.js';
 import type { RunLines, RunView } from '../store/types.js';
 import { rowElapsedSeconds, type ResourceRow } from '../workspace/runners/runState.js';
 
@@ -106,11 +107,6 @@ export interface RunKeyResult {
   note?: string;
 }
 
-function printable(name: string): string | undefined {
-  if (name === 'space') return ' ';
-  return [...name].length === 1 ? name : undefined;
-}
-
 /** What a key does on the run screen; `pass` hands it to the normal keymap (:, ?, 1-7...). */
 export function runKey(run: RunView, name: string, logRows: number): RunKeyResult {
   // The question before apply / destroy.
@@ -128,7 +124,7 @@ export function runKey(run: RunView, name: string, logRows: number): RunKeyResul
     }
     if (name === 'backspace') return { patch: { question: { ...q, typed: q.typed.slice(0, -1) } } };
     if (name === 'ctrl+u') return { patch: { question: { ...q, typed: '' } } };
-    const ch = printable(name);
+    const ch = charOfKeyName(name);
     return ch === undefined ? {} : { patch: { question: { ...q, typed: q.typed + ch } } };
   }
 
@@ -149,7 +145,7 @@ export function runKey(run: RunView, name: string, logRows: number): RunKeyResul
     }
     if (name === 'backspace') return { patch: { search: { ...s, input: s.input.slice(0, -1) } } };
     if (name === 'ctrl+u') return { patch: { search: { ...s, input: '' } } };
-    const ch = printable(name);
+    const ch = charOfKeyName(name);
     return ch === undefined ? {} : { patch: { search: { ...s, input: s.input + ch } } };
   }
 
