@@ -28,7 +28,7 @@ function tempDir(prefix: string): string {
 
 describe('secret scan of a whole session', () => {
   it(
-    'vault, profiles, init, sync, operations, generate, validate, logs, health, history, describe, anonymize, report-issue: no secret anywhere but the vault',
+    'vault, profiles, init, sync, operations, generate, validate, ansible -e $vault, logs, health, history, describe, anonymize, report-issue: no secret anywhere but the vault',
     async () => {
       const { tokenId, tokenSecret, username, password } = cli.sim.root;
       const secrets = { tokenSecret, password, passphrase: PASSPHRASE };
@@ -88,6 +88,13 @@ describe('secret scan of a whole session', () => {
       await ok(['generate', '--refresh']);
       await ok(['validate'], {}, ws, [0, 1]);
       await ok(['drift'], {}, ws, [0, 1]);
+      // A playbook given the password from the vault (-e pw=$vault.rootpw): it echoes it (masked).
+      writeFileSync(
+        join(ws, 'ansible', 'pwlen.yml'),
+        '---\n- name: pw\n  hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: Echo\n      ansible.builtin.debug:\n        msg: "length={{ pw | length }} pw={{ pw }}"\n',
+      );
+      const pwlen = await ok(['ansible', 'pwlen', '-e', 'pw=$vault.rootpw']);
+      expect(pwlen.stdout).toContain(`"msg": "length=${password.length} pw=***rootpw***"`);
 
       // Reading back.
       await ok(['get', 'vms', '-o', 'wide']);
