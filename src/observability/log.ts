@@ -40,6 +40,15 @@ export function currentCommandOp(): string | undefined {
   return commandOp;
 }
 
+const levelListeners = new Set<(level: LogLevel) => void>();
+
+/** Calls `listener` with each new level set through log.setLevel (`--debug`, `/debug on`): the
+ * sync worker follows the main thread's level this way. Returns the unsubscribe function. */
+export function onLogLevel(listener: (level: LogLevel) => void): () => void {
+  levelListeners.add(listener);
+  return () => levelListeners.delete(listener);
+}
+
 function write(level: LogLevel, msg: string, fields: LogFields = {}): void {
   if (sink === undefined || !sink.isEnabled(level)) return;
   try {
@@ -58,7 +67,11 @@ export const log = {
   enabled: (level: LogLevel): boolean => sink?.isEnabled(level) === true,
   /** The current level (undefined without a sink). */
   level: (): LogLevel | undefined => sink?.level(),
-  setLevel: (level: LogLevel): void => sink?.setLevel(level),
+  setLevel: (level: LogLevel): void => {
+    if (sink === undefined) return;
+    sink.setLevel(level);
+    for (const listener of levelListeners) listener(level);
+  },
 };
 
 function elapsed(start: number): number {

@@ -1,11 +1,13 @@
 // The main thread's side of the sync worker: starts it, hands it its settings (the only place
 // secrets cross, in the start message), and turns its messages into events.
 import { Worker } from 'node:worker_threads';
+import { currentCommandOp, log, onLogLevel } from '../observability/log.js';
 import { ProxmoxError, type ProxmoxErrorKind } from '../proxmox/errors.js';
 import type { ChangeEvent } from '../db/model.js';
 import type { FiguresFrame } from './figures.js';
 import { isWorkerMessage, type HostMessage, type SyncStartOptions, type WorkerMessage, type WorkerStats } from './protocol.js';
 import type { ConnectionStatus, PollSummary, SyncErrorInfo, SyncProgress } from './types.js';
+import { writeWorkerLog } from './workerLog.js';
 import { syncWorkerLocation, type WorkerLocation } from './workerUrl.js';
 
 export interface SyncWorkerEvents {
@@ -153,6 +155,9 @@ export function startSyncWorker(options: StartSyncWorkerOptions): SyncWorkerHand
         statsWaiters.delete(message.id);
         break;
       }
+      case 'log':
+        writeWorkerLog(message);
+        break;
       case 'stopped':
         break;
     }
@@ -169,6 +174,7 @@ export function startSyncWorker(options: StartSyncWorkerOptions): SyncWorkerHand
   });
   worker.on('exit', (code) => {
     exited = true;
+    stopFollowingLevel();
     const gone = new Error('the sync worker has stopped');
     rejectReady(gone);
     for (const waiter of pending.values()) waiter.reject(gone);
@@ -189,6 +195,13 @@ export function startSyncWorker(options: StartSyncWorkerOptions): SyncWorkerHand
     emit('exit', { code });
     resolveExit();
   });
+
+  // The worker logs through this thread's logger, at its level (and follows `/debug on`); with
+  // no log file here it logs nothing.
+  const level = log.level();
+  const parent = currentCommandOp();
+  if (start.log === undefined && level !== undefined) start.log = { level, ...(parent !== undefined ? { parent } : {}) };
+  const stopFollowingLevel = start.log ? onLogLevel((next) => send({ type: 'logLevel', level: next })) : () => undefined;
 
   send({ type: 'start', options: start });
 

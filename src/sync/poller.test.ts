@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LEVEL_VALUES, setCommandOp, setLogSink, type LogFields, type LogLevel, type LogSink } from '../observability/log.js';
 import type { ApplyResult } from '../db/cacheApi.js';
 import type { ClusterObservation } from '../db/model.js';
 import { ProxmoxError } from '../proxmox/errors.js';
@@ -313,5 +314,82 @@ describe('createPoller', () => {
     const types = events.map((e) => e.type).filter((e) => e === 'figures' || e === 'poll');
     expect(types).toEqual(['figures', 'poll', 'figures', 'poll']);
     await poller.stop();
+  });
+});
+
+describe('the log lines of each poll', () => {
+  function captureLog(level: LogLevel = 'info') {
+    const lines: Array<{ level: LogLevel; msg: string } & LogFields> = [];
+    const sink: LogSink = {
+      write: (l, msg, fields) => lines.push({ ...fields, level: l, msg }),
+      isEnabled: (l) => LEVEL_VALUES[l] >= LEVEL_VALUES[level],
+      setLevel: () => undefined,
+      level: () => level,
+    };
+    setLogSink(sink);
+    setCommandOp('c0ffee00');
+    return lines;
+  }
+  afterEach(() => {
+    setLogSink(undefined);
+    setCommandOp(undefined);
+  });
+
+  it('start and end with the poll\'s own id, the command as parent, its time and counts; a failure with its error and the retry; routine polls at debug', async () => {
+    const lines = captureLog('info');
+    const t = manualClock();
+    const { cache } = fakeCache(() => 0);
+    let n = 0;
+    const ops: Array<string | undefined> = [];
+    const poller = createPoller({
+      client,
+      cache,
+      profileId: 1,
+      intervalMs: 5000,
+      clock: t.clock,
+      onPollOp: (op) => ops.push(op),
+      collectFn: async () => {
+        n++;
+        if (n === 3) throw new ProxmoxError('network', 'cannot reach 127.0.0.1:8006 (connection reset by the server)');
+        return { ...result(), counts: { ...counts(), guests: 7, requests: 12, warnings: 0 } };
+      },
+    });
+    poller.start();
+    await flush();
+    await t.advance(5000); // a routine poll: debug only, nothing at info
+    await t.advance(5000); // fails
+    await t.advance(5000); // recovers: notable again
+    await poller.stop();
+
+    const info = lines.map((l) => `${l.level} ${l.msg}`);
+    expect(info).toEqual(['info sync started', 'info sync ended', 'warn sync failed', 'info sync started', 'info sync ended']);
+    const [started, ended, failed] = lines;
+    expect(started).toMatchObject({ op: expect.stringMatching(/^[0-9a-f]{8}$/), parent: 'c0ffee00', attempt: 1, trigger: 'scheduled' });
+    expect(ended).toMatchObject({ op: started!.op, parent: 'c0ffee00', guests: 7, nodes: 1, requests: 12, changes: 0, warnings: 0, ms: expect.any(Number) });
+    expect(failed).toMatchObject({ kind: 'network', error: expect.stringContaining('connection reset'), consecutiveFailures: 1, retryInMs: 5000 });
+    expect(failed!.op).not.toBe(started!.op);
+    expect(lines[3]).toMatchObject({ attempt: 4 });
+    // onPollOp: each poll's id while it runs, then undefined.
+    expect(ops).toEqual([started!.op, undefined, expect.any(String), undefined, failed!.op, undefined, lines[3]!.op, undefined]);
+  });
+
+  it('a poll asked for (syncNow) logs at info even when nothing changed; at debug the routine ones show too', async () => {
+    const lines = captureLog('debug');
+    const t = manualClock();
+    const { cache } = fakeCache(() => 0);
+    const poller = createPoller({ client, cache, profileId: 1, intervalMs: 5000, clock: t.clock, collectFn: async () => result() });
+    poller.start();
+    await flush();
+    await t.advance(5000);
+    await poller.syncNow();
+    await poller.stop();
+    expect(lines.map((l) => `${l.level} ${l.msg} ${String(l.trigger ?? '')}`)).toEqual([
+      'info sync started scheduled',
+      'info sync ended ',
+      'debug sync started scheduled',
+      'debug sync ended ',
+      'info sync started now',
+      'info sync ended ',
+    ]);
   });
 });

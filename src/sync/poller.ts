@@ -11,6 +11,7 @@ import type { ChangeEvent, GuestKey } from '../db/model.js';
 import { backoffDelayMs, type BackoffPolicy } from './backoff.js';
 import { collectObservation, type CollectOptions, type CollectorMemory, type ConfigState, type SyncClient } from './collect.js';
 import { figuresFrame, type FiguresFrame } from './figures.js';
+import { startPollLog, type PollTrigger } from './pollLog.js';
 import type { ConnectionStatus, PollSummary, SyncErrorInfo, SyncProgress } from './types.js';
 import { describeWarning, errorInfoOf } from './warnings.js';
 
@@ -55,6 +56,9 @@ export interface PollerOptions {
   collectFn?: typeof collectObservation;
   clock?: PollerClock;
   onEvent?: (event: PollerEvent) => void;
+  /** The correlation id of the poll that starts (its log lines carry it), then undefined once
+   * it has ended: the worker puts it on the other lines logged meanwhile (API requests). */
+  onPollOp?: (op: string | undefined) => void;
 }
 
 export interface Poller {
@@ -105,6 +109,7 @@ export function createPoller(options: PollerOptions): Poller {
 
   let successes = 0;
   let failures = 0;
+  let attempts = 0;
   let configState: ReadonlyMap<GuestKey, ConfigState> | undefined;
   let memory: CollectorMemory | undefined;
   let lastTaskStart: number | undefined;
@@ -149,13 +154,13 @@ export function createPoller(options: PollerOptions): Poller {
       schedule(intervalMs);
       return;
     }
-    void runPoll();
+    void runPoll('scheduled');
   }
 
-  function runPoll(): Promise<void> {
+  function runPoll(trigger: PollTrigger): Promise<void> {
     const mine = waiters;
     waiters = [];
-    const poll = pollOnce().then((outcome) => {
+    const poll = pollOnce(mine.length > 0 ? 'now' : trigger).then((outcome) => {
       running = undefined;
       abort = undefined;
       // Waiters hear of the outcome once the poller is idle again (so they can act on it).
@@ -165,15 +170,26 @@ export function createPoller(options: PollerOptions): Poller {
       }
       if (waiters.length > 0) {
         if (stopped) rejectAll(waiters.splice(0), new Error('the sync was stopped'));
-        else void runPoll();
+        else void runPoll('now');
       }
     });
     running = poll;
     return poll;
   }
 
-  async function pollOnce(): Promise<{ summary: PollSummary } | { error: unknown }> {
+  async function pollOnce(trigger: PollTrigger): Promise<{ summary: PollSummary } | { error: unknown }> {
     const startedAt = clock.now();
+    attempts++;
+    const logged = startPollLog(attempts, trigger, attempts === 1 || trigger === 'now' || lastFailed);
+    options.onPollOp?.(logged.op);
+    try {
+      return await pollBody(startedAt, logged);
+    } finally {
+      options.onPollOp?.(undefined);
+    }
+  }
+
+  async function pollBody(startedAt: number, logged: ReturnType<typeof startPollLog>): Promise<{ summary: PollSummary } | { error: unknown }> {
     status.lastAttemptAt = startedAt;
     // Fixed rate: the next slot counts from this start (a failure reschedules below).
     schedule(intervalMs);
@@ -237,6 +253,7 @@ export function createPoller(options: PollerOptions): Poller {
         details: result.details,
       };
       if (applied.syncRunId !== undefined) summary.syncRunId = applied.syncRunId;
+      logged.ended(summary, status.warnings);
 
       status.state = result.warnings.length > 0 ? 'degraded' : 'online';
       status.lastGoodSyncAt = finishedAt;
@@ -253,7 +270,10 @@ export function createPoller(options: PollerOptions): Poller {
       emitState();
       return { summary };
     } catch (error) {
-      if (stopped) return { error };
+      if (stopped) {
+        logged.cancelled(clock.now() - startedAt);
+        return { error };
+      }
       failures++;
       lastFailed = true;
       const finishedAt = clock.now();
@@ -264,6 +284,7 @@ export function createPoller(options: PollerOptions): Poller {
         // The cache itself may be what failed; the error event still goes out.
       }
       const retryInMs = backoffDelayMs(failures, backoff);
+      logged.failed(info, { ms: finishedAt - startedAt, consecutiveFailures: failures, ...(started && !paused ? { retryInMs } : {}) });
       schedule(retryInMs);
       status.state = 'offline';
       status.consecutiveFailures = failures;
@@ -283,7 +304,7 @@ export function createPoller(options: PollerOptions): Poller {
     start() {
       if (started || stopped) return;
       started = true;
-      if (!paused && !running) void runPoll();
+      if (!paused && !running) void runPoll('scheduled');
       else schedule(0);
     },
     pause() {
@@ -309,7 +330,7 @@ export function createPoller(options: PollerOptions): Poller {
       if (stopped) return Promise.reject(new Error('the sync was stopped'));
       return new Promise<PollSummary>((resolve, reject) => {
         waiters.push({ resolve, reject });
-        if (!running) void runPoll();
+        if (!running) void runPoll('now');
       });
     },
     async stop() {

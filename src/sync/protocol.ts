@@ -1,6 +1,7 @@
 // Messages between the main thread and the sync worker (worker_threads postMessage, so plain
 // structured-clone data only). Secrets travel once, in `start`, and are never logged or echoed.
 import type { ChangeEvent } from '../db/model.js';
+import { LOG_LEVELS, type LogFields, type LogLevel } from '../observability/log.js';
 import type { Credentials } from '../proxmox/auth.js';
 import type { FiguresFrame } from './figures.js';
 import type { PollerCollectOptions } from './poller.js';
@@ -29,6 +30,11 @@ export interface SyncStartOptions {
   collect?: PollerCollectOptions;
   /** Start without scheduled polls (syncNow still works). */
   paused?: boolean;
+  /** Log through the main thread (the worker has no log file of its own: one writer per file
+   * keeps rotation right): at or above `level`, each line posted as a `log` message; `parent`
+   * is the correlation id of the command that started the worker. Absent: the worker logs
+   * nothing. */
+  log?: { level: LogLevel; parent?: string };
 }
 
 export type HostMessage =
@@ -38,6 +44,8 @@ export type HostMessage =
   | { type: 'setInterval'; intervalMs: number }
   | { type: 'syncNow'; id: number }
   | { type: 'stats'; id: number }
+  /** The main thread's log level changed (`/debug on`). */
+  | { type: 'logLevel'; level: LogLevel }
   | { type: 'stop' };
 
 export type WorkerMessage =
@@ -51,6 +59,9 @@ export type WorkerMessage =
   | { type: 'error'; error: SyncErrorInfo; consecutiveFailures: number; retryInMs?: number; fatal: boolean }
   | { type: 'syncNowResult'; id: number; summary?: PollSummary; error?: SyncErrorInfo }
   | { type: 'statsResult'; id: number; stats: WorkerStats }
+  /** One log line for the main thread to write (already redacted with the worker's secrets:
+   * its tickets are known only there). */
+  | { type: 'log'; level: LogLevel; msg: string; fields: LogFields }
   | { type: 'stopped' };
 
 /** The worker's memory, sampled on each progress step and poll: its own V8 isolate's heap, and
@@ -68,8 +79,12 @@ export interface WorkerStats {
   peakRssBytes: number;
 }
 
-const HOST_TYPES = new Set(['start', 'pause', 'resume', 'setInterval', 'syncNow', 'stats', 'stop']);
-const WORKER_TYPES = new Set(['ready', 'state', 'progress', 'changes', 'figures', 'poll', 'error', 'syncNowResult', 'statsResult', 'stopped']);
+const HOST_TYPES = new Set(['start', 'pause', 'resume', 'setInterval', 'syncNow', 'stats', 'logLevel', 'stop']);
+const WORKER_TYPES = new Set(['ready', 'state', 'progress', 'changes', 'figures', 'poll', 'error', 'syncNowResult', 'statsResult', 'log', 'stopped']);
+
+export function isLogLevelName(value: unknown): value is LogLevel {
+  return typeof value === 'string' && (LOG_LEVELS as readonly string[]).includes(value);
+}
 
 function typed(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
@@ -83,10 +98,16 @@ export function isHostMessage(value: unknown): value is HostMessage {
   if (type === 'syncNow' || type === 'stats') return typeof (value as { id?: unknown }).id === 'number';
   if (type === 'start') return typeof (value as { options?: unknown }).options === 'object';
   if (type === 'setInterval') return typeof (value as { intervalMs?: unknown }).intervalMs === 'number';
+  if (type === 'logLevel') return isLogLevelName((value as { level?: unknown }).level);
   return true;
 }
 
 export function isWorkerMessage(value: unknown): value is WorkerMessage {
   const type = typed(value);
-  return type !== undefined && WORKER_TYPES.has(type);
+  if (type === undefined || !WORKER_TYPES.has(type)) return false;
+  if (type === 'log') {
+    const m = value as { level?: unknown; msg?: unknown; fields?: unknown };
+    return isLogLevelName(m.level) && typeof m.msg === 'string' && typeof m.fields === 'object' && m.fields !== null;
+  }
+  return true;
 }

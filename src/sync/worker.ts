@@ -4,12 +4,14 @@
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import type { Cache } from '../db/cacheApi.js';
+import { log, setCommandOp, setLogSink } from '../observability/log.js';
 import { ProxmoxClient, type ProxmoxClientOptions } from '../proxmox/client.js';
 import { figuresTransferList } from './figures.js';
-import { createPoller, type Poller, type PollerEvent } from './poller.js';
+import { createPoller, DEFAULT_INTERVAL_MS, type Poller, type PollerEvent } from './poller.js';
 import { isHostMessage, type HostMessage, type SyncStartOptions, type WorkerMessage, type WorkerStats } from './protocol.js';
 import type { SyncPhase } from './types.js';
 import { errorInfoOf } from './warnings.js';
+import { createPostingSink, type WorkerLogSink } from './workerLog.js';
 
 /** Progress is posted on each phase change and otherwise at most this often. */
 const PROGRESS_EVERY_MS = 100;
@@ -27,6 +29,8 @@ function clientOptions(options: SyncStartOptions): ProxmoxClientOptions {
   if (c.ca !== undefined) out.ca = c.ca;
   if (c.timeoutMs !== undefined) out.timeouts = { responseMs: c.timeoutMs };
   if (c.compression !== undefined) out.compression = c.compression;
+  // A GET the client retries (a reset, a 5xx, a timeout): the poll goes on, the log says so.
+  out.onRetry = ({ method, path, retryNumber, delayMs, reason }) => log.info('api retry', { method, path, retry: retryNumber, delayMs, reason });
   return out;
 }
 
@@ -39,8 +43,18 @@ function run(port: MessagePort): void {
   let lastProgressAt = 0;
   let peakHeap = 0;
   let peakHeapTotal = 0;
+  let logSink: WorkerLogSink | undefined;
+  let polls = 0;
+  let failedPolls = 0;
 
   const post = (message: WorkerMessage): void => port.postMessage(message);
+
+  const startLogging = (options: SyncStartOptions): void => {
+    if (!options.log) return;
+    logSink = createPostingSink(post, options.log.level, options.log.parent);
+    setLogSink(logSink);
+    setCommandOp(options.log.parent);
+  };
 
   const sample = (): WorkerStats => {
     const heap = getHeapStatistics();
@@ -58,6 +72,8 @@ function run(port: MessagePort): void {
   };
 
   const forward = (event: PollerEvent): void => {
+    if (event.type === 'poll') polls++;
+    if (event.type === 'error') failedPolls++;
     if (event.type === 'poll' || event.type === 'figures') sample();
     if (event.type === 'progress') {
       const { progress } = event;
@@ -88,6 +104,8 @@ function run(port: MessagePort): void {
     stopping ??= (async () => {
       await poller?.stop();
       release();
+      if (poller) log.info('sync worker stopped', { polls, failedPolls: failedPolls || undefined });
+      setLogSink(undefined);
       post({ type: 'stopped' });
       port.close();
     })();
@@ -96,6 +114,7 @@ function run(port: MessagePort): void {
 
   const start = async (options: SyncStartOptions): Promise<void> => {
     if (poller || stopping) return;
+    startLogging(options);
     try {
       client = new ProxmoxClient(clientOptions(options));
       cache = await openCacheFor(options);
@@ -113,13 +132,22 @@ function run(port: MessagePort): void {
         ...(options.backoffMaxMs !== undefined ? { backoff: { maxMs: options.backoffMaxMs } } : {}),
         ...(options.collect ? { collect: options.collect } : {}),
         onEvent: forward,
+        onPollOp: (op) => logSink?.setSyncOp(op),
+      });
+      log.info('sync worker started', {
+        // (the profile is a binding of the main thread's lines already)
+        endpoint: options.profile.endpoint,
+        intervalMs: options.intervalMs ?? DEFAULT_INTERVAL_MS,
+        paused: options.paused === true || undefined,
       });
       post({ type: 'ready', profileId: profile.id });
       post({ type: 'state', status: poller.status() });
       if (options.paused) poller.pause();
       poller.start();
     } catch (error) {
-      post({ type: 'error', error: errorInfoOf(error), consecutiveFailures: 0, fatal: true });
+      const info = errorInfoOf(error);
+      log.error('sync worker failed', { kind: info.kind, error: info.message });
+      post({ type: 'error', error: info, consecutiveFailures: 0, fatal: true });
       await stop();
     }
   };
@@ -152,6 +180,9 @@ function run(port: MessagePort): void {
       }
       case 'stats':
         post({ type: 'statsResult', id: message.id, stats: sample() });
+        break;
+      case 'logLevel':
+        logSink?.setLevel(message.level);
         break;
       case 'stop':
         void stop();
