@@ -210,6 +210,22 @@ describe('create ct', () => {
     expect((await cachedGuests(env)).get(4800)).toMatchObject({ type: 'lxc', status: 'running' });
   });
 
+  it('--password-env VAR with VAR=$vault.NAME: the password read from the vault when the create runs; a locked vault names the flag', { timeout: TEST_MS }, async () => {
+    const secret = 'ct root password from the vault';
+    const env = await syncedEnv({ PMC_VAULT_PASSPHRASE: 'the create test passphrase', CT_PW: '$vault.ctpw' });
+    const set = await run(['vault', 'set', 'ctpw', '--from-env', 'SECRET_IN'], { ...env, SECRET_IN: secret });
+    expect(set.code, set.stderr).toBe(0);
+    const locked = await run(['create', 'ct', '--hostname', 'vault-01', '--vmid', '4803', '--template', 'debian-12', '--password-env', 'CT_PW'], { ...env, PMC_VAULT_PASSPHRASE: '' });
+    expect(locked.code).toBe(2);
+    expect(locked.stderr).toMatch(/create ct: --password-env: the vault .* needs its passphrase: set PMC_VAULT_PASSPHRASE/);
+    expect(t.sim.cluster.guests.has(4803)).toBe(false);
+    const r = await run(['create', 'ct', '--hostname', 'vault-01', '--vmid', '4803', '--template', 'debian-12', '--password-env', 'CT_PW'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^lxc\/4803 vault-01: create done/);
+    expect(r.stdout + r.stderr).not.toContain(secret);
+    expect(conf('lxc', 'pve1', 4803)).toMatchObject({ hostname: 'vault-01' });
+  });
+
   it('a static address, privileged; bad input names the flags', { timeout: TEST_MS }, async () => {
     const env = await syncedEnv();
     const r = await run(['create', 'ct', '--hostname', 'dns-03', '--vmid', '4801', '--node', 'pve2', '--template', 'local:vztmpl/alpine-3.20-default_20240908_amd64.tar.xz', '--ssh-key', KEY, '--ip', '192.168.1.55/24', '--gw', '192.168.1.1', '--privileged'], env);
