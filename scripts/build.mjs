@@ -2,6 +2,7 @@
 // parses what the chosen command needs. Native modules stay external.
 import { build } from 'esbuild';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { lazyConstants } from './lazyConstants.mjs';
 import { NARROW_TEXT_SOURCE } from './narrowText.mjs';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -86,12 +87,43 @@ const STRING_WIDTH_ASCII = {
   name: 'string-width-ascii',
   setup(b) {
     b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
+      const source = lazyUnicodeTables(args.path);
       const head = /export default function stringWidth\((\w+), options = \{\}\) \{/;
       const m = head.exec(source);
       if (!m) throw new Error(`${args.path}: the ASCII fast path no longer applies (string-width changed)`);
       const fast = `\n\tif (typeof ${m[1]} === 'string' && options.ambiguousIsNarrow !== false && /${NARROW_TEXT_SOURCE}/.test(${m[1]})) return ${m[1]}.length;`;
       return { contents: source.replace(head, `${m[0]}${fast}`), loader: 'js' };
+    });
+  },
+};
+
+// string-width (three versions in the tree) and slice-ansi build an Intl.Segmenter and compile
+// Unicode-property regexes when loaded: ~30 ms each on every console start, though the fast path
+// above means most frames never use them. Built on first use instead (scripts/lazyConstants.mjs).
+function lazyUnicodeTables(path) {
+  const { contents, names } = lazyConstants(readFileSync(path, 'utf8'));
+  if (!names.some((n) => /segmenter/i.test(n))) throw new Error(`${path}: the lazy-constants patch no longer applies (its segmenter moved)`);
+  return contents;
+}
+
+const SLICE_ANSI_LAZY = {
+  name: 'slice-ansi-lazy',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]slice-ansi[\\/]tokenize-ansi\.js$/ }, (args) => ({ contents: lazyUnicodeTables(args.path), loader: 'js' }));
+  },
+};
+
+// yoga-layout's Emscripten loader reads its inlined wasm with `fetch(dataURI)` whenever fetch
+// exists: on Node that loads undici and goes through it, 20-45 ms of every console start. The
+// loader's own synchronous base64 decoding (`wa`) serves a data URI as well.
+const YOGA_NO_FETCH = {
+  name: 'yoga-no-fetch',
+  setup(b) {
+    b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const from = 'function ya(){return w||"function"!=typeof fetch?';
+      if (!source.includes(from)) throw new Error(`${args.path}: the no-fetch patch no longer applies (yoga-layout changed)`);
+      return { contents: source.replace(from, 'function ya(){return w||ua(H)||"function"!=typeof fetch?'), loader: 'js' };
     });
   },
 };
@@ -116,7 +148,7 @@ await build({
   legalComments: 'none',
   external,
   logLevel: 'warning',
-  plugins: [INK_CURSOR_FIX, INK_SHARED_OUTPUT_CACHES, STRING_WIDTH_ASCII],
+  plugins: [INK_CURSOR_FIX, INK_SHARED_OUTPUT_CACHES, STRING_WIDTH_ASCII, SLICE_ANSI_LAZY, YOGA_NO_FETCH],
   chunkNames: 'chunks/[name]-[hash]',
   // Some dependencies are CommonJS and call require(); give the ESM bundle one.
   banner: {

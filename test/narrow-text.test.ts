@@ -36,3 +36,29 @@ describe('the narrow-text fast path', () => {
     );
   });
 });
+
+describe('lazy Unicode tables (scripts/lazyConstants.mjs)', () => {
+  it('turns a segmenter and property-escape regexes into first-use getters, leaving other code alone', async () => {
+    // @ts-expect-error a plain .mjs build helper without types
+    const { lazyConstants } = (await import('../scripts/lazyConstants.mjs')) as { lazyConstants: (s: string) => { contents: string; names: string[] } };
+    const source = [
+      'const segmenter = new Intl.Segmenter();',
+      'const emoji = /^\\p{RGI_Emoji}$/v;',
+      "const plain = /^[a-z]+$/;",
+      'export default function width(s) {',
+      '  if (plain.test(s)) return s.length;',
+      '  let n = 0;',
+      '  for (const { segment } of segmenter.segment(s)) n += emoji.test(segment) ? 2 : 1;',
+      '  return n;',
+      '}',
+    ].join('\n');
+    const { contents, names } = lazyConstants(source);
+    expect(names).toEqual(['segmenter', 'emoji']);
+    expect(contents).toContain('segmenter().segment(s)');
+    expect(contents).toContain('emoji().test(segment)');
+    expect(contents).toContain('plain.test(s)');
+    const width = (await import(`data:text/javascript,${encodeURIComponent(contents)}`)).default as (s: string) => number;
+    expect(width('abc')).toBe(3);
+    expect(width('a😀')).toBe(3);
+  });
+});
