@@ -214,9 +214,9 @@ describe('init and generate (CLI, simulator)', () => {
   );
 
   it(
-    'create vm|ct --emit-code writes the new guest as Terraform (no secret, schema-valid), which generate keeps and drift reports as code with no guest',
+    'create vm|ct --emit-code writes the new guest as Terraform (no secret, schema-valid, a clone with its clone block, terraform validate passes), which generate keeps and drift reports as code with no guest',
     async () => {
-      const env = { ...simEnv(), CT_PW: 'never-in-code-42' };
+      const env = { ...simEnv(), CT_PW: 'never-in-code-42', VM_PW: 'never-in-code-43' };
       const root = await generatedWorkspace(env);
       const guestsBefore = cli.sim.cluster.guests.size;
       const vm = await runIn(root, ['create', 'vm', '--name', 'web-new', '--node', 'pve1', '--vmid', '170', '--cores', '2', '--memory', '2G', '--disk', 'local-lvm:20', '--iso', 'debian-12', '--emit-code'], env);
@@ -234,9 +234,43 @@ describe('init and generate (CLI, simulator)', () => {
       expect(ctText).toMatch(/template_file_id = "local:vztmpl\/debian-12/);
       expect(ctText).not.toContain('never-in-code-42');
       for (const t of [vmText, ctText]) expect(t.startsWith(MARKER)).toBe(false);
+      // a linked clone of the cloud-init template, on another node, with cloud-init settings and a password
+      const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEmitCodeCloneKey ops@laptop';
+      const clone = await runIn(
+        root,
+        ['create', 'vm', '--name', 'web-clone', '--clone', 'ubuntu-24.04-cloud', '--node', 'pve1', '--vmid', '172', '--cores', '4', '--memory', '4G', '--disk', '20G', '--ci-user', 'ops', '--ssh-key', key, '--ip', '192.168.1.72/24', '--gw', '192.168.1.1', '--password-env', 'VM_PW', '--tags', 'web', '--description', 'made by emit-code', '--start', '--emit-code'],
+        env,
+      );
+      expect(clone.code, clone.stderr).toBe(0);
+      expect(clone.stdout).toBe(
+        'wrote terraform/vm-172-web-clone.tf (qemu/172 on pve1): next proxmox-mpc validate, then proxmox-mpc plan and apply\n' +
+          'the cloud-init password is not in the file: export TF_VAR_vm_172_web_clone_password=<the password> before plan and apply\n',
+      );
+      expect(cli.sim.cluster.guests.size).toBe(guestsBefore);
+      const cloneText = readFileSync(join(root, 'terraform', 'vm-172-web-clone.tf'), 'utf8');
+      expect(cloneText).toMatch(/^ {2}clone \{\n {4}vm_id += 9000\n {4}node_name = "pve1"\n {4}full += false\n {2}\}$/m);
+      expect(cloneText).toMatch(/^ +name += "web-clone"$/m);
+      expect(cloneText).toMatch(/^ +description += "made by emit-code"$/m);
+      expect(cloneText).toMatch(/^ +started += true$/m);
+      expect(cloneText).toMatch(/^ +cores += 4$/m);
+      expect(cloneText).toMatch(/^ +dedicated = 4096$/m);
+      expect(cloneText).toMatch(/interface += "scsi0"\n(.*\n)*? +size += 20\n/);
+      expect(cloneText).toContain(`keys     = [${JSON.stringify(key)}]`);
+      expect(cloneText).toMatch(/address = "192\.168\.1\.72\/24"\n +gateway = "192\.168\.1\.1"/);
+      expect(cloneText).toContain('password = var.vm_172_web_clone_password');
+      expect(cloneText).toMatch(/variable "vm_172_web_clone_password" \{\n(.*\n)*? +sensitive += true\n\}/);
+      expect(cloneText).not.toContain('never-in-code-43');
+      expect(cloneText).not.toContain('import {');
+      expect(readFileSync(join(root, 'terraform', 'imports.tf'), 'utf8')).not.toContain('vm_172');
+
       const { checkTerraformSchema } = await import('../src/generators/terraform/schemaCheck.js');
       const problems = (await checkTerraformSchema(join(root, 'terraform'))).filter((r) => !r.ok && r.severity === 'error');
       expect(problems).toEqual([]);
+      // terraform fmt and the offline terraform validate (the schema-only provider) accept the directory
+      const { checkTerraform } = await import('../src/workspace/checks/terraform.js');
+      const validated = await checkTerraform(join(root, 'terraform'));
+      expect(validated.filter((r) => !r.ok)).toEqual([]);
+      expect(validated.map((r) => r.check)).toEqual(expect.arrayContaining(['fmt', 'validate']));
 
       // the same vmid twice is refused, naming where it is
       const again = await runIn(root, ['create', 'vm', '--name', 'web-dup', '--node', 'pve1', '--vmid', '170', '--iso', 'debian-12', '--emit-code'], env);
@@ -245,11 +279,11 @@ describe('init and generate (CLI, simulator)', () => {
 
       const gen = await runIn(root, ['generate', '-o', 'json'], env);
       const report = JSON.parse(gen.stdout) as JsonReport;
-      expect(report.files.filter((f) => f.status === 'kept').map((f) => f.path)).toEqual(['terraform/ct-171-cache-new.tf', 'terraform/vm-170-web-new.tf']);
+      expect(report.files.filter((f) => f.status === 'kept').map((f) => f.path)).toEqual(['terraform/ct-171-cache-new.tf', 'terraform/vm-170-web-new.tf', 'terraform/vm-172-web-clone.tf']);
       expect(readFileSync(join(root, 'terraform', 'vm-170-web-new.tf'), 'utf8')).toBe(vmText);
       const drift = await runIn(root, ['drift', '-o', 'json'], env);
       expect(drift.code).toBe(1);
-      expect((JSON.parse(drift.stdout) as { noGuest: Array<{ vmid: number }> }).noGuest.map((g) => g.vmid)).toEqual([170, 171]);
+      expect((JSON.parse(drift.stdout) as { noGuest: Array<{ vmid: number }> }).noGuest.map((g) => g.vmid)).toEqual([170, 171, 172]);
     },
     TEST_MS,
   );

@@ -273,6 +273,7 @@ export async function runCreateVm(flags: CreateVmFlags): Promise<void> {
     let source: VmSource = { kind: 'none' };
     let ostype = flags.ostype;
     let disk: VmCreateSpec['disk'];
+    let templateConfig: Record<string, string | number> | undefined;
     if (flags.clone !== undefined) {
       const tpl = templateOf(choices, flags.clone);
       if (!tpl) {
@@ -284,6 +285,8 @@ export async function runCreateVm(flags: CreateVmFlags): Promise<void> {
         facts.templateStorages = t.storages;
         source = { kind: 'clone', template: { ...tpl, ...(t.disk ? { disk: t.disk } : {}) }, full: flags.full === true };
         ostype ??= t.ostype;
+        // --emit-code writes what the clone keeps of its template (emitClone.ts)
+        if (flags.emitCode) templateConfig = (await client.qemu.config(tpl.node, tpl.vmid)).raw as Record<string, string | number>;
       }
     } else if (flags.iso !== undefined) {
       source = { kind: 'iso', iso: volumeOf(flags.iso, facts.isos, 'source.iso', 'ISO', node, problems) };
@@ -317,12 +320,15 @@ export async function runCreateVm(flags: CreateVmFlags): Promise<void> {
         ? { cloudInit: { ip: ip ?? 'dhcp', ...(flags.ciUser !== undefined ? { user: flags.ciUser } : {}), ...(password !== undefined ? { password } : {}), ...(sshKeys !== undefined ? { sshKeys } : {}) } }
         : {}),
     };
-    return { spec, problems: { ...vmSpecProblems(spec, facts), ...problems } };
+    return { spec, templateConfig, problems: { ...vmSpecProblems(spec, facts), ...problems } };
   }, (choices) => (flags.clone !== undefined ? templateOf(choices, flags.clone)?.node : undefined));
   if (Object.keys(built.problems).length > 0) return reportProblems('vm', built.problems);
   const spec = built.spec;
   const readOnly = isReadOnly(flags);
-  if (flags.emitCode) return (await import('../iac/emitCode.js')).emitCreateCode({ type: 'qemu', spec }, { ...flags, readOnly });
+  if (flags.emitCode) {
+    const template = built.templateConfig;
+    return (await import('../iac/emitCode.js')).emitCreateCode({ type: 'qemu', spec, ...(template ? { template } : {}) }, { ...flags, readOnly });
+  }
   await runPlanned('create', [newGuestTarget('qemu', spec, spec.name)], () => planCreateVm(spec, { readOnly }), cachePath(flags), flags, { explain: explainFor('qemu') });
 }
 

@@ -2,7 +2,9 @@
 // file under terraform/) instead of created through the API, so that create -> validate -> plan
 // -> apply works. The spec becomes the config PVE would store for it (the create call's
 // parameters, disks as allocated volumes), rendered by the same generator as an existing guest.
-// No secret is written: a password or keys given for the guest are left out, and said so.
+// No secret is written: a password or keys given for the guest are left out, and said so (a
+// clone's cloud-init password comes from a sensitive variable, TF_VAR_<name>). A clone of a
+// template is written with a clone {} block (emitClone.ts).
 // The file has no managed marker: it is the user's (generate never overwrites nor removes it).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +13,7 @@ import type { GuestRow } from '../../db/model.js';
 import { planCreateCt, planCreateVm, type CtCreateSpec, type VmCreateSpec } from '../../operations/create.js';
 import { generateTerraform } from '../../generators/terraform/index.js';
 import { DEFAULT_GENERATOR_OPTIONS, type GeneratorOptions } from '../../generators/types.js';
+import { commentText } from '../../generators/terraform/hcl.js';
 import { guestFilePath } from '../../generators/terraform/names.js';
 import { requireWorkspace } from '../../workspace/project.js';
 import { atomicWrite } from '../../workspace/writeFiles.js';
@@ -18,9 +21,11 @@ import { safeText } from '../../util/terminalText.js';
 import type { OutputFormat } from '../output/format.js';
 import { ExitCode, UserError } from '../userError.js';
 import { readGuestResources } from './drift.js';
+import { isCloneSpec, renderClone } from './emitClone.js';
 import { readTerraformDir } from './driftCommand.js';
 
-export type EmitSpec = { type: 'qemu'; spec: VmCreateSpec } | { type: 'lxc'; spec: CtCreateSpec };
+/** What to write; a clone also needs its template's config (what the clone keeps of it). */
+export type EmitSpec = { type: 'qemu'; spec: VmCreateSpec; template?: Readonly<Record<string, string | number>> } | { type: 'lxc'; spec: CtCreateSpec };
 
 export interface EmitOptions {
   output?: OutputFormat;
@@ -67,12 +72,18 @@ export function guestRowOf(e: EmitSpec, params: Readonly<Record<string, string |
   };
 }
 
-export async function renderNewGuest(e: EmitSpec, generate: GeneratorOptions = DEFAULT_GENERATOR_OPTIONS): Promise<{ path: string; content: string }> {
-  if (e.type === 'qemu' && e.spec.source.kind === 'clone') {
-    throw new UserError(
-      '--emit-code writes a VM from an ISO or an empty one, and containers; a clone of a template is not written as code yet: create it without --emit-code, then run proxmox-mpc generate',
-      ExitCode.usage,
-    );
+export async function renderNewGuest(e: EmitSpec, generate: GeneratorOptions = DEFAULT_GENERATOR_OPTIONS): Promise<{ path: string; content: string; passwordVariable?: string }> {
+  if (e.type === 'qemu' && isCloneSpec(e.spec)) {
+    if (!e.template) throw new Error('a clone is written from its template config');
+    const { row, body, passwordVariable } = renderClone(e.spec, e.template);
+    const t = e.spec.source.template;
+    const notes = [
+      `# Written by proxmox-mpc create vm --emit-code: VM ${e.spec.vmid} does not exist yet; terraform apply creates it`,
+      `# as ${e.spec.source.full ? 'a full copy' : 'a linked clone'} of template ${commentText(t.name || String(t.vmid))} (${t.vmid} on ${t.node}). What is not written here is the template's.`,
+      '# This file is yours: proxmox-mpc generate never overwrites it.',
+    ];
+    if (passwordVariable) notes.push(`# The cloud-init password is not in this file: export TF_VAR_${passwordVariable} before plan and apply.`);
+    return { path: guestFilePath(row), content: await format(`${notes.join('\n')}\n${body}`), ...(passwordVariable ? { passwordVariable } : {}) };
   }
   const plan = e.type === 'qemu' ? planCreateVm(e.spec, { readOnly: false }) : planCreateCt(e.spec, { readOnly: false });
   if (!('calls' in plan)) throw new UserError(plan.message, ExitCode.refused);
@@ -109,7 +120,7 @@ export async function renderNewGuest(e: EmitSpec, generate: GeneratorOptions = D
 export async function emitCreateCode(e: EmitSpec, opts: EmitOptions, io: EmitIo = { cwd: process.cwd(), stdout: process.stdout }): Promise<void> {
   const ws = requireWorkspace(io.cwd, 'create --emit-code');
   if (opts.readOnly) throw new UserError('read-only mode: --emit-code writes into the workspace for a later apply; drop --read-only to write it', ExitCode.refused);
-  const { path, content } = await renderNewGuest(e, ws.config.generate);
+  const { path, content, passwordVariable } = await renderNewGuest(e, ws.config.generate);
   const existing = await readGuestResources(readTerraformDir(ws.root));
   const clash = existing.resources.find((r) => r.vmid === e.spec.vmid);
   if (clash) {
@@ -123,8 +134,10 @@ export async function emitCreateCode(e: EmitSpec, opts: EmitOptions, io: EmitIo 
   }
   atomicWrite(abs, content);
   if (opts.output === 'json') {
-    io.stdout.write(`${JSON.stringify({ path, written: true, type: e.type, vmid: e.spec.vmid, node: e.spec.node }, null, 2)}\n`);
+    const variables = passwordVariable ? { variables: [`TF_VAR_${passwordVariable}`] } : {};
+    io.stdout.write(`${JSON.stringify({ path, written: true, type: e.type, vmid: e.spec.vmid, node: e.spec.node, ...variables }, null, 2)}\n`);
   } else {
     io.stdout.write(`wrote ${safeText(path)} (${e.type}/${e.spec.vmid} on ${safeText(e.spec.node)}): next proxmox-mpc validate, then proxmox-mpc plan and apply\n`);
+    if (passwordVariable) io.stdout.write(`the cloud-init password is not in the file: export TF_VAR_${passwordVariable}=<the password> before plan and apply\n`);
   }
 }

@@ -18,7 +18,7 @@ import {
   type QemuTpmState,
 } from '../../proxmox/formats/index.js';
 import { ConfigReader, formatFromVolume, guestTags, ipv4Text, ipv6Text, parseStartup, propertyPairs, wholeGiB } from './config.js';
-import { attr, blank, block, bool, comment, list, num, str, strList, type Node } from './hcl.js';
+import { attr, blank, block, bool, comment, list, num, ref, str, strList, type Node } from './hcl.js';
 
 /** The provider's ip_config limit in 0.111.x (32 after it). */
 const MAX_IP_CONFIGS = 8;
@@ -27,7 +27,36 @@ const SERIAL_KEYS = ['serial0', 'serial1', 'serial2', 'serial3'];
 /** Keys PVE keeps for itself (not settings anyone declares). */
 const PVE_OWN = ['meta', 'vmgenid', 'parent', 'lock', 'digest', 'pending', 'runningmachine', 'runningcpu', 'snaptime', 'vmstate'];
 
-export function vmBody(guest: GuestRow, config: Readonly<Record<string, string | number>>): Node[] {
+/** A VM that does not exist yet, to be made by cloning a template (`create vm --clone
+ * --emit-code`). */
+export interface VmCloneSource {
+  /** The template's vmid and node. */
+  vmId: number;
+  nodeName: string;
+  /** A full copy (true), or a linked clone sharing the template's disks. */
+  full: boolean;
+  /** Where a full copy's disks go (the template's storage when absent). */
+  datastoreId?: string;
+}
+
+export interface VmBodyOptions {
+  /** Written as a clone of this template: a `clone {}` block. */
+  clone?: VmCloneSource;
+  /** The Terraform variable (declared elsewhere, sensitive) that sets the cloud-init password:
+   * the password itself is never written. */
+  passwordVariable?: string;
+}
+
+/** The `clone {}` block. `full` is always written: the provider's default (a full copy) is not
+ * PVE's nor proxmox-mpc's (a linked clone). */
+export function cloneBlock(source: VmCloneSource): Node {
+  const body: Node[] = [attr('vm_id', num(source.vmId)), attr('node_name', str(source.nodeName)), attr('full', bool(source.full))];
+  if (source.datastoreId !== undefined) body.push(attr('datastore_id', str(source.datastoreId)));
+  return block('clone', [], body);
+}
+
+export function vmBody(guest: GuestRow, config: Readonly<Record<string, string | number>>, options: VmBodyOptions = {}): Node[] {
+  if (options.passwordVariable !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(options.passwordVariable)) throw new Error(`not a variable name: ${options.passwordVariable}`);
   const cfg = new ConfigReader(config);
   cfg.use(...PVE_OWN);
   const notes: string[] = [];
@@ -97,12 +126,13 @@ export function vmBody(guest: GuestRow, config: Readonly<Record<string, string |
   }
   const startup = cfg.str('startup');
   if (startup !== undefined) blocks.push(startupBlock(startup));
-  initialization(cfg, devs, blocks, notes);
+  initialization(cfg, devs, blocks, notes, options.passwordVariable);
 
   const unmapped = cfg.unused();
   if (unmapped.length) notes.push(`Not managed here (the provider cannot express them or does not read them back): ${unmapped.join(', ')}.`);
 
   const body: Node[] = [...top];
+  if (options.clone) body.push(blank, cloneBlock(options.clone));
   for (const b of blocks) body.push(blank, b);
   if (notes.length) {
     body.push(blank);
@@ -333,7 +363,7 @@ function decodeSshKeys(text: string): string[] {
     .filter((k) => k !== '');
 }
 
-function initialization(cfg: ConfigReader, devs: QemuDevices, blocks: Node[], notes: string[]): void {
+function initialization(cfg: ConfigReader, devs: QemuDevices, blocks: Node[], notes: string[], passwordVariable: string | undefined): void {
   const body: Node[] = [];
   const drive = devs.disks.find((d) => d.bus !== 'efidisk' && d.bus !== 'tpmstate' && isCloudInitDrive(d.disk as QemuDrive));
   const ipKeys = Object.keys(cfg.config)
@@ -342,7 +372,7 @@ function initialization(cfg: ConfigReader, devs: QemuDevices, blocks: Node[], no
     .map((m) => Number(m[1]))
     .sort((a, b) => a - b);
   const ciKeys = ['ciuser', 'cipassword', 'sshkeys', 'nameserver', 'searchdomain', 'citype', 'cicustom', 'ciupgrade'];
-  if (!drive && ipKeys.length === 0 && !ciKeys.some((k) => cfg.has(k))) return;
+  if (!drive && ipKeys.length === 0 && !ciKeys.some((k) => cfg.has(k)) && passwordVariable === undefined) return;
 
   if (drive) body.push(attr('datastore_id', str((drive.disk as QemuDrive).storage ?? '')), attr('interface', str(drive.key)));
   const citype = cfg.str('citype');
@@ -408,13 +438,14 @@ function initialization(cfg: ConfigReader, devs: QemuDevices, blocks: Node[], no
   const keys = cfg.str('sshkeys');
   const hasPassword = cfg.has('cipassword');
   cfg.use('cipassword');
-  if (user !== undefined || keys !== undefined || hasPassword) {
+  if (user !== undefined || keys !== undefined || hasPassword || passwordVariable !== undefined) {
     const account: Node[] = [];
     if (keys !== undefined) account.push(attr('keys', list(decodeSshKeys(keys).map(str))));
+    if (passwordVariable !== undefined) account.push(attr('password', ref(`var.${passwordVariable}`)));
     if (user !== undefined) account.push(attr('username', str(user)));
     body.push(block('user_account', [], account));
   }
-  if (hasPassword) {
+  if (hasPassword && passwordVariable === undefined) {
     notes.push('A cloud-init password is set in PVE. It is not written here (secrets stay out of these files): set initialization.user_account.password from a sensitive variable to manage it.');
   }
   blocks.push(block('initialization', [], body));
