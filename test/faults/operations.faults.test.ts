@@ -81,20 +81,29 @@ describe('an operation under faults', () => {
     expect(offline.stdout).toMatch(/ web-01 /); // the cache was synced after the operation
   });
 
-  it('every connection reset: one line, exit 3 (connection), nothing done; works once cleared', { timeout: TEST_MS }, async () => {
+  it('every connection reset: one line, exit 3 (connection), nothing done, the attempts recorded as failed; works once cleared', { timeout: TEST_MS }, async () => {
     const env = await cli.syncedEnv();
     cli.sim.faults.set({ resetRate: 1 });
     const r = await cli.run(['start', 'ct', 'pihole'], env);
+    const stop = await cli.run(['stop', 'vm', 'web-01', 'db-01', '--yes'], env);
     cli.sim.faults.set(NO_FAULTS);
-    noCrash(r);
-    expect(r.code, r.stderr).toBe(3);
-    const errors = errorLines(r);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/cannot reach 127\.0\.0\.1:\d+ \(connection reset by the server/);
+    for (const run of [r, stop]) {
+      noCrash(run);
+      expect(run.code, run.stderr).toBe(3);
+      const errors = errorLines(run);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(/cannot reach 127\.0\.0\.1:\d+ \(connection reset by the server/);
+    }
     expect(inspectCache(cacheFileOf(env, cli.sim.port)).integrity).toBe('ok');
+    // The history says what was attempted, and why it failed (the connection, redacted).
+    const ops = await opsOf(env);
+    expect(ops.map((o) => `${o.action} ${o.type}/${o.guest} ${o.outcome}`).sort()).toEqual(['start lxc/pihole failed', 'stop qemu/db-01 failed', 'stop qemu/web-01 failed']);
+    for (const o of ops) expect(o.message).toMatch(/^cannot reach 127\.0\.0\.1:\d+ \(connection reset by the server/);
+    expect(JSON.stringify(ops)).not.toContain(cli.sim.root.tokenSecret);
     const again = await cli.run(['stop', 'vm', 'db-01', '--yes'], env);
     expect(again.code, again.stderr).toBe(0);
     expect(await simStatus(102)).toBe('stopped');
+    expect((await opsOf(env))[0]).toMatchObject({ action: 'stop', vmid: 102, outcome: 'done' });
   });
 
   it('tickets that expire at once (password login): one line, exit 3, no password; works once they last', { timeout: TEST_MS }, async () => {

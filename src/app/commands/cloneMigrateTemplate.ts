@@ -40,7 +40,7 @@ export async function runClone(kind: string, ref: string, opts: CloneCommandOpti
     if (problem) throw new UserError(problem, ExitCode.usage);
   }
   const { targets, cachePath } = await resolveTargets('clone', kind, [ref], opts);
-  const [source] = await liveTargets(targets, opts);
+  const [source] = await liveTargets(targets, opts, { action: 'clone', cachePath });
   const { facts, newid } = await withClient(opts, async (client) => ({ facts: await cloneFacts(client, source!, opts.snapname), newid: opts.newid ?? (await client.nextId()) }));
   const full = opts.linked ? false : opts.full ? true : defaultFullClone(source!, facts);
   const request: CloneRequest = {
@@ -63,7 +63,7 @@ export async function runClone(kind: string, ref: string, opts: CloneCommandOpti
 
 export async function runMigrate(kind: string, refs: string[], opts: MigrateCommandOptions): Promise<void> {
   const { targets, cachePath } = await resolveTargets('migrate', kind, refs, opts);
-  const live = await liveTargets(targets, opts);
+  const live = await liveTargets(targets, opts, { action: 'migrate', cachePath });
   const facts = await withClient(opts, async (client) => {
     const all = await migrateFacts(client, live);
     return new Map(live.map((t, i) => [guestKeyOf(t), all[i]!]));
@@ -82,7 +82,7 @@ export async function runMigrate(kind: string, refs: string[], opts: MigrateComm
 
 export async function runTemplate(kind: string, refs: string[], opts: OperationCommandOptions): Promise<void> {
   const { targets, cachePath } = await resolveTargets('template', kind, refs, opts);
-  const live = await liveTargets(targets, opts);
+  const live = await liveTargets(targets, opts, { action: 'template', cachePath });
   const snapshots = await withClient(opts, async (client) => {
     const out = new Map<string, string[]>();
     for (const t of live) out.set(guestKeyOf(t), await snapshotNames(client, t));

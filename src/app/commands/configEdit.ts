@@ -44,7 +44,7 @@ export async function runTag(action: 'add' | 'rm', kind: string, ref: string, ta
 
 async function runConfigEdit(action: string, kind: string, ref: string, opts: OperationCommandOptions, changesFor: (live: LiveConfig) => ConfigChanges): Promise<void> {
   const { targets, cachePath } = await resolveTargets(action, kind, [ref], opts);
-  const [target] = await liveTargets(targets, opts);
+  const [target] = await liveTargets(targets, opts, { action, cachePath });
   const live = await withClient(opts, (client) => liveConfig(client, target!));
   const readOnly = isReadOnly(opts);
   await runPlanned(action, [target!], (t) => planConfig(t, changesFor(live), live.current, { readOnly, ...(live.digest ? { digest: live.digest } : {}) }, action), cachePath, opts);

@@ -13,7 +13,7 @@ export interface DeleteCommandOptions extends OperationCommandOptions {
 
 export async function runDelete(kind: string, refs: string[], opts: DeleteCommandOptions): Promise<void> {
   const { targets, cachePath } = await resolveTargets('delete', kind, refs, opts);
-  const live = await liveTargets(targets, opts);
+  const live = await liveTargets(targets, opts, { action: 'delete', cachePath });
   const facts = await withClient(opts, async (client) => {
     const out = new Map<string, DeleteFacts>();
     for (const t of live) out.set(guestKeyOf(t), await deleteFacts(client, t));

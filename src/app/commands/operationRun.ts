@@ -64,16 +64,29 @@ export async function ask(plan: OperationPlan, question?: string): Promise<boole
   }
 }
 
+/** The operation a live read is for: when the cluster cannot be reached at all, the command
+ * stops before planning (exit 3), and history still says the operation was attempted. */
+export interface LiveReadAttempt {
+  /** As runPlanned records it (`start`, `snapshot create`). */
+  action: string;
+  cachePath: string | undefined;
+}
+
 /** Each guest as PVE reports it now (the cache can be a poll behind, and calls a paused VM
- * running); the cache's view when the cluster cannot be asked. */
-export async function liveTargets(targets: GuestTarget[], opts: OperationCommandOptions): Promise<GuestTarget[]> {
+ * running); the cache's view when the cluster cannot be asked. A connection failure is thrown
+ * (after recording each guest's attempt as failed, given `attempt`). */
+export async function liveTargets(targets: GuestTarget[], opts: OperationCommandOptions, attempt?: LiveReadAttempt): Promise<GuestTarget[]> {
   let client: ReturnType<typeof createClient> | undefined;
+  const startedAt = Date.now();
   try {
     client = createClient(loadConnectionSettings(opts));
     const api = client;
     return await Promise.all(targets.map(async (t) => liveTarget(t, await api.guest(t.type).status(t.node, t.vmid))));
   } catch (error) {
-    if (isConnectionFailure(error)) throw error;
+    if (isConnectionFailure(error)) {
+      if (attempt) await recordUnreached(attempt, targets, error, startedAt, opts);
+      throw error;
+    }
     process.stderr.write(`proxmox-mpc: warning: planning from the cached state (the live one could not be read: ${safeText((error as Error).message)})\n`);
     return targets;
   } finally {
@@ -111,6 +124,18 @@ function historyRecorder(cachePath: string | undefined, opts: OperationCommandOp
     add: async (r, plan, startedAt) => recorder?.record([operationEntry(r, plan, { source: 'cli', ...(user !== undefined ? { user } : {}), ...(startedAt !== undefined ? { startedAt } : {}) })]),
     close: () => recorder?.close(),
   };
+}
+
+/** Each guest's operation as failed with the connection error (redacted when recorded). */
+async function recordUnreached(attempt: LiveReadAttempt, targets: readonly GuestTarget[], error: unknown, startedAt: number, opts: OperationCommandOptions): Promise<void> {
+  // Dry runs change nothing and are not recorded.
+  const history = historyRecorder(opts.dryRun ? undefined : attempt.cachePath, opts);
+  try {
+    const message = safeText(error instanceof Error ? error.message : String(error));
+    for (const target of targets) await history.add({ action: attempt.action, target, outcome: 'failed', message }, undefined, startedAt);
+  } finally {
+    history.close();
+  }
 }
 
 /** The guests `refs` name (from the cache, each once, in the order given). */

@@ -21,7 +21,7 @@ export async function runPower(action: PowerAction, kind: string, refs: string[]
   // A shutdown's --timeout is PVE's: its task ends a little after it (failed, or stopped with
   // --force-stop), so it is followed that much longer to tell which.
   const follow = action === 'shutdown' && opts.timeout !== undefined ? { ...opts, timeout: opts.timeout + SHUTDOWN_GRACE_SECONDS } : opts;
-  const results = await runPlanned(action, await liveTargets(targets, opts), (t) => planPower(action, t, { readOnly }, power), cachePath, follow);
+  const results = await runPlanned(action, await liveTargets(targets, opts, { action, cachePath }), (t) => planPower(action, t, { readOnly }, power), cachePath, follow);
   if (action === 'shutdown' && !opts.forceStop) await offerForceStop(results, cachePath, opts);
 }
 

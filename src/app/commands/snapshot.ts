@@ -26,7 +26,7 @@ export async function runSnapshot(action: SnapshotAction, kind: string, ref: str
   const problem = snapshotNameProblem(name);
   if (problem !== undefined) throw new UserError(problem, ExitCode.usage);
   const { targets, cachePath } = await resolveTargets(`snapshot ${action}`, kind, [ref], opts);
-  const [target] = await liveTargets(targets, opts);
+  const [target] = await liveTargets(targets, opts, { action: `snapshot ${action}`, cachePath });
   const existing = await withClient(opts, (client) => liveSnapshots(client, target!));
   const readOnly = isReadOnly(opts);
   const request = {
