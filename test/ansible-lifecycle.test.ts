@@ -28,7 +28,7 @@ afterAll(() => {
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
-type Credentials = Pick<NodeJS.ProcessEnv, 'PROXMOX_VE_API_TOKEN' | 'PROXMOX_VE_USERNAME' | 'PROXMOX_VE_PASSWORD'>;
+type Credentials = Partial<Record<'PROXMOX_VE_API_TOKEN' | 'PROXMOX_VE_USERNAME' | 'PROXMOX_VE_PASSWORD', string>>;
 
 const token = (): Credentials => ({ PROXMOX_VE_API_TOKEN: `${homelab.sim.root.tokenId}=${homelab.sim.root.tokenSecret}` });
 
