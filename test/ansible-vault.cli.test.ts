@@ -3,13 +3,12 @@
 // its length; the secret is in no output and no file under the workspace (the run's log shows
 // ***x***), not in ansible-playbook's arguments, and its private file is gone after the run. A
 // vault that cannot be unlocked starts no run.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initWorkspace } from '../src/workspace/project.js';
-import { CLI, isolatedEnv, type CliResult } from './support/cli.js';
+import { isolatedEnv, runCli, type CliResult } from './support/cli.js';
 
 const SECRET = 'ansible vault secret 7f3a9c';
 const PASSPHRASE = 'the ansible vault test passphrase';
@@ -18,17 +17,8 @@ let env: NodeJS.ProcessEnv;
 let root: string;
 let runtime: string;
 
-function run(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...env, ...extra }, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+/** The CLI on the workspace (--dir: the current directory does not matter). */
+const run = (args: string[], extra: NodeJS.ProcessEnv = {}): Promise<CliResult> => runCli(args[0] === 'ansible' ? [...args, '--dir', root] : args, { ...env, ...extra });
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : e.isFile() ? [join(dir, e.name)] : []));
