@@ -8,6 +8,7 @@ import { isPair, isScalar, parseAllDocuments, visit, type Scalar } from 'yaml';
 import { ExitCode, UserError } from '../app/userError.js';
 import type { Anonymizer, Direction, Span } from './engine.js';
 import { SECRET_KEY } from './rules.js';
+import { scanBlockYaml, type YamlScalar, type YamlScalarType } from './yamlScan.js';
 
 export const FORMATS = ['text', 'json', 'yaml'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -117,7 +118,9 @@ function yamlKeyText(node: unknown): string | undefined {
   return undefined;
 }
 
-export function processYaml(text: string, engine: Anonymizer, direction: Direction, source = 'input'): string {
+/** The scalars of `text` as the `yaml` library composes them (any YAML), in document order;
+ * a usage error for invalid YAML. */
+export function yamlScalarsByLibrary(text: string, source = 'input'): YamlScalar[] {
   const docs = parseAllDocuments(text);
   const list = Array.isArray(docs) ? docs : [];
   for (const doc of list) {
@@ -127,8 +130,7 @@ export function processYaml(text: string, engine: Anonymizer, direction: Directi
       throw new UserError(`${source} is not valid YAML${line ? ` (line ${line})` : ''}: ${error.code}: fix it, or pass --format text`, ExitCode.usage);
     }
   }
-  // Every scalar's source range, with the key it is the value of.
-  const scalars: { start: number; end: number; node: Scalar; secret: boolean }[] = [];
+  const scalars: YamlScalar[] = [];
   for (const doc of list) {
     visit(doc, {
       Scalar(key, node: Scalar, path) {
@@ -143,36 +145,56 @@ export function processYaml(text: string, engine: Anonymizer, direction: Directi
             }
           }
         }
-        scalars.push({ start: node.range[0], end: node.range[1], node, secret: context !== undefined && SECRET_KEY.test(context) });
+        scalars.push({ start: node.range[0], end: node.range[1], type: node.type as YamlScalarType, secret: context !== undefined && SECRET_KEY.test(context) });
       },
     });
   }
-  scalars.sort((a, b) => a.start - b.start);
+  return scalars.sort((a, b) => a.start - b.start);
+}
+
+/** No rule matches a text without a letter or digit (every family needs one). */
+function hasAlnum(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i) | 0x20;
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c > 0x7f) return true;
+  }
+  return false;
+}
+
+export function processYaml(text: string, engine: Anonymizer, direction: Direction, source = 'input'): string {
+  // Block-style YAML (most files) by the fast scan; anything else, and errors, by the library.
+  const scalars = scanBlockYaml(text) ?? yamlScalarsByLibrary(text, source);
   // In document order (so pseudonyms are numbered as they appear): the text between scalars
   // (comments, anchors, tags, punctuation) as plain text, each scalar by itself, and the value
   // of a credential key whole.
-  const spans: Span[] = [];
-  let at = 0;
-  const piece = (start: number, end: number, f: (raw: string) => string) => {
-    const raw = text.slice(start, end);
-    const replaced = f(raw);
-    if (replaced !== raw) spans.push({ start, end, text: replaced });
+  const out: string[] = [];
+  let copied = 0;
+  const piece = (start: number, end: number, replaced: string) => {
+    if (replaced.length === end - start && text.startsWith(replaced, start)) return;
+    out.push(text.slice(copied, start), replaced);
+    copied = end;
   };
+  const plain = (start: number, end: number) => {
+    if (hasAlnum(text, start, end)) piece(start, end, engine.run(text.slice(start, end), direction));
+  };
+  let at = 0;
   for (const s of scalars) {
     if (s.start < at) continue;
-    if (s.start > at) piece(at, s.start, (raw) => engine.run(raw, direction));
-    const type = s.node.type;
-    piece(s.start, s.end, (raw) => {
-      if (s.secret && type === 'PLAIN') return engine.secretValue(raw, direction);
-      if (s.secret && (type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE') && raw.length >= 2) {
-        return `${raw[0]}${engine.secretValue(raw.slice(1, -1), direction)}${raw.at(-1)}`;
-      }
-      return engine.run(raw, direction);
-    });
+    if (s.start > at) plain(at, s.start);
+    if (s.secret && s.type === 'PLAIN') {
+      piece(s.start, s.end, engine.secretValue(text.slice(s.start, s.end), direction));
+    } else if (s.secret && (s.type === 'QUOTE_DOUBLE' || s.type === 'QUOTE_SINGLE') && s.end - s.start >= 2) {
+      const value = engine.secretValue(text.slice(s.start + 1, s.end - 1), direction);
+      piece(s.start, s.end, `${text[s.start]}${value}${text[s.end - 1]}`);
+    } else {
+      plain(s.start, s.end);
+    }
     at = s.end;
   }
-  if (at < text.length) piece(at, text.length, (raw) => engine.run(raw, direction));
-  return splice(text, spans);
+  if (at < text.length) plain(at, text.length);
+  if (out.length === 0) return text;
+  out.push(text.slice(copied));
+  return out.join('');
 }
 
 export function processText(text: string, engine: Anonymizer, direction: Direction): string {

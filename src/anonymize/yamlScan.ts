@@ -1,0 +1,397 @@
+// A fast scan of block-style YAML for the anonymiser: the source range of every scalar, whether
+// it is the value of a credential key, in document order. The `yaml` library composes a whole
+// document (about 2 MB/s on a large file); this scan reads the common subset line by line at
+// many times that. It is deliberately strict: anything outside the subset it knows (flow
+// collections, anchors, aliases, tags, multi-line plain or quoted scalars, explicit keys,
+// directives, tabs, CR line ends, block scalars with indicators or space-only lines, keys
+// that could be equal as numbers...) makes it decline with `undefined`, and the caller falls
+// back to the library. Where it does answer, it answers what the library would: the same
+// scalars, ranges and credential contexts, and no answer for a document the library rejects
+// (yamlScan.test.ts checks both against the library on generated documents).
+import { SECRET_KEY } from './rules.js';
+
+export type YamlScalarType = 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE' | 'BLOCK_LITERAL' | 'BLOCK_FOLDED';
+
+export interface YamlScalar {
+  start: number;
+  end: number;
+  type: YamlScalarType;
+  /** The value of a credential key (the nearest enclosing key names one). */
+  secret: boolean;
+}
+
+class Decline extends Error {}
+const decline = (): never => {
+  throw new Decline();
+};
+
+const NL = 10;
+const SPACE = 32;
+const HASH = 35;
+const DASH = 45;
+const COLON = 58;
+const DQUOTE = 34;
+const SQUOTE = 39;
+
+// Characters that make the scan give up wherever they are: tabs and CR (indentation and line
+// rules the scan does not model), controls and non-characters the library may treat specially.
+// eslint-disable-next-line no-control-regex
+const UNSUPPORTED_ANYWHERE = /[\t\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]/;
+// A plain scalar may not start with these (flow, anchors, aliases, tags, block and quote
+// indicators, directives and reserved characters); `<` too, for merge keys.
+const PLAIN_FIRST_REFUSED = new Set('[]{},#&*!|>\'"%@`<');
+// A plain key that the core schema may read as something other than a string.
+const TYPED_KEY = /^(?:[-+]?\.?[0-9]|[-+]?\.(?:inf|nan)$|~$|null$|true$|false$)/i;
+const CANONICAL_INT = /^(?:0|[1-9][0-9]*)$/;
+const DOUBLE_ESCAPE = /\\(?:[0abtnvfre "/\\N_LP]|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})/g;
+const MAX_KEY_LENGTH = 1024;
+const NESTED_KEY = /:(?: |$)/;
+
+interface Key {
+  start: number;
+  end: number;
+  type: YamlScalarType;
+  text: string;
+  /** Position of the `:` after it. */
+  colon: number;
+}
+
+/** Keys of one mapping, for the library's duplicate-key error. */
+class KeySet {
+  private readonly strings = new Set<string>();
+  private readonly ints = new Set<string>();
+  private typed = 0;
+  private otherTyped = false;
+
+  add(key: Key): void {
+    if (key.type === 'PLAIN' && TYPED_KEY.test(key.text)) {
+      this.typed++;
+      if (CANONICAL_INT.test(key.text)) {
+        if (this.ints.has(key.text)) decline();
+        this.ints.add(key.text);
+      } else this.otherTyped = true;
+      // `1` and `1.0` or `0x1` are the same key to the library: not worth modelling.
+      if (this.otherTyped && this.typed > 1) decline();
+      return;
+    }
+    if (this.strings.has(key.text)) decline();
+    this.strings.add(key.text);
+  }
+}
+
+class Scanner {
+  readonly scalars: YamlScalar[] = [];
+  private readonly len: number;
+
+  constructor(private readonly text: string) {
+    this.len = text.length;
+  }
+
+  private lineEnd(p: number): number {
+    const i = this.text.indexOf('\n', p);
+    return i < 0 ? this.len : i;
+  }
+
+  private nextLine(p: number): number {
+    const i = this.text.indexOf('\n', p);
+    return i < 0 ? this.len : i + 1;
+  }
+
+  private indentAt(lineStart: number): number {
+    const t = this.text;
+    let p = lineStart;
+    while (p < this.len && t.charCodeAt(p) === SPACE) p++;
+    return p - lineStart;
+  }
+
+  /** The start of the next line, from `p` (a line start), that is neither blank nor a comment. */
+  private nextContent(p: number): number {
+    const t = this.text;
+    while (p < this.len) {
+      let q = p;
+      while (q < this.len && t.charCodeAt(q) === SPACE) q++;
+      const c = t.charCodeAt(q);
+      if (q < this.len && c !== NL && c !== HASH) return p;
+      p = this.nextLine(q);
+    }
+    return this.len;
+  }
+
+  private isDocMarker(lineStart: number): boolean {
+    const t = this.text;
+    return (t.startsWith('---', lineStart) || t.startsWith('...', lineStart)) && (lineStart + 3 === this.len || t.charCodeAt(lineStart + 3) === NL || t.charCodeAt(lineStart + 3) === SPACE);
+  }
+
+  /** `-` followed by a space or the end of the line: a sequence entry. */
+  private isDash(p: number): boolean {
+    if (this.text.charCodeAt(p) !== DASH) return false;
+    const c = this.text.charCodeAt(p + 1);
+    return p + 1 === this.len || c === SPACE || c === NL;
+  }
+
+  /** After a scalar: only spaces and a comment (after a space) up to the end of the line. */
+  private restOfLine(p: number): number {
+    const t = this.text;
+    const q = p;
+    while (p < this.len && t.charCodeAt(p) === SPACE) p++;
+    if (p === this.len || t.charCodeAt(p) === NL) return this.nextLine(p);
+    if (t.charCodeAt(p) === HASH && p > q) return this.nextLine(p);
+    return decline();
+  }
+
+  private push(start: number, end: number, type: YamlScalarType, secret: boolean): void {
+    this.scalars.push({ start, end, type, secret });
+  }
+
+  run(): YamlScalar[] {
+    const t = this.text;
+    if (UNSUPPORTED_ANYWHERE.test(t)) decline();
+    let p = 0;
+    let marker = -1; // end of the last `---` whose document is still empty
+    let content = false;
+    for (;;) {
+      p = this.nextContent(p);
+      if (p >= this.len) break;
+      const indent = this.indentAt(p);
+      if (indent === 0 && this.isDocMarker(p)) {
+        if (t.charCodeAt(p) === 46 /* . */ || this.lineEnd(p) !== p + 3) decline();
+        if (marker >= 0 && !content) this.push(marker, marker, 'PLAIN', false);
+        marker = p + 3;
+        content = false;
+        p = this.nextLine(p);
+        continue;
+      }
+      if (content) decline(); // a second node in one document
+      p = this.collection(p + indent, indent, false);
+      content = true;
+    }
+    if (marker >= 0 && !content) this.push(marker, marker, 'PLAIN', false);
+    return this.scalars;
+  }
+
+  /** A mapping or sequence whose first entry starts at `p` (column `col`). */
+  private collection(p: number, col: number, secret: boolean): number {
+    if (this.isDash(p)) return this.sequence(p, col, secret);
+    const key = this.key(p);
+    if (!key) return decline(); // a scalar alone, or something the scan does not know
+    return this.mapping(key, col);
+  }
+
+  /** Returns the start of the first line that is not part of the collection. */
+  private sequence(p: number, col: number, secret: boolean): number {
+    const t = this.text;
+    for (;;) {
+      p++;
+      while (p < this.len && t.charCodeAt(p) === SPACE) p++;
+      const c = t.charCodeAt(p);
+      if (p === this.len || c === NL || c === HASH) {
+        p = this.blockValue(p, col, secret, false);
+      } else if (this.isDash(p)) {
+        p = this.sequence(p, p - this.lineStartOf(p), secret); // - - x
+      } else {
+        const key = this.key(p);
+        p = key ? this.mapping(key, p - this.lineStartOf(p)) : this.inlineScalar(p, col, secret);
+      }
+      const q = this.nextContent(p);
+      if (q >= this.len) return this.len;
+      const indent = this.indentAt(q);
+      if (indent < col) return q;
+      if (indent > col) decline();
+      if (!this.isDash(q + indent)) return q;
+      p = q + indent;
+    }
+  }
+
+  private lineStartOf(p: number): number {
+    return this.text.lastIndexOf('\n', p - 1) + 1;
+  }
+
+  private mapping(first: Key, col: number): number {
+    const keys = new KeySet();
+    let key = first;
+    for (;;) {
+      this.push(key.start, key.end, key.type, false);
+      keys.add(key);
+      const secret = SECRET_KEY.test(key.text);
+      let p = key.colon + 1;
+      while (p < this.len && this.text.charCodeAt(p) === SPACE) p++;
+      const c = this.text.charCodeAt(p);
+      p = p === this.len || c === NL || c === HASH ? this.blockValue(p, col, secret, true) : this.inlineScalar(p, col, secret);
+      const q = this.nextContent(p);
+      if (q >= this.len) return this.len;
+      const indent = this.indentAt(q);
+      if (indent < col) return q;
+      if (indent > col) decline();
+      if (col === 0 && this.isDocMarker(q)) return q;
+      const next = this.key(q + indent);
+      if (!next) decline();
+      key = next!;
+    }
+  }
+
+  /** The value of a key or entry with nothing after its indicator on the line (`nul`: where
+   * the library puts an empty value). */
+  private blockValue(nul: number, col: number, secret: boolean, inMapping: boolean): number {
+    const p = this.nextLine(nul);
+    const q = this.nextContent(p);
+    if (q < this.len) {
+      const indent = this.indentAt(q);
+      if (!(indent === 0 && this.isDocMarker(q))) {
+        if (indent > col) return this.collection(q + indent, indent, secret);
+        // key:\n- a (a sequence at the key's own indentation)
+        if (inMapping && indent === col && this.isDash(q + indent)) return this.sequence(q + indent, indent, secret);
+      }
+    }
+    this.push(nul, nul, 'PLAIN', secret);
+    return p;
+  }
+
+  /** A key at `p` (plain or quoted, on one line, followed by `: ` or `:` at the end of the
+   * line), or undefined when `p` starts no key. */
+  private key(p: number): Key | undefined {
+    const t = this.text;
+    const c = t.charCodeAt(p);
+    let end: number;
+    let type: YamlScalarType;
+    let text: string;
+    if (c === DQUOTE || c === SQUOTE) {
+      end = this.quotedEnd(p);
+      if (t.charCodeAt(end) !== COLON) return undefined;
+      const inner = t.slice(p + 1, end - 1);
+      if (c === DQUOTE) {
+        if (inner.includes('\\')) decline();
+        text = inner;
+        type = 'QUOTE_DOUBLE';
+      } else {
+        text = inner.replaceAll("''", "'");
+        type = 'QUOTE_SINGLE';
+      }
+    } else {
+      if (!this.canStartPlain(p)) return undefined;
+      // The first `:` followed by a space or the end of the line, before any comment.
+      const line = t.slice(p, this.lineEnd(p));
+      const hash = line.indexOf(' #');
+      const limit = hash < 0 ? line.length : hash;
+      let i = 0;
+      for (;;) {
+        i = line.indexOf(':', i + 1);
+        if (i < 0 || i >= limit) return undefined;
+        if (i + 1 === line.length || line.charCodeAt(i + 1) === SPACE) break;
+      }
+      if (line.charCodeAt(i - 1) === SPACE) decline(); // `a  : 1`
+      end = p + i;
+      text = line.slice(0, i);
+      type = 'PLAIN';
+    }
+    if (end - p > MAX_KEY_LENGTH) decline();
+    const after = t.charCodeAt(end + 1);
+    if (!(end + 1 === this.len || after === SPACE || after === NL)) return undefined;
+    return { start: p, end, type, text, colon: end };
+  }
+
+  /** Whether a plain scalar may start at `p`. */
+  private canStartPlain(p: number): boolean {
+    const t = this.text;
+    const c = t[p]!;
+    if (PLAIN_FIRST_REFUSED.has(c)) return false;
+    if (c === '-' || c === '?' || c === ':') {
+      const n = t.charCodeAt(p + 1);
+      if (p + 1 === this.len || n === SPACE || n === NL) return false;
+    }
+    return true;
+  }
+
+  /** The end (after the closing quote) of a one-line quoted scalar at `p`. */
+  private quotedEnd(p: number): number {
+    const t = this.text;
+    const lineEnd = this.lineEnd(p);
+    if (t.charCodeAt(p) === DQUOTE) {
+      let i = p + 1;
+      for (;;) {
+        const q = t.indexOf('"', i);
+        if (q < 0 || q > lineEnd) decline();
+        let backslashes = 0;
+        for (let j = q - 1; j > p && t.charCodeAt(j) === 92; j--) backslashes++;
+        if (backslashes % 2 === 0) {
+          const inner = t.slice(p + 1, q);
+          if (inner.includes('\\') && inner.replace(DOUBLE_ESCAPE, '').includes('\\')) decline();
+          return q + 1;
+        }
+        i = q + 1;
+      }
+    }
+    let i = p + 1;
+    for (;;) {
+      const q = t.indexOf("'", i);
+      if (q < 0 || q > lineEnd) decline();
+      if (t.charCodeAt(q + 1) === SQUOTE) {
+        i = q + 2;
+        continue;
+      }
+      return q + 1;
+    }
+  }
+
+  /** A scalar that starts on its key's or entry's line; returns the start of the next line. */
+  private inlineScalar(p: number, col: number, secret: boolean): number {
+    const t = this.text;
+    const c = t.charCodeAt(p);
+    if (c === DQUOTE || c === SQUOTE) {
+      const end = this.quotedEnd(p);
+      this.push(p, end, c === DQUOTE ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE', secret);
+      return this.restOfLine(end);
+    }
+    if (c === 124 /* | */ || c === 62 /* > */) return this.blockScalar(p, col, secret);
+    if (t.startsWith('[]', p) || t.startsWith('{}', p)) return this.restOfLine(p + 2); // empty, no scalar
+    if (!this.canStartPlain(p)) decline();
+    const lineEnd = this.lineEnd(p);
+    const line = t.slice(p, lineEnd);
+    const hash = line.indexOf(' #');
+    let end = p + (hash < 0 ? line.length : hash);
+    if (NESTED_KEY.test(hash < 0 ? line : line.slice(0, hash))) decline(); // a: b: c
+    while (end > p && t.charCodeAt(end - 1) === SPACE) end--;
+    this.push(p, end, 'PLAIN', secret);
+    return this.nextLine(lineEnd);
+  }
+
+  /** `|` or `>` (with `-` at most) and its content lines, more indented than `col`. */
+  private blockScalar(p: number, col: number, secret: boolean): number {
+    const t = this.text;
+    const type: YamlScalarType = t.charCodeAt(p) === 124 ? 'BLOCK_LITERAL' : 'BLOCK_FOLDED';
+    let h = p + 1;
+    if (t.charCodeAt(h) === DASH) h++;
+    let line = this.restOfLine(h);
+    // Leading empty lines, then the first content line sets the indentation.
+    let contentIndent = -1;
+    let end = -1;
+    while (line < this.len) {
+      const lineEnd = this.lineEnd(line);
+      const indent = this.indentAt(line);
+      if (line + indent === lineEnd) {
+        if (indent > 0) decline(); // a line of spaces: its rules are not modelled
+        line = lineEnd + 1;
+        continue;
+      }
+      if (contentIndent < 0) {
+        if (indent <= col) decline(); // an empty block scalar
+        contentIndent = indent;
+      } else if (indent < contentIndent) break;
+      end = lineEnd === this.len ? lineEnd : lineEnd + 1;
+      line = lineEnd + 1;
+    }
+    if (end < 0) decline();
+    this.push(p, end, type, secret);
+    return end;
+  }
+}
+
+/** The scalars of `text`, or undefined when it is not in the subset the scan handles. */
+export function scanBlockYaml(text: string): YamlScalar[] | undefined {
+  try {
+    return new Scanner(text).run();
+  } catch (error) {
+    // RangeError: nesting deeper than the stack (the library decides those too).
+    if (error instanceof Decline || error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
