@@ -17,6 +17,7 @@ import { registerVaultCommands } from './commands/vault.js';
 import { ExitCode } from './userError.js';
 import { VERSION } from './version.js';
 import { registerAnsibleCommand } from './iac/ansibleCommand.js';
+import { afterFirstFrame, settleFirstFrameTasks } from './console/firstFrame.js';
 
 /** The options every command gets: the connection flags, plus output and diagnostics. */
 export interface GlobalOptions extends Omit<ConnectionFlags, 'timeoutMs'> {
@@ -220,11 +221,16 @@ async function startLogging(action: Command): Promise<void> {
   const command = names.join(' ') || 'console';
   const opts = action.optsWithGlobals<GlobalOptions>();
   if (UNLOGGED_COMMANDS.has(names[0] ?? '') && opts.debug !== true) return;
-  const { startCommandLog, endCommandLog } = await import('../observability/commandLog.js');
-  // Flag names only: a value may be a secret (--token).
-  const flags = process.argv.slice(2).filter((a) => a.startsWith('-') && a !== '-' && a !== '--').map((a) => a.split('=')[0]!);
-  startCommandLog(command, opts, [...new Set(flags)]);
-  endCommandLogHook = endCommandLog;
+  const start = async (): Promise<void> => {
+    const { startCommandLog, endCommandLog } = await import('../observability/commandLog.js');
+    // Flag names only: a value may be a secret (--token).
+    const flags = process.argv.slice(2).filter((a) => a.startsWith('-') && a !== '-' && a !== '--').map((a) => a.split('=')[0]!);
+    startCommandLog(command, opts, [...new Set(flags)]);
+    endCommandLogHook = endCommandLog;
+  };
+  // The full-screen console draws first and opens its log a moment later (--debug: at once).
+  if (command === 'console' && opts.debug !== true && (opts as { plain?: boolean }).plain !== true) afterFirstFrame(start);
+  else await start();
 }
 
 let endCommandLogHook: ((code: number) => void) | undefined;
@@ -238,11 +244,13 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
+    await settleFirstFrameTasks();
     return endLogging(typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok);
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return ExitCode.ok;
     if (typeof code === 'string' && code.startsWith('commander.')) return ExitCode.usage;
+    await settleFirstFrameTasks();
     return endLogging(reportError(error, program.opts<GlobalOptions>().debug === true || process.env.PMC_DEBUG === '1'));
   }
 }

@@ -20,6 +20,7 @@ import { cacheDataSource, consoleProfile, type TaskLogSource } from './dataSourc
 import { createController } from './controller.js';
 import { createRecorder, declinedEntries, operationEntry, userOf } from '../../operations/record.js';
 import { enterFullScreen, type FullScreen } from './terminal.js';
+import { firstFrameDrawn } from './firstFrame.js';
 
 /** Configs the console's sync reads per poll at most: a cluster new to the cache is listed
  * in full by the first poll and its configs follow over the next polls, so the console stays
@@ -228,8 +229,9 @@ export async function runConsole(options: ConsoleRunOptions): Promise<number> {
       maxFps: 60,
       isScreenReaderEnabled: options.screenReader ?? env.INK_SCREEN_READER === 'true',
     });
-    // The first frame is on screen (render is synchronous): now the sync worker.
+    // The first frame is on screen (render is synchronous): now the sync worker and the log.
     setImmediate(startSync);
+    setImmediate(firstFrameDrawn);
     await instance.waitUntilExit();
   } finally {
     instance?.cleanup();
