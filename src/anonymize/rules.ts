@@ -170,8 +170,9 @@ export function combinedSource(options: RuleOptions = {}): string {
   // trying the alternatives, lets the scan skip ordinary words at the cost of one short look.
   const trigger = `(?=-----BEGIN |ssh-|ecdsa-|sk-|[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-|[\\w.%+-]*[.@:=!])`;
   // key=value / key: value / "key": "value" where the key names a credential: matched from the
-  // separator (few positions), the key checked behind it; the value is replaced.
-  const credential = `(?<kvk>(?<=(?<![\\w-])["']?${SECRET_KEY_SOURCE}["']?[ \\t]*)[:=][ \\t]*)(?:"(?<kvd>(?:[^"\\\\\\n]|\\\\.)+)"|'(?<kvs>[^'\\n]+)'|(?<kvb>[^\\s"'\`,;&{}\\[\\]]+))`;
+  // separator (few positions: looked for first, as the look-behind costs at every position),
+  // the key checked behind it; the value is replaced.
+  const credential = `(?=[:=])(?<kvk>(?<=(?<![\\w-])["']?${SECRET_KEY_SOURCE}["']?[ \\t]*)[:=][ \\t]*)(?:"(?<kvd>(?:[^"\\\\\\n]|\\\\.)+)"|'(?<kvs>[^'\\n]+)'|(?<kvb>[^\\s"'\`,;&{}\\[\\]]+))`;
   return `(?<![\\w])(?:${trigger}(?:${parts.join('|')})|${namesPart})|${credential}`;
 }
 
@@ -185,10 +186,6 @@ export function keptHostname(name: string): boolean {
   return KEPT_DOMAINS.some((d) => lower === d || lower.endsWith(`.${d}`)) || lower === 'localhost.localdomain';
 }
 
-export function ipv4Octets(ip: string): number[] {
-  return ip.split('.').map(Number);
-}
-
 /** Loopback, 0.0.0.0 and netmasks (255.x) carry no identity and stay. */
 export function keptIpv4(ip: string): boolean {
   return KEPT_IPV4.test(ip);
@@ -196,7 +193,9 @@ export function keptIpv4(ip: string): boolean {
 const KEPT_IPV4 = /^(?:127\.|255\.|0\.0\.0\.0$)/;
 
 export function privateIpv4(ip: string): boolean {
-  const [a, b] = ipv4Octets(ip) as [number, number];
+  const dot = ip.indexOf('.');
+  const a = Number(ip.slice(0, dot));
+  const b = Number(ip.slice(dot + 1, ip.indexOf('.', dot + 1)));
   return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254);
 }
 
@@ -239,54 +238,79 @@ function base64Of(text: string): string {
   return Buffer.from(text).toString('base64');
 }
 
+const macFamily = (sep: string, upper: boolean): PseudonymFamily => ({
+  family: 'mac',
+  make: (n) => {
+    const h = n.toString(16).padStart(8, '0');
+    const mac = ['02', '00', h.slice(0, 2), h.slice(2, 4), h.slice(4, 6), h.slice(6, 8)].join(sep);
+    return upper ? mac.toUpperCase() : mac;
+  },
+});
+
+// One object per family (a new value is pseudonymised many thousand times in a large file).
+const FAMILIES = {
+  ipv4Private: { family: 'ipv4-private', make: privateIpv4Pseudonym },
+  ipv4Public: { family: 'ipv4-public', make: publicIpv4 },
+  ipv6LinkLocal: { family: 'ipv6-link-local', make: (n: number) => `fe80::77:${ipv6Tail(n)}` },
+  ipv6Ula: { family: 'ipv6-ula', make: (n: number) => `fd77::${ipv6Tail(n)}` },
+  ipv6Global: { family: 'ipv6-global', make: (n: number) => `2001:db8::${ipv6Tail(n)}` },
+  macColon: macFamily(':', false),
+  macColonUpper: macFamily(':', true),
+  macDash: macFamily('-', false),
+  macDashUpper: macFamily('-', true),
+  email: { family: 'email', make: (n: number) => `user${n}@example.invalid` },
+  hostname: { family: 'hostname', make: (n: number) => `host-${pad(n, 4)}.example.invalid` },
+  domain: { family: 'domain', make: (n: number) => `domain-${pad(n, 4)}.invalid` },
+  tokenSecret: { family: 'token-secret', make: (n: number) => `00000000-0000-4000-8000-${hex(n).padStart(12, '0')}` },
+  ticket: { family: 'ticket', make: (n: number) => `PVE:anon@pve:${hex(n).padStart(8, '0').toUpperCase()}::${base64Of(`pseudonymised-ticket-${pad(n, 6)}`)}` },
+  vncTicket: { family: 'ticket', make: (n: number) => `PVEVNC:anon@pve:${hex(n).padStart(8, '0').toUpperCase()}::${base64Of(`pseudonymised-ticket-${pad(n, 6)}`)}` },
+  csrf: { family: 'csrf', make: (n: number) => `${hex(n).padStart(8, '0').toUpperCase()}:PseudonymisedCsrfToken${pad(n, 21)}` },
+  secret: { family: 'secret', make: (n: number) => `secret-${pad(n, 4)}` },
+  sshKey: { family: 'ssh-key', make: (n: number) => `AAAAPseudonymisedSshKey${pad(n, 6)}` },
+  privateKey: { family: 'private-key', make: (n: number) => `PSEUDONYMISED-PRIVATE-KEY-${pad(n, 4)}` },
+  node: { family: 'node', make: (n: number) => `node-${pad(n, 3)}` },
+  guest: { family: 'guest', make: (n: number) => `guest-${pad(n, 4)}` },
+} satisfies Record<string, PseudonymFamily>;
+
 /** How a value of `kind` is pseudonymised. `original` picks the family (private or public
  * address, the ticket prefix, the MAC separator). */
 export function familyFor(kind: Kind, original: string): PseudonymFamily {
   switch (kind) {
     case 'ipv4':
-      return privateIpv4(original) ? { family: 'ipv4-private', make: privateIpv4Pseudonym } : { family: 'ipv4-public', make: publicIpv4 };
+      return privateIpv4(original) ? FAMILIES.ipv4Private : FAMILIES.ipv4Public;
     case 'ipv6': {
       const lower = original.toLowerCase();
-      if (/^fe[89ab]/.test(lower)) return { family: 'ipv6-link-local', make: (n) => `fe80::77:${ipv6Tail(n)}` };
-      if (/^f[cd]/.test(lower)) return { family: 'ipv6-ula', make: (n) => `fd77::${ipv6Tail(n)}` };
-      return { family: 'ipv6-global', make: (n) => `2001:db8::${ipv6Tail(n)}` };
+      if (/^fe[89ab]/.test(lower)) return FAMILIES.ipv6LinkLocal;
+      if (/^f[cd]/.test(lower)) return FAMILIES.ipv6Ula;
+      return FAMILIES.ipv6Global;
     }
     case 'mac': {
-      const sep = original[2] === '-' ? '-' : ':';
       const upper = /[A-F]/.test(original) && !/[a-f]/.test(original);
-      return {
-        family: 'mac',
-        make: (n) => {
-          const h = n.toString(16).padStart(8, '0');
-          const mac = ['02', '00', h.slice(0, 2), h.slice(2, 4), h.slice(4, 6), h.slice(6, 8)].join(sep);
-          return upper ? mac.toUpperCase() : mac;
-        },
-      };
+      if (original[2] === '-') return upper ? FAMILIES.macDashUpper : FAMILIES.macDash;
+      return upper ? FAMILIES.macColonUpper : FAMILIES.macColon;
     }
     case 'email':
-      return { family: 'email', make: (n) => `user${n}@example.invalid` };
-    case 'hostname':
-      return original.split('.').length > 2
-        ? { family: 'hostname', make: (n) => `host-${pad(n, 4)}.example.invalid` }
-        : { family: 'domain', make: (n) => `domain-${pad(n, 4)}.invalid` };
-    case 'token-secret':
-      return { family: 'token-secret', make: (n) => `00000000-0000-4000-8000-${hex(n).padStart(12, '0')}` };
-    case 'ticket': {
-      const prefix = original.startsWith('PVEVNC:') ? 'PVEVNC' : 'PVE';
-      return { family: 'ticket', make: (n) => `${prefix}:anon@pve:${hex(n).padStart(8, '0').toUpperCase()}::${base64Of(`pseudonymised-ticket-${pad(n, 6)}`)}` };
+      return FAMILIES.email;
+    case 'hostname': {
+      const first = original.indexOf('.');
+      return original.indexOf('.', first + 1) >= 0 ? FAMILIES.hostname : FAMILIES.domain;
     }
+    case 'token-secret':
+      return FAMILIES.tokenSecret;
+    case 'ticket':
+      return original.startsWith('PVEVNC:') ? FAMILIES.vncTicket : FAMILIES.ticket;
     case 'csrf':
-      return { family: 'csrf', make: (n) => `${hex(n).padStart(8, '0').toUpperCase()}:PseudonymisedCsrfToken${pad(n, 21)}` };
+      return FAMILIES.csrf;
     case 'secret':
-      return { family: 'secret', make: (n) => `secret-${pad(n, 4)}` };
+      return FAMILIES.secret;
     case 'ssh-key':
-      return { family: 'ssh-key', make: (n) => `AAAAPseudonymisedSshKey${pad(n, 6)}` };
+      return FAMILIES.sshKey;
     case 'private-key':
-      return { family: 'private-key', make: (n) => `PSEUDONYMISED-PRIVATE-KEY-${pad(n, 4)}` };
+      return FAMILIES.privateKey;
     case 'node':
-      return { family: 'node', make: (n) => `node-${pad(n, 3)}` };
+      return FAMILIES.node;
     case 'guest':
-      return { family: 'guest', make: (n) => `guest-${pad(n, 4)}` };
+      return FAMILIES.guest;
   }
 }
 
