@@ -24,24 +24,17 @@ export function logPath(env: NodeJS.ProcessEnv = process.env): string {
 
 // ---- redaction ---------------------------------------------------------------------------
 
-// The JSON-escaped form of secrets that have one (a `"` or `\` in a password): the process-wide
-// redactor knows them as they are, a JSON line holds them escaped.
-const escapedSecrets = new Map<string, string>();
-
 /** A secret that must never reach the log (nor the screen): registered with the process-wide
  * redactor, so it shows as `***<name>***`, raw or as it looks escaped inside a JSON string. */
 export function registerLogSecret(secret: string | undefined, name = 'secret'): void {
   if (secret === undefined || secret.length < MIN_SECRET_LENGTH) return;
   registerSecret(name, secret);
-  const escaped = JSON.stringify(secret).slice(1, -1);
-  if (escaped !== secret) escapedSecrets.set(escaped, name);
 }
 
-/** Every line on its way to the file: registered secrets and credential shapes masked. */
+/** Every line on its way to the file: registered secrets (raw and escaped, see
+ * util/redact.ts escapedForms) and credential shapes masked. */
 export function redactLine(line: string): string {
-  let out = line;
-  for (const [escaped, name] of escapedSecrets) out = out.split(escaped).join(`***${name}***`);
-  return redact(out);
+  return redact(line);
 }
 
 // ---- the sink ----------------------------------------------------------------------------

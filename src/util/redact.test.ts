@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { reportError } from '../app/reportError.js';
 import { UserError } from '../app/userError.js';
 import { SecretRedactor } from '../proxmox/redact.js';
-import { clearSecrets, isRegisteredSecret, redact, redactValue, registerSecret } from './redact.js';
+import { clearSecrets, escapedForms, isRegisteredSecret, redact, redactValue, registerSecret } from './redact.js';
 
 afterEach(() => clearSecrets());
 
@@ -35,6 +35,28 @@ describe('process-wide redactor', () => {
   it('an unusable name still masks the value', () => {
     registerSecret('bad name!', 'value-to-hide');
     expect(redact('value-to-hide')).toBe('***secret***');
+  });
+
+  it('masks a secret in the forms other programs escape it to: JSON, YAML double quotes, \\uXXXX, shell quoting', () => {
+    const pw = 'pa"ss\\wörd/it\'s$x';
+    registerSecret('password', pw);
+    // ansible and terraform print JSON; Python's json.dumps writes non-ASCII as \uXXXX.
+    const json = JSON.stringify({ msg: `login failed for ${pw}`, password: pw });
+    expect(redact(json)).toBe('{"msg":"login failed for ***password***","password":"***password***"}');
+    expect(redact('ok: [vm1] => {"password": "pa\\"ss\\\\w\\u00f6rd\\/it\'s$x"}')).toBe('ok: [vm1] => {"password": "***password***"}');
+    expect(redact('"pa\\"ss\\\\w\\u00F6rd/it\'s$x"')).toBe('"***password***"');
+    // shell: single-quoted ('\'' and '"'"'), double-quoted (\" \\ \$), and YAML single-quoted ('')
+    expect(redact("export PW='pa\"ss\\wörd/it'\\''s$x'")).toBe("export PW='***password***'");
+    expect(redact(`PW='pa"ss\\wörd/it'"'"'s$x'`)).toBe("PW='***password***'");
+    expect(redact('PW="pa\\"ss\\\\wörd/it\'s\\$x"')).toBe('PW="***password***"');
+    expect(redact("password: 'pa\"ss\\wörd/it''s$x'")).toBe("password: '***password***'");
+    expect(redactValue({ out: json })).toEqual({ out: '{"msg":"login failed for ***password***","password":"***password***"}' });
+  });
+
+  it('a secret of plain characters has no escaped forms (nothing more to search on every line)', () => {
+    expect(escapedForms('0d8c0a0e-1111-2222-3333-444455556666')).toEqual([]);
+    expect(escapedForms('correct horse battery staple')).toEqual([]);
+    expect(escapedForms('a"b')).toContain('a\\"b');
   });
 
   it('masks credential shapes it was never told about, keeping the token id and $vault references', () => {

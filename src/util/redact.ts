@@ -15,8 +15,40 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 // name by value; a value registered twice keeps its first (most specific) name.
 const secrets = new Map<string, string>();
-// Longest first, so that a secret containing another is masked whole.
+// What is searched for: each secret and the forms it takes once escaped, with its name. Longest
+// first, so that a secret containing another is masked whole.
 let ordered: Array<[string, string]> = [];
+
+const hex4 = (c: string, upper: boolean): string => {
+  const h = c.charCodeAt(0).toString(16).padStart(4, '0');
+  return `\\u${upper ? h.toUpperCase() : h}`;
+};
+
+/**
+ * The forms `value` takes once another program quotes it, besides itself: inside a JSON (or YAML
+ * double-quoted) string (`pa"ss\word` -> `pa\"ss\\word`; ansible and terraform print JSON),
+ * the same with non-ASCII as `\uXXXX` (Python's json.dumps), with `/` as `\/`, and
+ * shell-quoted (`'` -> `'\''` in single quotes; `"`, `\`, `$`, backquote escaped in double
+ * quotes). A secret of plain characters (a UUID) has no other form: the redactor's cost per line
+ * grows only with secrets that do.
+ */
+export function escapedForms(value: string): string[] {
+  const json = JSON.stringify(value).slice(1, -1);
+  const ascii = (upper: boolean) => json.replace(/[^\x00-\x7f]/g, (c) => hex4(c, upper));
+  const forms = new Set([
+    json,
+    ascii(false),
+    ascii(true),
+    json.replaceAll('/', '\\/'),
+    ascii(false).replaceAll('/', '\\/'),
+    value.replaceAll("'", "'\\''"),
+    value.replaceAll("'", `'"'"'`),
+    value.replace(/["\\$`]/g, (c) => `\\${c}`),
+    value.replaceAll("'", "''"), // YAML single-quoted, SQL
+  ]);
+  forms.delete(value);
+  return [...forms];
+}
 
 // Credential shapes masked even when their value was never registered.
 const SHAPES: Array<[RegExp, string]> = [
@@ -39,8 +71,11 @@ export function registerSecret(name: string, value: string | undefined): void {
   if (value === undefined || value.length < MIN_SECRET_LENGTH || secrets.has(value)) return;
   // A `$vault.<name>` reference is where a secret is, not a secret: it stays readable.
   if (/^\$vault\.[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(value)) return;
-  secrets.set(value, NAME.test(name) ? name : 'secret');
-  ordered = [...secrets.entries()].sort((a, b) => b[0].length - a[0].length);
+  const shown = NAME.test(name) ? name : 'secret';
+  secrets.set(value, shown);
+  const known = new Set(ordered.map(([v]) => v));
+  const added: Array<[string, string]> = [value, ...escapedForms(value)].filter((v) => !known.has(v)).map((v) => [v, shown]);
+  ordered = [...ordered, ...added].sort((a, b) => b[0].length - a[0].length);
 }
 
 /** Whether `value` is a registered secret. */
