@@ -1,8 +1,10 @@
 // The sync worker's log (a real worker thread against the simulator): its lines reach the main
-// thread's log file (under a temp XDG_STATE_HOME, the file the CLI writes): the worker starting,
-// each poll's start and end with timings and counts under the poll's own correlation id and the
-// command's as parent, the API retries and the failed poll of a connection-reset fault with the
-// backoff, the API requests once the level goes to debug (`/debug on`), and never the token.
+// thread's log file (under a temp XDG_STATE_HOME, the file the CLI writes): the worker starting
+// and each poll's start and end with timings and counts, under the poll's own correlation id and
+// the command's as parent, also those logged before the main thread opened its log (the console
+// opens it after its first frame); the API retries and the failed poll of a connection-reset
+// fault with the backoff; the API requests once the level goes to debug (`/debug on`); never
+// the token.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,8 +46,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pmc-sync-log-'));
   file = logPath({ XDG_STATE_HOME: dir });
   logger = createFileLogger({ file, level: 'info', bindings: { command: 'console', profile: 'homelab' } });
-  setLogSink(logger);
-  setCommandOp(COMMAND_OP);
+  // As the console does: the worker first, the log a moment later (after the first frame).
   handle = startSyncWorker({
     connection,
     cachePath: join(dir, 'homelab.db'),
@@ -69,8 +70,10 @@ afterAll(async () => {
 });
 
 describe('the sync worker logs through the main thread', () => {
-  it('a sync: started and ended lines with the poll\'s id, the command as parent, timings and counts', async () => {
+  it('a sync: started and ended lines with the poll\'s id, the command as parent, timings and counts (also those from before the log was opened)', async () => {
     const summary = await handle.syncNow();
+    setLogSink(logger);
+    setCommandOp(COMMAND_OP);
     await waitFor(() => worker().some((l) => l.msg === 'sync ended'), 5000, 'the sync ended line');
     const w = worker();
     expect(w[0]).toMatchObject({ level: 'info', msg: 'sync worker started', profile: 'homelab', endpoint: sim.url, intervalMs: 100, op: COMMAND_OP, command: 'console' });

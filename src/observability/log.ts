@@ -24,6 +24,7 @@ let commandOp: string | undefined;
 
 export function setLogSink(next: LogSink | undefined): void {
   sink = next;
+  notifySettings();
 }
 
 /** A short correlation id: 8 hex digits (enough to tell the operations of a few days apart). */
@@ -34,19 +35,39 @@ export function newOpId(): string {
 /** The id of the command run (set once by the entry point; operations get their own). */
 export function setCommandOp(op: string | undefined): void {
   commandOp = op;
+  notifySettings();
 }
 
 export function currentCommandOp(): string | undefined {
   return commandOp;
 }
 
-const levelListeners = new Set<(level: LogLevel) => void>();
+/** What a thread that logs through this one needs: the level (undefined: no log) and the
+ * command run's id. */
+export interface LogSettings {
+  level: LogLevel | undefined;
+  op: string | undefined;
+}
 
-/** Calls `listener` with each new level set through log.setLevel (`--debug`, `/debug on`): the
- * sync worker follows the main thread's level this way. Returns the unsubscribe function. */
-export function onLogLevel(listener: (level: LogLevel) => void): () => void {
-  levelListeners.add(listener);
-  return () => levelListeners.delete(listener);
+const settingsListeners = new Set<(settings: LogSettings) => void>();
+
+function notifySettings(): void {
+  const settings: LogSettings = { level: sink?.level(), op: commandOp };
+  for (const listener of settingsListeners) {
+    try {
+      listener(settings);
+    } catch {
+      // a listener's failure is its own
+    }
+  }
+}
+
+/** Calls `listener` whenever the log is installed (the console opens it after its first
+ * frame), its level changes (`/debug on`) or the command's id is set: the sync worker follows
+ * the main thread's log this way. Returns the unsubscribe function. */
+export function onLogSettings(listener: (settings: LogSettings) => void): () => void {
+  settingsListeners.add(listener);
+  return () => settingsListeners.delete(listener);
 }
 
 function write(level: LogLevel, msg: string, fields: LogFields = {}): void {
@@ -70,7 +91,7 @@ export const log = {
   setLevel: (level: LogLevel): void => {
     if (sink === undefined) return;
     sink.setLevel(level);
-    for (const listener of levelListeners) listener(level);
+    notifySettings();
   },
 };
 

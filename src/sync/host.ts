@@ -1,11 +1,11 @@
 // The main thread's side of the sync worker: starts it, hands it its settings (the only place
 // secrets cross, in the start message), and turns its messages into events.
 import { Worker } from 'node:worker_threads';
-import { currentCommandOp, log, onLogLevel } from '../observability/log.js';
+import { currentCommandOp, log, onLogSettings, type LogSettings } from '../observability/log.js';
 import { ProxmoxError, type ProxmoxErrorKind } from '../proxmox/errors.js';
 import type { ChangeEvent } from '../db/model.js';
 import type { FiguresFrame } from './figures.js';
-import { isWorkerMessage, type HostMessage, type SyncStartOptions, type WorkerMessage, type WorkerStats } from './protocol.js';
+import { isWorkerMessage, type HostMessage, type SyncStartOptions, type WorkerLogSettings, type WorkerMessage, type WorkerStats } from './protocol.js';
 import type { ConnectionStatus, PollSummary, SyncErrorInfo, SyncProgress } from './types.js';
 import { writeWorkerLog } from './workerLog.js';
 import { syncWorkerLocation, type WorkerLocation } from './workerUrl.js';
@@ -196,12 +196,25 @@ export function startSyncWorker(options: StartSyncWorkerOptions): SyncWorkerHand
     resolveExit();
   });
 
-  // The worker logs through this thread's logger, at its level (and follows `/debug on`); with
-  // no log file here it logs nothing.
-  const level = log.level();
-  const parent = currentCommandOp();
-  if (start.log === undefined && level !== undefined) start.log = { level, ...(parent !== undefined ? { parent } : {}) };
-  const stopFollowingLevel = start.log ? onLogLevel((next) => send({ type: 'logLevel', level: next })) : () => undefined;
+  // The worker logs through this thread's logger, at its level; with no log here it logs
+  // nothing, until the log is opened (the console opens it after its first frame). It follows
+  // `/debug on` and the command's id.
+  const workerLog = ({ level, op }: LogSettings): WorkerLogSettings | undefined => (level === undefined ? undefined : { level, ...(op !== undefined ? { parent: op } : {}) });
+  start.log ??= workerLog({ level: log.level(), op: currentCommandOp() });
+  let sentLog = JSON.stringify(start.log ?? null);
+  let settingsDue = false;
+  // Sent once the changes of one step are all in: opening the log sets the sink, then the id.
+  const stopFollowingLevel = onLogSettings(() => {
+    if (settingsDue) return;
+    settingsDue = true;
+    queueMicrotask(() => {
+      settingsDue = false;
+      const next = workerLog({ level: log.level(), op: currentCommandOp() });
+      if (next === undefined || JSON.stringify(next) === sentLog) return;
+      sentLog = JSON.stringify(next);
+      send({ type: 'logSettings', log: next });
+    });
+  });
 
   send({ type: 'start', options: start });
 

@@ -31,10 +31,15 @@ export interface SyncStartOptions {
   /** Start without scheduled polls (syncNow still works). */
   paused?: boolean;
   /** Log through the main thread (the worker has no log file of its own: one writer per file
-   * keeps rotation right): at or above `level`, each line posted as a `log` message; `parent`
-   * is the correlation id of the command that started the worker. Absent: the worker logs
-   * nothing. */
-  log?: { level: LogLevel; parent?: string };
+   * keeps rotation right). Absent: the worker logs nothing until a `logSettings` message. */
+  log?: WorkerLogSettings;
+}
+
+/** Lines at or above `level` are posted as `log` messages; `parent` is the correlation id of
+ * the command that runs the worker. */
+export interface WorkerLogSettings {
+  level: LogLevel;
+  parent?: string;
 }
 
 export type HostMessage =
@@ -44,8 +49,8 @@ export type HostMessage =
   | { type: 'setInterval'; intervalMs: number }
   | { type: 'syncNow'; id: number }
   | { type: 'stats'; id: number }
-  /** The main thread's log level changed (`/debug on`). */
-  | { type: 'logLevel'; level: LogLevel }
+  /** The main thread's log was opened, or its level changed (`/debug on`). */
+  | { type: 'logSettings'; log: WorkerLogSettings }
   | { type: 'stop' };
 
 export type WorkerMessage =
@@ -79,7 +84,7 @@ export interface WorkerStats {
   peakRssBytes: number;
 }
 
-const HOST_TYPES = new Set(['start', 'pause', 'resume', 'setInterval', 'syncNow', 'stats', 'logLevel', 'stop']);
+const HOST_TYPES = new Set(['start', 'pause', 'resume', 'setInterval', 'syncNow', 'stats', 'logSettings', 'stop']);
 const WORKER_TYPES = new Set(['ready', 'state', 'progress', 'changes', 'figures', 'poll', 'error', 'syncNowResult', 'statsResult', 'log', 'stopped']);
 
 export function isLogLevelName(value: unknown): value is LogLevel {
@@ -98,7 +103,10 @@ export function isHostMessage(value: unknown): value is HostMessage {
   if (type === 'syncNow' || type === 'stats') return typeof (value as { id?: unknown }).id === 'number';
   if (type === 'start') return typeof (value as { options?: unknown }).options === 'object';
   if (type === 'setInterval') return typeof (value as { intervalMs?: unknown }).intervalMs === 'number';
-  if (type === 'logLevel') return isLogLevelName((value as { level?: unknown }).level);
+  if (type === 'logSettings') {
+    const settings = (value as { log?: { level?: unknown; parent?: unknown } }).log;
+    return typeof settings === 'object' && settings !== null && isLogLevelName(settings.level) && (settings.parent === undefined || typeof settings.parent === 'string');
+  }
   return true;
 }
 

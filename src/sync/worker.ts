@@ -8,7 +8,7 @@ import { log, setCommandOp, setLogSink } from '../observability/log.js';
 import { ProxmoxClient, type ProxmoxClientOptions } from '../proxmox/client.js';
 import { figuresTransferList } from './figures.js';
 import { createPoller, DEFAULT_INTERVAL_MS, type Poller, type PollerEvent } from './poller.js';
-import { isHostMessage, type HostMessage, type SyncStartOptions, type WorkerMessage, type WorkerStats } from './protocol.js';
+import { isHostMessage, type HostMessage, type SyncStartOptions, type WorkerLogSettings, type WorkerMessage, type WorkerStats } from './protocol.js';
 import type { SyncPhase } from './types.js';
 import { errorInfoOf } from './warnings.js';
 import { createPostingSink, type WorkerLogSink } from './workerLog.js';
@@ -43,17 +43,18 @@ function run(port: MessagePort): void {
   let lastProgressAt = 0;
   let peakHeap = 0;
   let peakHeapTotal = 0;
-  let logSink: WorkerLogSink | undefined;
   let polls = 0;
   let failedPolls = 0;
 
   const post = (message: WorkerMessage): void => port.postMessage(message);
 
-  const startLogging = (options: SyncStartOptions): void => {
-    if (!options.log) return;
-    logSink = createPostingSink(post, options.log.level, options.log.parent);
-    setLogSink(logSink);
-    setCommandOp(options.log.parent);
+  // Lines are held back until the main thread says it logs (start options or logSettings).
+  const logSink: WorkerLogSink = createPostingSink(post);
+  setLogSink(logSink);
+  const applyLog = (settings: WorkerLogSettings | undefined): void => {
+    if (!settings) return;
+    logSink.configure(settings);
+    setCommandOp(settings.parent);
   };
 
   const sample = (): WorkerStats => {
@@ -114,7 +115,7 @@ function run(port: MessagePort): void {
 
   const start = async (options: SyncStartOptions): Promise<void> => {
     if (poller || stopping) return;
-    startLogging(options);
+    applyLog(options.log);
     try {
       client = new ProxmoxClient(clientOptions(options));
       cache = await openCacheFor(options);
@@ -132,7 +133,7 @@ function run(port: MessagePort): void {
         ...(options.backoffMaxMs !== undefined ? { backoff: { maxMs: options.backoffMaxMs } } : {}),
         ...(options.collect ? { collect: options.collect } : {}),
         onEvent: forward,
-        onPollOp: (op) => logSink?.setSyncOp(op),
+        onPollOp: (op) => logSink.setSyncOp(op),
       });
       log.info('sync worker started', {
         // (the profile is a binding of the main thread's lines already)
@@ -181,8 +182,8 @@ function run(port: MessagePort): void {
       case 'stats':
         post({ type: 'statsResult', id: message.id, stats: sample() });
         break;
-      case 'logLevel':
-        logSink?.setLevel(message.level);
+      case 'logSettings':
+        applyLog(message.log);
         break;
       case 'stop':
         void stop();

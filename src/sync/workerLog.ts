@@ -9,11 +9,14 @@
 // requests and retries of one sync read as one operation in `proxmox-mpc logs --op`.
 import { LEVEL_VALUES, log, type LogFields, type LogLevel, type LogSink } from '../observability/log.js';
 import { redact } from '../util/redact.js';
-import type { WorkerMessage } from './protocol.js';
+import type { WorkerLogSettings, WorkerMessage } from './protocol.js';
 
 export interface WorkerLogSink extends LogSink {
   /** The poll now running (its op id), or undefined between polls. */
   setSyncOp(op: string | undefined): void;
+  /** Logging on (the first call posts what was held back) or changed: the level, and the
+   * command's op id (the worker's facade must be told the same with setCommandOp). */
+  configure(settings: WorkerLogSettings): void;
 }
 
 function redactFields(fields: LogFields): LogFields {
@@ -22,25 +25,53 @@ function redactFields(fields: LogFields): LogFields {
   return out;
 }
 
-/** The worker side: a sink for setLogSink that posts `log` messages. `parent` is the op id the
- * worker's facade puts on lines that name none (setCommandOp). */
-export function createPostingSink(post: (message: Extract<WorkerMessage, { type: 'log' }>) => void, initial: LogLevel, parent: string | undefined): WorkerLogSink {
-  let level = initial;
+/** Lines kept while the main thread has no log yet (the console opens it after its first
+ * frame, when the worker is already polling); the oldest go first. */
+export const HELD_LINES = 200;
+
+type LogMessage = Extract<WorkerMessage, { type: 'log' }>;
+
+/** The worker side: a sink for setLogSink that posts `log` messages. Until it is configured it
+ * holds info lines and above back (a log may never come: then they are never sent). */
+export function createPostingSink(post: (message: LogMessage) => void): WorkerLogSink {
+  let settings: WorkerLogSettings | undefined;
   let syncOp: string | undefined;
+  let held: LogMessage[] = [];
+  const threshold = (): number => LEVEL_VALUES[settings?.level ?? 'info'];
   return {
     write(lineLevel, msg, fields) {
+      const parent = settings?.parent;
       // A line that names no operation of its own belongs to the poll that is running.
       const own = fields.op !== undefined && fields.op !== parent;
       const scoped: LogFields = !own && syncOp !== undefined ? { ...fields, op: syncOp, ...(parent !== undefined ? { parent } : {}) } : fields;
-      post({ type: 'log', level: lineLevel, msg: redact(msg), fields: { ...redactFields(scoped), thread: 'sync' } });
+      const message: LogMessage = { type: 'log', level: lineLevel, msg: redact(msg), fields: { ...redactFields(scoped), thread: 'sync' } };
+      if (settings) post(message);
+      else {
+        held.push(message);
+        if (held.length > HELD_LINES) held.shift();
+      }
     },
-    isEnabled: (lineLevel) => LEVEL_VALUES[lineLevel] >= LEVEL_VALUES[level],
+    isEnabled: (lineLevel) => LEVEL_VALUES[lineLevel] >= threshold(),
     setLevel(next) {
-      level = next;
+      if (settings) settings = { ...settings, level: next };
     },
-    level: () => level,
+    level: () => settings?.level ?? 'info',
     setSyncOp(op) {
       syncOp = op;
+    },
+    configure(next) {
+      const first = settings === undefined;
+      settings = next;
+      if (!first) return;
+      const parent = next.parent;
+      for (const message of held) {
+        if (LEVEL_VALUES[message.level] < LEVEL_VALUES[next.level]) continue;
+        // Held before the command had an id: theirs now.
+        const f = message.fields;
+        const fields: LogFields = f.op === undefined ? { op: parent, ...f } : f.parent === undefined && f.op !== parent && parent !== undefined ? { ...f, parent } : f;
+        post({ ...message, fields });
+      }
+      held = [];
     },
   };
 }
