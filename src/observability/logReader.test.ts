@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { followLog, formatRecord, matches, parseLogLine, readLogs } from './logReader.js';
+import { followLog, formatRecord, matches, parseLogLine, readLogs, readLogsAsync } from './logReader.js';
 
 let dir: string;
 beforeEach(() => {
@@ -86,5 +86,53 @@ describe('followLog', () => {
     expect(f.poll()).toEqual([]);
     writeFileSync(file, line({ msg: 'quiet' }) + line({ msg: 'loud', level: 'error' }));
     expect(f.poll().map((r) => r.msg)).toEqual(['loud']);
+  });
+});
+
+describe('characters split between two reads', () => {
+  it('followLog keeps a 3- and a 4-byte character whole when the writer is in the middle of it', () => {
+    const file = join(dir, 'utf.log');
+    writeFileSync(file, '');
+    const f = followLog(file);
+    const bytes = Buffer.from(line({ msg: 'node €uro 😀 up' }), 'utf8');
+    const euro = bytes.indexOf(Buffer.from('€'));
+    const face = bytes.indexOf(Buffer.from('😀'));
+    appendFileSync(file, bytes.subarray(0, euro + 1));
+    expect(f.poll()).toEqual([]);
+    appendFileSync(file, bytes.subarray(euro + 1, face + 2));
+    expect(f.poll()).toEqual([]);
+    appendFileSync(file, bytes.subarray(face + 2));
+    expect(f.poll().map((r) => r.msg)).toEqual(['node €uro 😀 up']);
+  });
+
+  it('readLogsAsync reads in chunks that cut characters and lines, with the same records as readLogs', async () => {
+    const file = join(dir, 'chunks.log');
+    writeFileSync(`${file}.1`, line({ msg: 'älter ✓' }));
+    writeFileSync(file, [line({ msg: '€ 1' }), line({ msg: 'x 😀😀 y', level: 'warn' }), line({ msg: '中文 3' })].join('') + '{"torn');
+    for (const chunkBytes of [1, 2, 3, 5, 7, 64]) {
+      const records = await readLogsAsync(file, {}, undefined, { chunkBytes });
+      expect(records.map((r) => r.msg)).toEqual(['älter ✓', '€ 1', 'x 😀😀 y', '中文 3']);
+      expect(records).toEqual(readLogs(file));
+    }
+    expect((await readLogsAsync(file, { level: 'warn' }, 1, { chunkBytes: 5 })).map((r) => r.msg)).toEqual(['x 😀😀 y']);
+    expect((await readLogsAsync(file, {}, 2, { chunkBytes: 5 })).map((r) => r.msg)).toEqual(['x 😀😀 y', '中文 3']);
+    expect(await readLogsAsync(join(dir, 'none.log'))).toEqual([]);
+  });
+
+  it('readLogsAsync gives the loop back between chunks: timers run while a large log is read', async () => {
+    const file = join(dir, 'big.log');
+    writeFileSync(file, line({ msg: 'a line of the log that is long enough to matter' }).repeat(20_000));
+    let ticks = 0;
+    let reading = true;
+    const tick = (): void => {
+      ticks++;
+      if (reading) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const records = await readLogsAsync(file, {}, 1000, { chunkBytes: 16 * 1024 });
+    reading = false;
+    expect(records).toHaveLength(1000);
+    // ~2.4 MB in 16 KiB chunks: about 150 chunks, the loop turns at least once between each two.
+    expect(ticks).toBeGreaterThan(100);
   });
 });

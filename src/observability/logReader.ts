@@ -1,7 +1,10 @@
 // Reading the log back: every file (rotated ones first, oldest line first), filtered by time,
 // level and correlation id, as human lines or the JSON lines themselves; and following the
-// current file as it grows (across a rotation).
+// current file as it grows (across a rotation). Bytes read in pieces go through a StringDecoder,
+// so that a character split between two reads is not turned into two U+FFFD.
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 import { safeText } from '../util/terminalText.js';
 import { LEVEL_VALUES, type LogLevel } from './log.js';
 import { logFiles } from './rotatingFile.js';
@@ -57,7 +60,7 @@ export function matches(record: LogRecord, filter: LogFilter): boolean {
 
 /** The matching records of every log file, oldest first; the last `limit` when given. */
 export function readLogs(path: string, filter: LogFilter = {}, limit?: number): LogRecord[] {
-  const out: LogRecord[] = [];
+  const collector = new Collector(filter, limit);
   for (const file of logFiles(path)) {
     let text: string;
     try {
@@ -65,12 +68,71 @@ export function readLogs(path: string, filter: LogFilter = {}, limit?: number): 
     } catch {
       continue; // rotated away between listing and reading
     }
-    for (const line of text.split('\n')) {
-      const record = parseLogLine(line);
-      if (record !== undefined && matches(record, filter)) out.push(record);
+    for (const line of text.split('\n')) collector.add(line);
+  }
+  return collector.records();
+}
+
+/** Keeps the records of one read that match, only the newest `limit` when given. */
+class Collector {
+  readonly out: LogRecord[] = [];
+  constructor(
+    private readonly filter: LogFilter,
+    private readonly limit: number | undefined,
+  ) {}
+
+  add(line: string): void {
+    const record = parseLogLine(line);
+    if (record === undefined || !matches(record, this.filter)) return;
+    this.out.push(record);
+    // Trimmed now and then, not on every line: memory stays within twice the limit.
+    if (this.limit !== undefined && this.out.length > 2 * this.limit + 1000) this.out.splice(0, this.out.length - this.limit);
+  }
+
+  records(): LogRecord[] {
+    return this.limit !== undefined && this.out.length > this.limit ? this.out.slice(this.out.length - this.limit) : this.out;
+  }
+}
+
+export const READ_CHUNK_BYTES = 64 * 1024;
+
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * readLogs for a thread that must stay responsive (the console): each file is read in chunks of
+ * `chunkBytes`, and the loop is given back between chunks, so keys and redraws are handled while
+ * a large log is read. Same records as readLogs.
+ */
+export async function readLogsAsync(path: string, filter: LogFilter = {}, limit?: number, options: { chunkBytes?: number } = {}): Promise<LogRecord[]> {
+  const chunkBytes = options.chunkBytes ?? READ_CHUNK_BYTES;
+  const collector = new Collector(filter, limit);
+  const buf = Buffer.alloc(chunkBytes);
+  for (const file of logFiles(path)) {
+    let handle: Awaited<ReturnType<typeof open>>;
+    try {
+      handle = await open(file, 'r');
+    } catch {
+      continue; // rotated away between listing and reading
+    }
+    try {
+      const decoder = new StringDecoder('utf8');
+      let partial = '';
+      for (;;) {
+        const { bytesRead } = await handle.read(buf, 0, chunkBytes, null);
+        const text = bytesRead > 0 ? decoder.write(buf.subarray(0, bytesRead)) : decoder.end();
+        const lines = (partial + text).split('\n');
+        partial = bytesRead > 0 ? (lines.pop() ?? '') : '';
+        for (const line of lines) collector.add(line);
+        if (bytesRead === 0) break;
+        await yieldToLoop();
+      }
+    } catch {
+      // unreadable mid-way: what was read counts
+    } finally {
+      await handle.close();
     }
   }
-  return limit !== undefined && out.length > limit ? out.slice(out.length - limit) : out;
+  return collector.records();
 }
 
 function pad(n: number, width = 2): string {
@@ -109,6 +171,7 @@ export function followLog(path: string, filter: LogFilter = {}): Follower {
   let ino: number | undefined;
   let pos = 0;
   let partial = '';
+  let decoder = new StringDecoder('utf8');
   try {
     const st = statSync(path);
     ino = st.ino;
@@ -129,7 +192,8 @@ export function followLog(path: string, filter: LogFilter = {}): Follower {
       if (size <= from) return { text: '', end: from };
       const buf = Buffer.alloc(size - from);
       const read = readSync(fd, buf, 0, buf.length, from);
-      return { text: buf.subarray(0, read).toString('utf8'), end: from + read };
+      // The writer may be in the middle of a character: its first bytes wait in the decoder.
+      return { text: decoder.write(buf.subarray(0, read)), end: from + read };
     } finally {
       closeSync(fd);
     }
@@ -159,9 +223,14 @@ export function followLog(path: string, filter: LogFilter = {}): Follower {
         }
         partial = '';
         pos = 0;
+        decoder = new StringDecoder('utf8');
       }
       if (current === undefined) return out;
-      if (current.size < pos) pos = 0; // truncated
+      if (current.size < pos) {
+        pos = 0; // truncated
+        partial = '';
+        decoder = new StringDecoder('utf8');
+      }
       ino = current.ino;
       const { text, end } = readFrom(path, pos);
       pos = end;

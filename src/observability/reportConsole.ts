@@ -108,14 +108,16 @@ export interface LogsScreenFilter {
 export const LOGS_SCREEN_LINES = 1000;
 
 /** Reads the log's matching lines, then follows new ones every `pollMs` until stopped; each
- * time `onLines` gets every line so far (formatted as `proxmox-mpc logs` prints them). */
+ * time `onLines` gets every line so far (formatted as `proxmox-mpc logs` prints them). The
+ * files are read in chunks that give the loop back in between: keys and redraws go on while a
+ * large log is read. */
 export async function watchLogs(
   filter: LogsScreenFilter,
   onLines: (lines: string[], path: string) => void,
   options: { env?: NodeJS.ProcessEnv; pollMs?: number; now?: () => number } = {},
 ): Promise<() => void> {
   const env = options.env ?? process.env;
-  const [{ readLogs, followLog, formatRecord }, { logPath }, { parseSince }] = await Promise.all([
+  const [{ readLogsAsync, followLog, formatRecord }, { logPath }, { parseSince }] = await Promise.all([
     import('./logReader.js'),
     import('./logger.js'),
     import('../app/commands/logs.js'),
@@ -126,7 +128,7 @@ export async function watchLogs(
   if (filter.op !== undefined) f.op = filter.op;
   if (filter.since !== undefined) f.since = parseSince(filter.since, (options.now ?? Date.now)());
   const follower = followLog(path, f);
-  let lines = readLogs(path, f, LOGS_SCREEN_LINES).map(formatRecord);
+  let lines = (await readLogsAsync(path, f, LOGS_SCREEN_LINES)).map(formatRecord);
   onLines(lines, path);
   const timer = setInterval(() => {
     const more = follower.poll();

@@ -49,4 +49,27 @@ describe('Prompter', () => {
     expect(await p.ask('Name')).toBe('xy');
     p.close();
   });
+
+  it('a character whose UTF-8 bytes are split across two reads stays whole (3- and 4-byte)', async () => {
+    const { input, p, shown } = setup();
+    const bytes = Buffer.from('p€ss😀x\r', 'utf8');
+    // '€' is bytes 1..3, '😀' bytes 6..9: cut inside each.
+    input.write(bytes.subarray(0, 2));
+    await new Promise((r) => setImmediate(r));
+    input.write(bytes.subarray(2, 8));
+    await new Promise((r) => setImmediate(r));
+    input.write(bytes.subarray(8));
+    const answer = await p.askSecret('Password');
+    expect(answer).toBe('p€ss😀x');
+    expect(answer).not.toContain('\uFFFD');
+    expect(shown()).toBe('Password: ******\n');
+    p.close();
+  });
+
+  it('backspace removes a whole 4-byte character', async () => {
+    const { input, p } = setup();
+    input.write('a😀\u007fb\r');
+    expect(await p.ask('Name')).toBe('ab');
+    p.close();
+  });
 });

@@ -1,6 +1,7 @@
 // Line prompts on a terminal for the first-run wizard: visible answers echoed, secrets masked.
 // Reads the terminal in raw mode itself (no readline), so that a visible and a hidden question
 // can follow each other on the same input. Ctrl-C or Ctrl-D cancels the whole wizard.
+import { StringDecoder } from 'node:string_decoder';
 import { ExitCode, UserError } from '../userError.js';
 
 export interface PromptIo {
@@ -12,11 +13,14 @@ export class Prompter {
   private buffered = '';
   private waiting: ((chunk: string | null) => void) | undefined;
   private ended = false;
+  // A character whose UTF-8 bytes arrive in two reads is kept whole (not two U+FFFD).
+  private readonly decoder = new StringDecoder('utf8');
   private readonly onData = (data: Buffer | string) => {
-    this.buffered += typeof data === 'string' ? data : data.toString('utf8');
+    this.buffered += typeof data === 'string' ? data : this.decoder.write(data);
     this.wake();
   };
   private readonly onEnd = () => {
+    this.buffered += this.decoder.end();
     this.ended = true;
     this.wake();
   };
@@ -97,7 +101,7 @@ export class Prompter {
         }
         if (ch === '\u007f' || ch === '\b') {
           if (line.length > 0) {
-            line = line.slice(0, -1);
+            line = line.slice(0, /[\uDC00-\uDFFF]$/.test(line) ? -2 : -1); // a whole character, never half a pair
             this.write('\b \b');
           }
           continue;
@@ -114,8 +118,10 @@ export class Prompter {
           continue;
         }
         if (ch < ' ') continue;
-        line += ch;
-        this.write(hidden ? '*' : ch);
+        // A character outside the BMP is two UTF-16 units: one `*`, one character.
+        const whole = /[\uD800-\uDBFF]/.test(ch) && /[\uDC00-\uDFFF]/.test(chunk[i + 1] ?? '') ? ch + chunk[++i]! : ch;
+        line += whole;
+        this.write(hidden ? '*' : whole);
       }
     }
   }
