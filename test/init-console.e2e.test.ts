@@ -1,6 +1,7 @@
 // The console's :init in a real pty: `proxmox-mpc demo` started in an empty directory makes a
 // workspace there for its profile (config, .gitignore, terraform/, ansible/, tests/) and says so;
-// a second :init says there already is one and leaves every file as it was.
+// a second :init says there already is one and leaves every file as it was; :generate and :drift
+// then work on the demo's own cache.
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,5 +51,13 @@ describe('console :init (pty, demo)', () => {
     tty.write(':init\r');
     await tty.waitFor((s) => s.includes(`init: ${root} already is a workspace: :generate writes its code`), { timeoutMs: 15_000, message: 'the already-a-workspace message' });
     expect(snapshot(root, ['.proxmox-mpc/config.yml', '.gitignore'])).toEqual(before);
-  }, 60_000);
+
+    // The demo's profile is in no config and its cache is not the workspace's: :generate and
+    // :drift read the cache the console shows.
+    tty.write(':generate\r');
+    await tty.waitFor((s) => /generate: \d+ new/.test(s), { timeoutMs: 30_000, message: 'the generate summary' });
+    expect(existsSync(join(root, 'terraform', 'vm-100-web-01.tf'))).toBe(true);
+    tty.write(':drift\r');
+    await tty.waitFor((s) => /no drift: \d+ guests match the code/.test(s), { timeoutMs: 30_000, message: 'no drift' });
+  }, 90_000);
 });

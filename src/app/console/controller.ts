@@ -56,6 +56,8 @@ export interface ControllerOptions {
   finishedShownMs?: number;
   /** Where terraform runs look for the workspace (default the current directory). */
   runCwd?: string;
+  /** The cache this console shows: :generate and :drift read it (the demo's profile is in no config). */
+  cachePath?: string;
 }
 
 export interface ConsoleController {
@@ -107,7 +109,7 @@ export function createController(options: ControllerOptions): ConsoleController 
   const unsubscribers: (() => void)[] = [];
   let disposed = false;
   // A terraform apply that changed something: a sync shows the result in the lists.
-  const runs = createRunController({ console: consoleStore, ...(options.runCwd !== undefined ? { cwd: options.runCwd } : {}), onApplied: () => void sync?.syncNow().catch(() => undefined) });
+  const runs = createRunController({ console: consoleStore, ...(options.runCwd !== undefined ? { cwd: options.runCwd } : {}), ...(options.cachePath !== undefined ? { cachePath: options.cachePath } : {}), onApplied: () => void sync?.syncNow().catch(() => undefined) });
 
   // First frame: the first rows from the cache (a few ms), the rest right after it is drawn.
   actions.loadFirstGuests(source.firstGuests(FIRST_FRAME_GUESTS));

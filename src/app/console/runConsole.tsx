@@ -155,6 +155,7 @@ export async function runConsole(options: ConsoleRunOptions): Promise<number> {
   let finished = false as boolean;
   const controller = createController({
     console: consoleStore,
+    cachePath: options.cachePath,
     source: cacheDataSource(cache, profileRow.id),
     ...(recorder ? { recordOperation: (plan, result, startedAt) => recorder.record([operationEntry(result, plan, { source: 'console', startedAt, ...(user !== undefined ? { user } : {}) })]) } : {}),
     ...(api

@@ -43,6 +43,9 @@ export interface RunControllerOptions {
   console: ConsoleStore;
   /** Where the workspace is looked for (default process.cwd()). */
   cwd?: string;
+  /** The console's cache: :generate and :drift read the cluster from it, whatever cache the
+   * workspace's profile would name (default: the one the profile resolves to). */
+  cachePath?: string;
   /** Lines kept per buffer (default 50,000). */
   keepLines?: number;
   batchMs?: number;
@@ -400,6 +403,7 @@ export function createRunController(options: RunControllerOptions): RunControlle
     iac(what, prefix = '') {
       const cwd = options.cwd ?? process.cwd();
       const profile = store.getState().meta.profile;
+      const readFrom = options.cachePath !== undefined ? { cachePath: options.cachePath } : {};
       const fail = (error: unknown): void => {
         if (!disposed) actions.notify(`${what}: ${safeText(error instanceof Error ? error.message : String(error))}`, 'error');
       };
@@ -422,7 +426,8 @@ export function createRunController(options: RunControllerOptions): RunControlle
           .then(async ({ runGenerate }) => {
             const sink = new (await import('node:stream')).PassThrough();
             sink.resume();
-            const report = await runGenerate({ profile, output: 'text' }, { cwd, stdout: sink, stderr: sink });
+            const { loadIacInput } = await import('../iac/loadInput.js');
+            const report = await runGenerate({ profile, output: 'text' }, { cwd, stdout: sink, stderr: sink, load: (opts) => loadIacInput(opts, readFrom) });
             const { summaryLine } = await import('../../workspace/writeFiles.js');
             if (!disposed) actions.notify(`${prefix}generate: ${summaryLine(report.summary)}${report.backupDir ? ` (replaced files backed up in ${safeText(report.backupDir)})` : ''}`);
           })
@@ -443,7 +448,7 @@ export function createRunController(options: RunControllerOptions): RunControlle
             actions.navigate({ screen: 'drift' });
           });
           try {
-            const input = await loadIacInput(workspaceReadOptions({ profile, output: 'text' }, ws, process.env));
+            const input = await loadIacInput(options.cachePath !== undefined ? { profile, output: 'text' } : workspaceReadOptions({ profile, output: 'text' }, ws, process.env), readFrom);
             const report = await computeDrift(await generateAll(input, ws.config.generate), readTerraformDir(ws.root));
             if (disposed || seq !== driftChecks) return;
             const names: Record<number, string> = {};

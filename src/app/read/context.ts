@@ -146,6 +146,9 @@ export interface OpenReadOptions {
   env?: NodeJS.ProcessEnv;
   stderr?: NodeJS.WritableStream;
   now?: () => number;
+  /** Read this cache for the profile named (the console's own, the demo's): no profile lookup,
+   * no --refresh. */
+  cachePath?: string;
 }
 
 /** Resolves the profile, syncs first with --refresh, opens the cache and warns when it is stale.
@@ -155,10 +158,10 @@ export async function openReadContext(opts: ReadOptions, options: OpenReadOption
   const stderr = options.stderr ?? process.stderr;
   const clock = options.now ?? Date.now;
   const staleAfter = staleAfterMs(env);
-  const target = resolveReadProfile(opts, env);
-  const path = cachePathFor(target.name, env);
+  const target: ReadProfile = options.cachePath !== undefined && opts.profile !== undefined ? { name: opts.profile } : resolveReadProfile(opts, env);
+  const path = options.cachePath ?? cachePathFor(target.name, env);
 
-  if (opts.refresh) {
+  if (opts.refresh && options.cachePath === undefined) {
     const { refreshCache } = await import('./refresh.js');
     await refreshCache(target.settings!, path, stderr);
   }
