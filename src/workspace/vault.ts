@@ -8,16 +8,22 @@
 // list` and completion read them without the passphrase.
 //
 // The passphrase comes from PMC_VAULT_PASSPHRASE or, on a terminal, a prompt without echo.
+//
+// Two processes may change the vault at once (`vault set` in two shells, the first of which
+// creates it): each change is a read-modify-write under `vault.json.lock`, and a new vault file
+// is created with link(2), which fails when the file exists: the process that loses the race
+// adopts the winner's salt and key (same passphrase) and adds its entry to it.
 import { spawnSync } from 'node:child_process';
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import en from 'zod/v4/locales/en.js';
 import * as z from 'zod/mini';
 import { ExitCode, UserError } from '../app/userError.js';
 import { registerSecret } from '../util/redact.js';
-import { writeFileAtomic } from '../util/atomicWrite.js';
+import { fsyncDir, tempPathFor, writeFileAtomic } from '../util/atomicWrite.js';
+import { FileLockTimeout, withFileLockSync } from '../util/fileLock.js';
 
 z.config(en());
 
@@ -163,10 +169,12 @@ export class Vault {
   private constructor(
     readonly path: string,
     private file: VaultFile,
-    private readonly key: Buffer,
+    private key: Buffer,
     private readonly now: () => Date,
     /** false until the first save of a new vault. */
     private stored: boolean,
+    /** For a new vault: to open the one another process may create first. */
+    private readonly passphrase: string,
   ) {}
 
   /** Opens the vault at `path` (or a new, empty one) with `passphrase`; a wrong passphrase is a
@@ -181,7 +189,7 @@ export class Vault {
       if (check !== CHECK_TEXT) {
         throw new UserError(`wrong passphrase for the vault ${path} (or its file is damaged): check PMC_VAULT_PASSPHRASE`, ExitCode.usage);
       }
-      return new Vault(path, existing, key, now, true);
+      return new Vault(path, existing, key, now, true, passphrase);
     }
     const kdf = options.kdf ?? DEFAULT_KDF;
     const salt = randomBytes(16);
@@ -193,7 +201,7 @@ export class Vault {
       check: seal(key, CHECK_TEXT, CHECK_TEXT),
       entries: {},
     };
-    return new Vault(path, file, key, now, false);
+    return new Vault(path, file, key, now, false, passphrase);
   }
 
   /** Whether the file exists yet (a new vault is written by its first set). */
@@ -231,37 +239,88 @@ export class Vault {
     if (!VAULT_NAME.test(name)) throw new UserError(`vault entry name '${name}' is not valid: use letters, digits, '-', '_' and '.'`, ExitCode.usage);
     if (value === '') throw new UserError(`the secret for vault entry '${name}' is empty`, ExitCode.usage);
     registerSecret(name, value);
-    this.reload();
-    const updatedAt = this.now().toISOString();
-    const createdAt = this.file.entries[name]?.createdAt ?? updatedAt;
-    this.file.entries[name] = { ...seal(this.key, value, entryAad(name, createdAt, updatedAt)), createdAt, updatedAt };
-    this.save();
+    this.update(() => {
+      const updatedAt = this.now().toISOString();
+      const createdAt = this.file.entries[name]?.createdAt ?? updatedAt;
+      // Sealed after the reload: the key is the file's (a vault another process created first).
+      this.file.entries[name] = { ...seal(this.key, value, entryAad(name, createdAt, updatedAt)), createdAt, updatedAt };
+      return true;
+    });
   }
 
   /** Removes `name`; false when there was no such entry. */
   remove(name: string): boolean {
-    this.reload();
-    if (!this.has(name)) return false;
-    delete this.file.entries[name];
-    this.save();
-    return true;
+    return this.update(() => {
+      if (!this.has(name)) return false;
+      delete this.file.entries[name];
+      return true;
+    });
+  }
+
+  /** One change as a read-modify-write under the lock: the file as it is now, `change` applied
+   * (false: nothing to write), written. A new vault that another process created meanwhile (a
+   * process without the lock) is read again and the change applied to it. */
+  private update(change: () => boolean): boolean {
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    try {
+      return withFileLockSync(`${this.path}.lock`, () => {
+        for (;;) {
+          this.reload();
+          if (!change()) return false;
+          if (this.save()) return true;
+        }
+      });
+    } catch (error) {
+      if (!(error instanceof FileLockTimeout)) throw error;
+      throw new UserError(`the vault ${this.path} is being changed by another process${error.holder !== undefined ? ` (pid ${error.holder})` : ''}: try again, or remove ${error.lockPath} if no proxmox-mpc is running`, ExitCode.failure);
+    }
   }
 
   /** The file as it is now, before a change: another process may have added an entry since we
-   * read it (its entries are kept). A vault re-created under another key is not overwritten. */
+   * read it (its entries are kept), or created the vault after we found none (its salt and key
+   * are taken, when our passphrase opens it). A vault re-created under another key is not
+   * overwritten. */
   private reload(): void {
-    if (!this.stored) return;
     const current = readVaultFile(this.path);
-    if (!current) return;
+    if (!current) return; // still none (or removed meanwhile: written again with what we hold)
+    if (!this.stored) {
+      const key = deriveKey(this.passphrase, Buffer.from(current.kdf.salt, 'base64'), current.kdf);
+      if (open(key, current.check, CHECK_TEXT) !== CHECK_TEXT) {
+        throw new UserError(`the vault ${this.path} was just created by another process with another passphrase: nothing was saved; check PMC_VAULT_PASSPHRASE`, ExitCode.usage);
+      }
+      this.key = key;
+      this.file = current;
+      this.stored = true;
+      return;
+    }
     if (current.kdf.salt !== this.file.kdf.salt || open(this.key, current.check, CHECK_TEXT) !== CHECK_TEXT) {
       throw new UserError(`the vault ${this.path} was replaced while this command ran (another key): run the command again`, ExitCode.failure);
     }
     this.file = current;
   }
 
-  private save(): void {
-    writeFileAtomic(this.path, `${JSON.stringify(this.file, null, 2)}\n`, { mode: 0o600, dirMode: 0o700 });
+  /** Writes the file; false when this was to create it and another process created it first. */
+  private save(): boolean {
+    const text = `${JSON.stringify(this.file, null, 2)}\n`;
+    if (this.stored) {
+      writeFileAtomic(this.path, text, { mode: 0o600, dirMode: 0o700 });
+      return true;
+    }
+    // Created whole or not at all: the text is complete in a temp file, which link(2) puts in
+    // place only when no vault exists (rename would replace one).
+    const tmp = tempPathFor(this.path);
+    writeFileAtomic(tmp, text, { mode: 0o600, dirMode: 0o700 });
+    try {
+      linkSync(tmp, this.path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    } finally {
+      unlinkSync(tmp);
+    }
+    fsyncDir(dirname(this.path));
     this.stored = true;
+    return true;
   }
 }
 

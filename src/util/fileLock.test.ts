@@ -1,0 +1,47 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FileLockTimeout, withFileLockSync } from './fileLock.js';
+
+let dir: string | undefined;
+const lockIn = (): string => join((dir = mkdtempSync(join(tmpdir(), 'pmc-lock-'))), 'f.lock');
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('withFileLockSync', () => {
+  it('holds the lock file (with its pid) while fn runs, and removes it after, also when fn throws', () => {
+    const lock = lockIn();
+    expect(withFileLockSync(lock, () => readFileSync(lock, 'utf8'))).toBe(`${process.pid}\n`);
+    expect(existsSync(lock)).toBe(false);
+    expect(() => withFileLockSync(lock, () => { throw new Error('boom'); })).toThrow('boom');
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it('waits for a live holder and gives up after the timeout, naming it', () => {
+    const lock = lockIn();
+    writeFileSync(lock, `${process.pid}\n`); // held by a live process (this one)
+    const started = Date.now();
+    let error: unknown;
+    try {
+      withFileLockSync(lock, () => 1, { timeoutMs: 150 });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(FileLockTimeout);
+    expect((error as FileLockTimeout).holder).toBe(process.pid);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    expect(existsSync(lock)).toBe(true); // not ours: left alone
+  });
+
+  it('breaks a lock whose holder died, or one older than staleMs', () => {
+    const lock = lockIn();
+    writeFileSync(lock, '2147483646\n');
+    expect(withFileLockSync(lock, () => 'ran', { timeoutMs: 0 })).toBe('ran');
+    writeFileSync(lock, `${process.pid}\n`);
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(lock, old, old);
+    expect(withFileLockSync(lock, () => 'ran again', { timeoutMs: 0, staleMs: 30_000 })).toBe('ran again');
+  });
+});
