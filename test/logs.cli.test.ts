@@ -188,9 +188,11 @@ describe('operations in the log', () => {
       expect(started.op).not.toBe(command.op);
       expect(ended).toMatchObject({ op: started.op, parent: command.op, outcome: 'done', exitStatus: 'OK', upid: expect.stringMatching(/^UPID:pve3:/) });
       expect(typeof ended.ms).toBe('number');
-      // --op with the command's id shows the command and its operation.
+      // --op with the command's id shows the command, its operation and the sync that reads the
+      // result back (a poll of its own, the command as its parent).
       const byCommand = jsonLines((await run(['logs', '--op', command.op!, '-o', 'json'], simEnv)).stdout);
-      expect(byCommand.map((l) => l.msg)).toEqual(['command started', 'operation started', 'operation ended', 'command ended']);
+      expect(byCommand.map((l) => l.msg).filter((m) => !m.startsWith('sync '))).toEqual(['command started', 'operation started', 'operation ended', 'command ended']);
+      for (const l of byCommand.filter((l) => l.msg.startsWith('sync '))) expect(l.parent).toBe(command.op);
       // The sync ran as its own command, with its own id.
       expect(lines.find((l) => l.command === 'sync')!.op).not.toBe(command.op);
       const raw = readFileSync(join(simEnv.HOME!, '.local', 'state', 'proxmox-mpc', 'logs', 'proxmox-mpc.log'), 'utf8');
