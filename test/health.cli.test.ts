@@ -127,6 +127,20 @@ describe('proxmox-mpc health', () => {
     expect(bad.stdout).not.toContain('00000000-0000-0000-0000-000000000000');
   });
 
+  it('a cluster slower than the time limit: the check is given up at the limit, its requests cancelled, and the command exits then', async () => {
+    const env = await cli.syncedEnv({ PATH: pathWith(true) });
+    // Each request answers in 1.8 s, within the 2 s a request may take: version, the node list
+    // and the nodes' versions one after the other would take 5.4 s, past the check's limit (2.5 s).
+    cli.sim.faults.set({ latencyMs: 1800 });
+    const started = Date.now();
+    const r = await cli.run(['health', '--timeout', '2'], env);
+    const elapsed = Date.now() - started;
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/^FAIL api +\S+: no answer within 2 s$/m);
+    // The limit plus a margin for starting node; the requests left running would keep it alive to 5.4 s.
+    expect(elapsed).toBeLessThan(2500 + 1500);
+  });
+
   it('--debug logs every API request (method, path, status, ms) and no secret', async () => {
     const env = await cli.syncedEnv({ PATH: pathWith(true) });
     const r = await cli.run(['--debug', 'health'], env);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCache } from '../db/client.js';
-import { checkCache, checkTool, checkWorkspace, overallStatus, SYNC_FAIL_AFTER_MS, SYNC_WARN_AFTER_MS, syncLine, type HealthLine } from './health.js';
+import { checkCache, checkTool, checkWorkspace, limited, overallStatus, SYNC_FAIL_AFTER_MS, SYNC_WARN_AFTER_MS, syncLine, type HealthLine } from './health.js';
 
 let dir: string;
 beforeEach(() => {
@@ -35,6 +35,32 @@ describe('overallStatus', () => {
     expect(overallStatus([l('ok'), l('ok')])).toBe('ok');
     expect(overallStatus([l('ok'), l('warn')])).toBe('warn');
     expect(overallStatus([l('warn'), l('fail'), l('ok')])).toBe('fail');
+  });
+});
+
+describe('limited', () => {
+  it('a check over its limit: the timeout line, and the check told to stop (its signal aborts)', async () => {
+    let seen: AbortSignal | undefined;
+    let stoppedAt: number | undefined;
+    const started = Date.now();
+    const lines = await limited(
+      50,
+      (signal) => {
+        seen = signal;
+        return new Promise<HealthLine[]>((_, reject) => signal.addEventListener('abort', () => ((stoppedAt = Date.now()), reject(new Error('cancelled')))));
+      },
+      () => [{ check: 'api', status: 'fail', message: 'no answer within 0.05 s' }],
+    );
+    expect(lines).toEqual([{ check: 'api', status: 'fail', message: 'no answer within 0.05 s' }]);
+    expect(seen?.aborted).toBe(true);
+    expect(stoppedAt! - started).toBeLessThan(1000);
+  });
+
+  it('a check within its limit: its lines, and its signal never aborts', async () => {
+    let seen: AbortSignal | undefined;
+    const lines = await limited(1000, async (signal) => ((seen = signal), [{ check: 'tls', status: 'ok', message: 'fine' }]), () => []);
+    expect(lines).toEqual([{ check: 'tls', status: 'ok', message: 'fine' }]);
+    expect(seen?.aborted).toBe(false);
   });
 });
 

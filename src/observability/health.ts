@@ -78,14 +78,20 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** `fn`'s lines, or `onTimeout`'s when it takes longer than `ms`. */
-async function limited(ms: number, fn: () => Promise<HealthLine[]>, onTimeout: () => HealthLine[]): Promise<HealthLine[]> {
+/** `fn`'s lines, or `onTimeout`'s when it takes longer than `ms`; then `fn`'s signal aborts, so
+ * that the check stops (its requests cancelled, its sockets closed) instead of running on and
+ * keeping the process alive. */
+export async function limited(ms: number, fn: (signal: AbortSignal) => Promise<HealthLine[]>, onTimeout: () => HealthLine[]): Promise<HealthLine[]> {
+  const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<HealthLine[]>((resolve) => {
-    timer = setTimeout(() => resolve(onTimeout()), ms);
+    timer = setTimeout(() => {
+      resolve(onTimeout()); // first: the check may fail at once when told to stop
+      controller.abort();
+    }, ms);
   });
   try {
-    return await Promise.race([fn(), timeout]);
+    return await Promise.race([fn(controller.signal), timeout]);
   } finally {
     clearTimeout(timer);
   }
@@ -99,7 +105,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   return [value, round(performance.now() - start)];
 }
 
-export async function checkApi(settings: ConnectionSettings, timeoutMs: number, now: () => number): Promise<HealthLine[]> {
+export async function checkApi(settings: ConnectionSettings, timeoutMs: number, now: () => number, signal?: AbortSignal): Promise<HealthLine[]> {
   const client = new ProxmoxClient({
     endpoint: settings.endpoint,
     auth: toCredentials(settings.auth),
@@ -108,13 +114,17 @@ export async function checkApi(settings: ConnectionSettings, timeoutMs: number, 
     timeouts: { connectMs: timeoutMs, responseMs: timeoutMs },
     retry: { limit: 0 },
   });
+  const call = signal ? { signal } : {};
+  // Given up on: every request cancelled, every connection closed at once.
+  const stop = (): void => client.close();
+  signal?.addEventListener('abort', stop, { once: true });
   const lines: HealthLine[] = [];
   try {
     let version: Awaited<ReturnType<ProxmoxClient['version']>>;
     let ms: number;
     try {
-      if (client.authMode === 'ticket') await client.login();
-      [version, ms] = await timed(() => client.version());
+      if (client.authMode === 'ticket') await client.login(call);
+      [version, ms] = await timed(() => client.version(call));
     } catch (error) {
       if (isProxmoxError(error, 'auth') || isProxmoxError(error, 'permission')) {
         lines.push({ check: 'api', subject: settings.endpoint, status: 'ok', message: 'reachable' });
@@ -133,7 +143,7 @@ export async function checkApi(settings: ConnectionSettings, timeoutMs: number, 
     }
     let nodes: Awaited<ReturnType<ProxmoxClient['nodes']>>;
     try {
-      nodes = await client.nodes();
+      nodes = await client.nodes(call);
     } catch (error) {
       lines.push({ check: 'api', subject: 'nodes', status: 'fail', message: `the node list failed: ${errorText(error)}` });
       return lines;
@@ -144,7 +154,7 @@ export async function checkApi(settings: ConnectionSettings, timeoutMs: number, 
         .map(async (n): Promise<HealthLine> => {
           if (n.status !== 'online') return { check: 'api', subject: `node ${n.node}`, status: 'fail', message: `${n.status} (the cluster cannot reach it)` };
           try {
-            const [, nodeMs] = await timed(() => client.get(`/nodes/${encodeURIComponent(n.node)}/version`));
+            const [, nodeMs] = await timed(() => client.get(`/nodes/${encodeURIComponent(n.node)}/version`, undefined, call));
             return { check: 'api', subject: `node ${n.node}`, status: 'ok', message: `online, ${nodeMs} ms`, ms: nodeMs };
           } catch (error) {
             return { check: 'api', subject: `node ${n.node}`, status: 'fail', message: `unreachable: ${errorText(error)}` };
@@ -154,6 +164,7 @@ export async function checkApi(settings: ConnectionSettings, timeoutMs: number, 
     lines.push(...perNode);
     return lines;
   } finally {
+    signal?.removeEventListener('abort', stop);
     client.close();
   }
 }
@@ -161,13 +172,19 @@ export async function checkApi(settings: ConnectionSettings, timeoutMs: number, 
 // ---- the certificate -----------------------------------------------------------------------
 
 /** The SHA-256 fingerprint of the certificate the server presents (not verified: it is looked at). */
-export function presentedFingerprint(endpoint: string, timeoutMs: number): Promise<string> {
+export function presentedFingerprint(endpoint: string, timeoutMs: number, signal?: AbortSignal): Promise<string> {
   const url = normalizeEndpoint(endpoint);
   const port = Number(url.port || 443);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   return new Promise((resolve, reject) => {
     const socket = tls.connect({ host, port, rejectUnauthorized: false, ...(/^[\d.:]+$/.test(host) ? {} : { servername: host }) });
     socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`no TLS handshake within ${timeoutMs} ms`)));
+    const abort = (): void => {
+      socket.destroy(new Error('given up'));
+    };
+    if (signal?.aborted) abort();
+    signal?.addEventListener('abort', abort, { once: true });
+    socket.once('close', () => signal?.removeEventListener('abort', abort));
     socket.once('secureConnect', () => {
       const fp = socket.getPeerCertificate().fingerprint256;
       socket.end();
@@ -178,12 +195,12 @@ export function presentedFingerprint(endpoint: string, timeoutMs: number): Promi
   });
 }
 
-export async function checkCertificate(settings: ConnectionSettings, timeoutMs: number): Promise<HealthLine[]> {
+export async function checkCertificate(settings: ConnectionSettings, timeoutMs: number, signal?: AbortSignal): Promise<HealthLine[]> {
   const url = normalizeEndpoint(settings.endpoint);
   if (url.protocol === 'http:') return [{ check: 'tls', status: 'warn', message: 'plain http://: nothing is encrypted or verified' }];
   let presented: string;
   try {
-    presented = await presentedFingerprint(settings.endpoint, timeoutMs);
+    presented = await presentedFingerprint(settings.endpoint, timeoutMs, signal);
   } catch (error) {
     return [{ check: 'tls', status: 'fail', message: `no certificate read: ${errorText(error)}` }];
   }
@@ -346,8 +363,8 @@ export async function runHealthChecks(options: HealthOptions): Promise<HealthRep
   const groups: Array<Promise<HealthLine[]>> = [];
   const settings = options.settings;
   if (settings) {
-    groups.push(limited(timeoutMs + 500, () => checkApi(settings, timeoutMs, now), () => [{ check: 'api', subject: settings.endpoint, status: 'fail', message: `no answer within ${seconds}` }]));
-    groups.push(limited(timeoutMs + 500, () => checkCertificate(settings, timeoutMs), () => [{ check: 'tls', status: 'fail', message: `no TLS handshake within ${seconds}` }]));
+    groups.push(limited(timeoutMs + 500, (signal) => checkApi(settings, timeoutMs, now, signal), () => [{ check: 'api', subject: settings.endpoint, status: 'fail', message: `no answer within ${seconds}` }]));
+    groups.push(limited(timeoutMs + 500, (signal) => checkCertificate(settings, timeoutMs, signal), () => [{ check: 'tls', status: 'fail', message: `no TLS handshake within ${seconds}` }]));
   } else {
     groups.push(Promise.resolve([{ check: 'config', status: 'fail', message: options.settingsError ?? 'no connection settings' }]));
   }
