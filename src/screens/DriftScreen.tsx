@@ -4,6 +4,7 @@
 import { Box, Text } from 'ink';
 import { useConsole, useTheme } from '../app/ConsoleContext.js';
 import type { Theme } from '../app/theme.js';
+import { safeText } from '../util/terminalText.js';
 import { clampCursor, driftFooter, driftLines, driftListRows, driftTitle, placeTop, type DriftTone } from './driftModel.js';
 
 function toneColor(tone: DriftTone | undefined, theme: Theme): string | undefined {
@@ -38,7 +39,7 @@ export function DriftScreen({ width, height }: { width: number; height: number }
   const body =
     report === undefined ? (
       <Text wrap="truncate" color={view?.error !== undefined && !view.running ? theme.error : theme.dim}>
-        {view?.running !== false ? 'checking the cluster against the code...' : 'the drift check could not run: r tries again'}
+        {view?.running !== false ? 'checking the cluster against the code...' : `the drift check could not run${view.error !== undefined ? `: ${safeText(view.error)}` : ''} (r tries again)`}
       </Text>
     ) : (
       shown.map((line, i) => {
