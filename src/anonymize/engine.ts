@@ -20,11 +20,27 @@ export interface Span {
   text: string;
 }
 
+/** A string `run` has already worked out, and the kinds it replaced (for the counts). */
+interface Memo {
+  out: string;
+  kinds: readonly Kind[];
+}
+const NO_KINDS: readonly Kind[] = [];
+// JSON and YAML run the engine on each string, and keys and many values repeat: short strings'
+// results are kept (the same input gives the same output, the mapping never changes a pseudonym).
+const MEMO_MAX_LENGTH = 64;
+const MEMO_MAX_ENTRIES = 50_000;
+
 export class Anonymizer {
   readonly mapping: PseudonymMap;
   private readonly pattern: RegExp;
   private readonly group: Record<string, number>;
   private readonly nodeNames: ReadonlySet<string>;
+  private readonly memo = { anonymize: new Map<string, Memo>(), deanonymize: new Map<string, Memo>() };
+  /** The mapping's generation the restore memo was filled at (a new entry can make a match). */
+  private memoGeneration = 0;
+  /** While `run` fills the memo: the kinds replaced so far. */
+  private recording: Kind[] | undefined;
 
   constructor(options: EngineOptions = {}) {
     this.mapping = options.mapping ?? new PseudonymMap();
@@ -35,8 +51,14 @@ export class Anonymizer {
   }
 
   private swap(kind: Kind, value: string, direction: Direction): string {
-    if (direction === 'anonymize') return this.mapping.pseudonymFor(kind, value);
-    return this.mapping.originalOf(kind, value) ?? value;
+    if (direction === 'anonymize') {
+      this.recording?.push(kind);
+      return this.mapping.pseudonymFor(kind, value);
+    }
+    const original = this.mapping.originalOf(kind, value);
+    if (original === undefined) return value;
+    this.recording?.push(kind);
+    return original;
   }
 
   /** What one match of the combined pattern becomes (`m`: the match and its numbered groups;
@@ -103,6 +125,31 @@ export class Anonymizer {
 
   /** The text with every value replaced (anonymize) or every known pseudonym restored. */
   run(text: string, direction: Direction): string {
+    if (text.length > MEMO_MAX_LENGTH) return this.scan(text, direction);
+    const memo = this.memo[direction];
+    if (direction === 'deanonymize' && this.memoGeneration !== this.mapping.generation) {
+      memo.clear();
+      this.memoGeneration = this.mapping.generation;
+    }
+    const known = memo.get(text);
+    if (known !== undefined) {
+      for (const kind of known.kinds) this.mapping.count(kind);
+      return known.out;
+    }
+    const kinds: Kind[] = [];
+    this.recording = kinds;
+    let out: string;
+    try {
+      out = this.scan(text, direction);
+    } finally {
+      this.recording = undefined;
+    }
+    if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
+    memo.set(text, { out, kinds: kinds.length ? kinds : NO_KINDS });
+    return out;
+  }
+
+  private scan(text: string, direction: Direction): string {
     const out: string[] = [];
     let at = 0;
     this.forEachMatch(text, (m) => {

@@ -48,7 +48,14 @@ export class PseudonymMap {
     return n;
   }
 
-  private count(kind: Kind): void {
+  /** Grows with every new entry (a cache of restored text is stale once it changed). */
+  get generation(): number {
+    return this.added;
+  }
+  private added = 0;
+
+  /** Counts one more replacement of `kind` (for a result the engine had already worked out). */
+  count(kind: Kind): void {
     this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
   }
 
@@ -66,6 +73,7 @@ export class PseudonymMap {
       this.counters.set(family, n);
       forward.set(original, pseudonym);
       reverse.set(pseudonym, original);
+      this.added++;
     }
     this.count(kind);
     return pseudonym;

@@ -7,7 +7,7 @@ import { extname } from 'node:path';
 import { isPair, isScalar, parseAllDocuments, visit, type Scalar } from 'yaml';
 import { ExitCode, UserError } from '../app/userError.js';
 import type { Anonymizer, Direction, Span } from './engine.js';
-import { SECRET_KEY } from './rules.js';
+import { isSecretKey } from './rules.js';
 import { scanBlockYaml, type YamlScalar, type YamlScalarType } from './yamlScan.js';
 
 export const FORMATS = ['text', 'json', 'yaml'] as const;
@@ -60,20 +60,23 @@ function decodeJsonString(raw: string): { text: string; offsets: number[] } {
   return { text, offsets };
 }
 
-/** The engine over one JSON string's raw content (between the quotes). */
-function jsonStringContent(raw: string, engine: Anonymizer, direction: Direction): string {
-  if (!raw.includes('\\')) return engine.run(raw, direction);
+/** The engine over one JSON string's raw content (between the quotes) that has escapes: run on
+ * the decoded text, each replacement put back escaped. */
+function escapedStringContent(raw: string, engine: Anonymizer, direction: Direction): string {
   const { text, offsets } = decodeJsonString(raw);
   const spans = engine.spans(text, direction).map((s) => ({ start: offsets[s.start]!, end: offsets[s.end]!, text: JSON.stringify(s.text).slice(1, -1) }));
   return splice(raw, spans);
 }
 
+/** An open object or array, and the key its strings are under (an array's items inherit it). */
 interface JsonFrame {
   object: boolean;
-  /** The key this container is the value of (an array's items inherit it). */
   context: string | undefined;
   lastKey: string | undefined;
 }
+
+const QUOTE = 34;
+const BACKSLASH = 92;
 
 export function processJson(text: string, engine: Anonymizer, direction: Direction, source = 'input'): string {
   try {
@@ -81,34 +84,66 @@ export function processJson(text: string, engine: Anonymizer, direction: Directi
   } catch (error) {
     throw new UserError(`${source} is not valid JSON (${(error as Error).message}): fix it, or pass --format text`, ExitCode.usage);
   }
-  // In JSON a `"` only ever delimits a string, so this finds every string token in order.
-  const tokens = /"(?:[^"\\]|\\.)*"|[{}[\]]/g;
+  // Valid JSON: a `"` only ever delimits a string, and outside strings only brackets matter.
   const stack: JsonFrame[] = [];
-  const contextOfValue = () => {
-    const top = stack.at(-1);
-    return top ? (top.object ? top.lastKey : top.context) : undefined;
-  };
-  const spans: Span[] = [];
-  for (let m = tokens.exec(text); m !== null; m = tokens.exec(text)) {
-    const token = m[0];
-    if (token === '{' || token === '[') {
-      stack.push({ object: token === '{', context: contextOfValue(), lastKey: undefined });
+  let top: JsonFrame | undefined;
+  const out: string[] = [];
+  let copied = 0;
+  let backslash = text.indexOf('\\'); // the next backslash at or after the scan (-1: none left)
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 123 /* { */ || c === 91 /* [ */) {
+      const context = top ? (top.object ? top.lastKey : top.context) : undefined;
+      top = { object: c === 123, context, lastKey: undefined };
+      stack.push(top);
       continue;
     }
-    if (token === '}' || token === ']') {
+    if (c === 125 /* } */ || c === 93 /* ] */) {
       stack.pop();
+      top = stack[stack.length - 1];
       continue;
     }
-    const raw = token.slice(1, -1);
-    let after = tokens.lastIndex;
-    while (after < text.length && (text[after] === ' ' || text[after] === '\n' || text[after] === '\r' || text[after] === '\t')) after++;
-    const isKey = text[after] === ':';
-    const context = isKey ? undefined : contextOfValue();
-    const replaced = context !== undefined && SECRET_KEY.test(context) ? engine.secretValue(raw, direction) : jsonStringContent(raw, engine, direction);
-    if (isKey && stack.at(-1)) stack.at(-1)!.lastKey = raw;
-    if (replaced !== raw) spans.push({ start: m.index + 1, end: m.index + 1 + raw.length, text: replaced });
+    if (c !== QUOTE) continue;
+    // A string: its end, and whether it has escapes.
+    const start = i + 1;
+    let end = text.indexOf('"', start);
+    let escaped = false;
+    if (backslash >= 0 && backslash < start) backslash = text.indexOf('\\', start);
+    if (backslash >= 0 && backslash < end) {
+      escaped = true;
+      for (;;) {
+        let k = end - 1;
+        while (text.charCodeAt(k) === BACKSLASH) k--;
+        if ((end - 1 - k) % 2 === 0) break;
+        end = text.indexOf('"', end + 1);
+      }
+    }
+    i = end;
+    let after = end + 1;
+    while (after < n) {
+      const w = text.charCodeAt(after);
+      if (w !== 32 && w !== 10 && w !== 13 && w !== 9) break;
+      after++;
+    }
+    const isKey = text.charCodeAt(after) === 58; /* : */
+    const raw = text.slice(start, end);
+    const context = isKey || !top ? undefined : top.object ? top.lastKey : top.context;
+    const replaced =
+      context !== undefined && isSecretKey(context)
+        ? engine.secretValue(raw, direction)
+        : escaped
+          ? escapedStringContent(raw, engine, direction)
+          : engine.run(raw, direction);
+    if (isKey && top) top.lastKey = raw;
+    if (replaced !== raw) {
+      out.push(text.slice(copied, start), replaced);
+      copied = end;
+    }
   }
-  return splice(text, spans);
+  if (out.length === 0) return text;
+  out.push(text.slice(copied));
+  return out.join('');
 }
 
 // ---------------------------------------------------------------------------------- YAML
@@ -145,7 +180,7 @@ export function yamlScalarsByLibrary(text: string, source = 'input'): YamlScalar
             }
           }
         }
-        scalars.push({ start: node.range[0], end: node.range[1], type: node.type as YamlScalarType, secret: context !== undefined && SECRET_KEY.test(context) });
+        scalars.push({ start: node.range[0], end: node.range[1], type: node.type as YamlScalarType, secret: context !== undefined && isSecretKey(context) });
       },
     });
   }

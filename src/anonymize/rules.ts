@@ -78,6 +78,13 @@ const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 // A key whose value is a credential: the key ends in one of these words.
 export const SECRET_KEY = /(?:password|passwd|passphrase|secret|token|pwd)$/i;
 
+/** SECRET_KEY.test(key), after a look at the last letter (it runs on every key of a document). */
+export function isSecretKey(key: string): boolean {
+  const c = key.charCodeAt(key.length - 1) | 0x20;
+  // passwor(d) passw(d) p(w)d passphras(e) secre(t) toke(n)
+  return (c === 100 || c === 101 || c === 116 || c === 110) && SECRET_KEY.test(key);
+}
+
 interface Trie {
   end: boolean;
   next: Map<string, Trie>;

@@ -8,7 +8,7 @@
 // back to the library. Where it does answer, it answers what the library would: the same
 // scalars, ranges and credential contexts, and no answer for a document the library rejects
 // (yamlScan.test.ts checks both against the library on generated documents).
-import { SECRET_KEY } from './rules.js';
+import { isSecretKey } from './rules.js';
 
 export type YamlScalarType = 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE' | 'BLOCK_LITERAL' | 'BLOCK_FOLDED';
 
@@ -45,7 +45,6 @@ const TYPED_KEY = /^(?:[-+]?\.?[0-9]|[-+]?\.(?:inf|nan)$|~$|null$|true$|false$)/
 const CANONICAL_INT = /^(?:0|[1-9][0-9]*)$/;
 const DOUBLE_ESCAPE = /\\(?:[0abtnvfre "/\\N_LP]|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})/g;
 const MAX_KEY_LENGTH = 1024;
-const NESTED_KEY = /:(?: |$)/;
 
 interface Key {
   start: number;
@@ -56,17 +55,27 @@ interface Key {
   colon: number;
 }
 
+/** Could the core schema read this plain key as something other than a string? */
+function typedKey(text: string): boolean {
+  const c = text.charCodeAt(0);
+  // digits + - . ~ and the first letters of null, true, false
+  if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46 || c === 126 || c === 110 || c === 78 || c === 116 || c === 84 || c === 102 || c === 70)) return false;
+  return TYPED_KEY.test(text);
+}
+
 /** Keys of one mapping, for the library's duplicate-key error. */
 class KeySet {
-  private readonly strings = new Set<string>();
-  private readonly ints = new Set<string>();
+  private first: string | undefined;
+  private strings: Set<string> | undefined;
+  private ints: Set<string> | undefined;
   private typed = 0;
   private otherTyped = false;
 
   add(key: Key): void {
-    if (key.type === 'PLAIN' && TYPED_KEY.test(key.text)) {
+    if (key.type === 'PLAIN' && typedKey(key.text)) {
       this.typed++;
       if (CANONICAL_INT.test(key.text)) {
+        this.ints ??= new Set();
         if (this.ints.has(key.text)) decline();
         this.ints.add(key.text);
       } else this.otherTyped = true;
@@ -74,6 +83,11 @@ class KeySet {
       if (this.otherTyped && this.typed > 1) decline();
       return;
     }
+    if (this.first === undefined) {
+      this.first = key.text;
+      return;
+    }
+    if (this.strings === undefined) this.strings = new Set([this.first]);
     if (this.strings.has(key.text)) decline();
     this.strings.add(key.text);
   }
@@ -104,14 +118,21 @@ class Scanner {
     return p - lineStart;
   }
 
-  /** The start of the next line, from `p` (a line start), that is neither blank nor a comment. */
+  /** The indentation of the line `nextContent` returned last. */
+  private indent = 0;
+
+  /** The start of the next line, from `p` (a line start), that is neither blank nor a comment
+   * (its indentation in `this.indent`). */
   private nextContent(p: number): number {
     const t = this.text;
     while (p < this.len) {
       let q = p;
       while (q < this.len && t.charCodeAt(q) === SPACE) q++;
       const c = t.charCodeAt(q);
-      if (q < this.len && c !== NL && c !== HASH) return p;
+      if (q < this.len && c !== NL && c !== HASH) {
+        this.indent = q - p;
+        return p;
+      }
       p = this.nextLine(q);
     }
     return this.len;
@@ -152,7 +173,7 @@ class Scanner {
     for (;;) {
       p = this.nextContent(p);
       if (p >= this.len) break;
-      const indent = this.indentAt(p);
+      const indent = this.indent;
       if (indent === 0 && this.isDocMarker(p)) {
         if (t.charCodeAt(p) === 46 /* . */ || this.lineEnd(p) !== p + 3) decline();
         if (marker >= 0 && !content) this.push(marker, marker, 'PLAIN', false);
@@ -194,7 +215,7 @@ class Scanner {
       }
       const q = this.nextContent(p);
       if (q >= this.len) return this.len;
-      const indent = this.indentAt(q);
+      const indent = this.indent;
       if (indent < col) return q;
       if (indent > col) decline();
       if (!this.isDash(q + indent)) return q;
@@ -212,14 +233,14 @@ class Scanner {
     for (;;) {
       this.push(key.start, key.end, key.type, false);
       keys.add(key);
-      const secret = SECRET_KEY.test(key.text);
+      const secret = isSecretKey(key.text);
       let p = key.colon + 1;
       while (p < this.len && this.text.charCodeAt(p) === SPACE) p++;
       const c = this.text.charCodeAt(p);
       p = p === this.len || c === NL || c === HASH ? this.blockValue(p, col, secret, true) : this.inlineScalar(p, col, secret);
       const q = this.nextContent(p);
       if (q >= this.len) return this.len;
-      const indent = this.indentAt(q);
+      const indent = this.indent;
       if (indent < col) return q;
       if (indent > col) decline();
       if (col === 0 && this.isDocMarker(q)) return q;
@@ -235,7 +256,7 @@ class Scanner {
     const p = this.nextLine(nul);
     const q = this.nextContent(p);
     if (q < this.len) {
-      const indent = this.indentAt(q);
+      const indent = this.indent;
       if (!(indent === 0 && this.isDocMarker(q))) {
         if (indent > col) return this.collection(q + indent, indent, secret);
         // key:\n- a (a sequence at the key's own indentation)
@@ -269,18 +290,19 @@ class Scanner {
     } else {
       if (!this.canStartPlain(p)) return undefined;
       // The first `:` followed by a space or the end of the line, before any comment.
-      const line = t.slice(p, this.lineEnd(p));
-      const hash = line.indexOf(' #');
-      const limit = hash < 0 ? line.length : hash;
-      let i = 0;
-      for (;;) {
-        i = line.indexOf(':', i + 1);
-        if (i < 0 || i >= limit) return undefined;
-        if (i + 1 === line.length || line.charCodeAt(i + 1) === SPACE) break;
+      let i = p + 1;
+      for (;; i++) {
+        if (i === this.len) return undefined;
+        const ch = t.charCodeAt(i);
+        if (ch === NL) return undefined;
+        if (ch === COLON) {
+          const n = t.charCodeAt(i + 1);
+          if (i + 1 === this.len || n === SPACE || n === NL) break;
+        } else if (ch === HASH && t.charCodeAt(i - 1) === SPACE) return undefined;
       }
-      if (line.charCodeAt(i - 1) === SPACE) decline(); // `a  : 1`
-      end = p + i;
-      text = line.slice(0, i);
+      if (t.charCodeAt(i - 1) === SPACE) decline(); // `a  : 1`
+      end = i;
+      text = t.slice(p, end);
       type = 'PLAIN';
     }
     if (end - p > MAX_KEY_LENGTH) decline();
@@ -344,11 +366,19 @@ class Scanner {
     if (c === 124 /* | */ || c === 62 /* > */) return this.blockScalar(p, col, secret);
     if (t.startsWith('[]', p) || t.startsWith('{}', p)) return this.restOfLine(p + 2); // empty, no scalar
     if (!this.canStartPlain(p)) decline();
-    const lineEnd = this.lineEnd(p);
-    const line = t.slice(p, lineEnd);
-    const hash = line.indexOf(' #');
-    let end = p + (hash < 0 ? line.length : hash);
-    if (NESTED_KEY.test(hash < 0 ? line : line.slice(0, hash))) decline(); // a: b: c
+    // Up to a comment or the end of the line; `: ` or a final `:` would make it a key.
+    let i = p + 1;
+    let end = -1;
+    for (; i < this.len; i++) {
+      const ch = t.charCodeAt(i);
+      if (ch === NL) break;
+      if (ch === COLON) {
+        const n = t.charCodeAt(i + 1);
+        if (end < 0 && (i + 1 === this.len || n === SPACE || n === NL)) decline(); // a: b: c
+      } else if (ch === HASH && end < 0 && t.charCodeAt(i - 1) === SPACE) end = i;
+    }
+    const lineEnd = i;
+    if (end < 0) end = lineEnd;
     while (end > p && t.charCodeAt(end - 1) === SPACE) end--;
     this.push(p, end, 'PLAIN', secret);
     return this.nextLine(lineEnd);
