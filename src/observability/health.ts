@@ -250,7 +250,40 @@ export function syncLine(lastSyncAt: number | undefined, now: number, lastError?
   return { check: 'sync', status: lastError ? 'warn' : 'ok', message: `${when}${failed}` };
 }
 
-export function checkCache(cachePath: string, profile: string, now: number, migrationsFolder: string = resolveMigrationsFolder()): HealthLine[] {
+/** The problems integrity_check finds, computed in this thread. */
+function integrityInThread(db: Database.Database): string[] {
+  const result = db.pragma('integrity_check', { simple: false }) as Array<{ integrity_check: string }>;
+  return result.map((r) => r.integrity_check).filter((r) => r !== 'ok');
+}
+
+/**
+ * checkCache with the integrity check (which reads every page) in a worker thread, so that the
+ * thread calling it (the console's) stays free for keys and redraws; the rest (a few small
+ * queries) runs here. Falls back to checkCache when no worker can run.
+ */
+export async function checkCacheOffThread(cachePath: string, profile: string, now: number, migrationsFolder?: string): Promise<HealthLine[]> {
+  if (!existsSync(cachePath)) return checkCache(cachePath, profile, now, migrationsFolder);
+  const { integrityCheckOffThread, IntegrityWorkerUnavailable } = await import('./integrityCheck.js');
+  let integrity: (db: Database.Database) => string[];
+  try {
+    const problems = await integrityCheckOffThread(cachePath);
+    integrity = () => problems;
+  } catch (error) {
+    if (error instanceof IntegrityWorkerUnavailable) return checkCache(cachePath, profile, now, migrationsFolder);
+    integrity = () => {
+      throw error; // SQLite could not read it: the same red line as in-thread
+    };
+  }
+  return checkCache(cachePath, profile, now, migrationsFolder, integrity);
+}
+
+export function checkCache(
+  cachePath: string,
+  profile: string,
+  now: number,
+  migrationsFolder: string = resolveMigrationsFolder(),
+  integrity: (db: Database.Database) => string[] = integrityInThread,
+): HealthLine[] {
   if (!existsSync(cachePath)) {
     return [
       { check: 'cache', subject: cachePath, status: 'warn', message: 'no cache yet: run proxmox-mpc sync' },
@@ -261,8 +294,7 @@ export function checkCache(cachePath: string, profile: string, now: number, migr
   let db: Database.Database | undefined;
   try {
     db = new Database(cachePath, { readonly: true, fileMustExist: true });
-    const result = db.pragma('integrity_check', { simple: false }) as Array<{ integrity_check: string }>;
-    const problems = result.map((r) => r.integrity_check).filter((r) => r !== 'ok');
+    const problems = integrity(db);
     if (problems.length > 0) {
       return [
         { check: 'cache', subject: cachePath, status: 'fail', message: `damaged (${problems[0]}${problems.length > 1 ? `, and ${problems.length - 1} more` : ''}): run proxmox-mpc sync --reset-cache` },
@@ -371,11 +403,15 @@ export async function runHealthChecks(options: HealthOptions): Promise<HealthRep
   // Python tools take seconds to start on a busy machine: at least TOOL_TIMEOUT_MS for them.
   const toolMs = Math.max(timeoutMs, TOOL_TIMEOUT_MS);
   for (const tool of options.tools ?? TOOLS) groups.push(checkTool(tool, toolMs, env).then((line) => [line]));
-  // The local checks are synchronous: they run while the network ones wait.
+  // The cache's integrity check reads the whole file: in a worker thread, while the network
+  // checks wait and (in the console) keys are handled.
+  const cache =
+    options.cachePath !== undefined && options.profile !== undefined
+      ? checkCacheOffThread(options.cachePath, options.profile, now())
+      : Promise.resolve<HealthLine[]>([{ check: 'cache', status: 'warn', message: 'no profile: no cache to check' }]);
   const local: HealthLine[] = [];
-  if (options.cachePath !== undefined && options.profile !== undefined) local.push(...checkCache(options.cachePath, options.profile, now()));
-  else local.push({ check: 'cache', status: 'warn', message: 'no profile: no cache to check' });
   if (options.workspaceRoot !== undefined) local.push(checkWorkspace(options.workspaceRoot));
+  local.unshift(...(await cache));
   const all = (await Promise.all(groups)).flat();
   const lines = [...all.filter((l) => l.check === 'config' || l.check === 'api' || l.check === 'auth' || l.check === 'tls'), ...local, ...all.filter((l) => l.check === 'tool')];
   return { status: overallStatus(lines), lines };
