@@ -25,7 +25,6 @@ interface Memo {
   out: string;
   kinds: readonly Kind[];
 }
-const NO_KINDS: readonly Kind[] = [];
 // JSON and YAML run the engine on each string, and keys and many values repeat: short strings'
 // results are kept (the same input gives the same output, the mapping never changes a pseudonym).
 const MEMO_MAX_LENGTH = 64;
@@ -36,7 +35,8 @@ export class Anonymizer {
   private readonly pattern: RegExp;
   private readonly group: Record<string, number>;
   private readonly nodeNames: ReadonlySet<string>;
-  private readonly memo = { anonymize: new Map<string, Memo>(), deanonymize: new Map<string, Memo>() };
+  /** A result with nothing replaced is kept as the string itself (most are). */
+  private readonly memo = { anonymize: new Map<string, Memo | string>(), deanonymize: new Map<string, Memo | string>() };
   /** The mapping's generation the restore memo was filled at (a new entry can make a match). */
   private memoGeneration = 0;
   /** While `run` fills the memo: the kinds replaced so far. */
@@ -133,6 +133,7 @@ export class Anonymizer {
     }
     const known = memo.get(text);
     if (known !== undefined) {
+      if (typeof known === 'string') return known;
       for (const kind of known.kinds) this.mapping.count(kind);
       return known.out;
     }
@@ -145,7 +146,7 @@ export class Anonymizer {
       this.recording = undefined;
     }
     if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
-    memo.set(text, { out, kinds: kinds.length ? kinds : NO_KINDS });
+    memo.set(text, kinds.length ? { out, kinds } : out);
     return out;
   }
 

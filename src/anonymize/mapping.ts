@@ -19,32 +19,41 @@ const mappingFileSchema = z.object({
 });
 export type MappingFile = z.infer<typeof mappingFileSchema>;
 
+/** One kind's entries both ways, and how many replacements of it were made. */
+interface KindTable {
+  forward: Map<string, string>;
+  reverse: Map<string, string>;
+  count: number;
+}
+
 export class PseudonymMap {
-  // Per kind: original -> pseudonym, and pseudonym -> original.
-  private readonly forward = new Map<Kind, Map<string, string>>(KINDS.map((k) => [k, new Map()]));
-  private readonly reverse = new Map<Kind, Map<string, string>>(KINDS.map((k) => [k, new Map()]));
+  // One lookup per replacement finds all of a kind's state (a large file makes ~100k).
+  private readonly tables = new Map<Kind, KindTable>(KINDS.map((k) => [k, { forward: new Map(), reverse: new Map(), count: 0 }]));
   private readonly counters = new Map<string, number>();
   private readonly createdAt: string;
+
   /** Replacements made (occurrences, not distinct values) per kind, for the summary. */
-  readonly counts = new Map<Kind, number>();
+  get counts(): Map<Kind, number> {
+    return new Map([...this.tables].filter(([, t]) => t.count > 0).map(([kind, t]) => [kind, t.count]));
+  }
 
   constructor(file?: MappingFile) {
     this.createdAt = file?.createdAt ?? new Date().toISOString();
     if (!file) return;
     for (const [family, n] of Object.entries(file.counters)) this.counters.set(family, n);
     for (const e of file.entries) {
-      const reverse = this.reverse.get(e.kind)!;
+      const { forward, reverse } = this.tables.get(e.kind)!;
       if (reverse.has(e.pseudonym) && reverse.get(e.pseudonym) !== e.original) {
         throw new UserError(`the mapping file gives the pseudonym '${e.pseudonym}' to two values: it was edited or damaged`, ExitCode.usage);
       }
-      this.forward.get(e.kind)!.set(e.original, e.pseudonym);
+      forward.set(e.original, e.pseudonym);
       reverse.set(e.pseudonym, e.original);
     }
   }
 
   get size(): number {
     let n = 0;
-    for (const m of this.forward.values()) n += m.size;
+    for (const t of this.tables.values()) n += t.forward.size;
     return n;
   }
 
@@ -56,15 +65,15 @@ export class PseudonymMap {
 
   /** Counts one more replacement of `kind` (for a result the engine had already worked out). */
   count(kind: Kind): void {
-    this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
+    this.tables.get(kind)!.count++;
   }
 
   /** The pseudonym of `original` (the same one every time), handing out a new one if needed. */
   pseudonymFor(kind: Kind, original: string): string {
-    const forward = this.forward.get(kind)!;
+    const table = this.tables.get(kind)!;
+    const { forward, reverse } = table;
     let pseudonym = forward.get(original);
     if (pseudonym === undefined) {
-      const reverse = this.reverse.get(kind)!;
       const { family, make } = familyFor(kind, original);
       let n = this.counters.get(family) ?? 1;
       do {
@@ -75,20 +84,21 @@ export class PseudonymMap {
       reverse.set(pseudonym, original);
       this.added++;
     }
-    this.count(kind);
+    table.count++;
     return pseudonym;
   }
 
   /** The original behind a pseudonym, or undefined when this mapping did not hand it out. */
   originalOf(kind: Kind, pseudonym: string): string | undefined {
-    const original = this.reverse.get(kind)!.get(pseudonym);
-    if (original !== undefined) this.count(kind);
+    const table = this.tables.get(kind)!;
+    const original = table.reverse.get(pseudonym);
+    if (original !== undefined) table.count++;
     return original;
   }
 
   toFile(options: { dropSecrets?: boolean } = {}): MappingFile {
     const entries: MappingFile['entries'] = [];
-    for (const [kind, forward] of this.forward) {
+    for (const [kind, { forward }] of this.tables) {
       if (options.dropSecrets && SECRET_KINDS.has(kind)) continue;
       for (const [original, pseudonym] of forward) entries.push({ kind, original, pseudonym });
     }

@@ -8,7 +8,7 @@ import { isPair, isScalar, parseAllDocuments, visit, type Scalar } from 'yaml';
 import { ExitCode, UserError } from '../app/userError.js';
 import type { Anonymizer, Direction, Span } from './engine.js';
 import { isSecretKey } from './rules.js';
-import { scanBlockYaml, type YamlScalar, type YamlScalarType } from './yamlScan.js';
+import { flatSecret, scanBlockYaml, toFlat, type YamlScalar, type YamlScalarType } from './yamlScan.js';
 
 export const FORMATS = ['text', 'json', 'yaml'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -198,7 +198,7 @@ function hasAlnum(text: string, start: number, end: number): boolean {
 
 export function processYaml(text: string, engine: Anonymizer, direction: Direction, source = 'input'): string {
   // Block-style YAML (most files) by the fast scan; anything else, and errors, by the library.
-  const scalars = scanBlockYaml(text) ?? yamlScalarsByLibrary(text, source);
+  const scalars = scanBlockYaml(text) ?? toFlat(yamlScalarsByLibrary(text, source));
   // In document order (so pseudonyms are numbered as they appear): the text between scalars
   // (comments, anchors, tags, punctuation) as plain text, each scalar by itself, and the value
   // of a credential key whole.
@@ -213,18 +213,22 @@ export function processYaml(text: string, engine: Anonymizer, direction: Directi
     if (hasAlnum(text, start, end)) piece(start, end, engine.run(text.slice(start, end), direction));
   };
   let at = 0;
-  for (const s of scalars) {
-    if (s.start < at) continue;
-    if (s.start > at) plain(at, s.start);
-    if (s.secret && s.type === 'PLAIN') {
-      piece(s.start, s.end, engine.secretValue(text.slice(s.start, s.end), direction));
-    } else if (s.secret && (s.type === 'QUOTE_DOUBLE' || s.type === 'QUOTE_SINGLE') && s.end - s.start >= 2) {
-      const value = engine.secretValue(text.slice(s.start + 1, s.end - 1), direction);
-      piece(s.start, s.end, `${text[s.start]}${value}${text[s.end - 1]}`);
+  for (let i = 0; i < scalars.length; i += 3) {
+    const start = scalars[i]!;
+    const end = scalars[i + 1]!;
+    const code = scalars[i + 2]!;
+    if (start < at) continue;
+    if (start > at) plain(at, start);
+    const type = code & 7; // 0 plain, 1 and 2 quoted (yamlScan's TYPES)
+    if (flatSecret(code) && type === 0) {
+      piece(start, end, engine.secretValue(text.slice(start, end), direction));
+    } else if (flatSecret(code) && (type === 1 || type === 2) && end - start >= 2) {
+      const value = engine.secretValue(text.slice(start + 1, end - 1), direction);
+      piece(start, end, `${text[start]}${value}${text[end - 1]}`);
     } else {
-      plain(s.start, s.end);
+      plain(start, end);
     }
-    at = s.end;
+    at = end;
   }
   if (at < text.length) plain(at, text.length);
   if (out.length === 0) return text;

@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { yamlScalarsByLibrary } from './processors.js';
-import { scanBlockYaml } from './yamlScan.js';
+import { fromFlat, scanBlockYaml as scanFlat } from './yamlScan.js';
+
+const scanBlockYaml = (text: string) => {
+  const flat = scanFlat(text);
+  return flat && fromFlat(flat);
+};
 
 /** What the library says: the scalars, or 'error' for a document it rejects. */
 function library(text: string) {
