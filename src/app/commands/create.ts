@@ -26,6 +26,8 @@ import { safeText } from '../../util/terminalText.js';
 import { createClient, loadConnectionSettings } from '../connect.js';
 import { ExitCode } from '../userError.js';
 import { cliResolver } from '../../workspace/vaultResolve.js';
+import type { EmitPassword } from '../iac/emitCode.js';
+import { emitPasswordOf } from '../iac/emitPassword.js';
 import { isReadOnly, runPlanned, type OperationCommandOptions } from './operationRun.js';
 
 interface CommonCreateFlags extends OperationCommandOptions {
@@ -149,18 +151,38 @@ function sshKeysOf(values: readonly string[] | undefined, field: string, problem
 /** The password in the environment variable `name`; a `$vault.NAME` there is read from the vault
  * (PMC_VAULT_PASSPHRASE or a prompt), now that the create runs. */
 function passwordOf(name: string | undefined, field: string, problems: Problems): string | undefined {
-  if (name === undefined) return undefined;
-  const value = process.env[name];
-  if (value === undefined || value === '') {
-    problems[field] = `the environment variable ${name} is not set: export ${name}=... (or ${name}='$vault.NAME') first (the password never goes on the command line)`;
-    return undefined;
-  }
+  const value = passwordEnvValue(name, field, problems);
+  if (name === undefined || value === undefined) return undefined;
   try {
     return cliResolver()(value, `${name}`);
   } catch (error) {
     problems[field] = error instanceof Error ? error.message : String(error);
     return undefined;
   }
+}
+
+/** What the environment variable `name` (--password-env) holds. */
+function passwordEnvValue(name: string | undefined, field: string, problems: Problems): string | undefined {
+  if (name === undefined) return undefined;
+  const value = process.env[name];
+  if (value === undefined || value === '') {
+    problems[field] = `the environment variable ${name} is not set: export ${name}=... (or ${name}='$vault.NAME') first (the password never goes on the command line)`;
+    return undefined;
+  }
+  return value;
+}
+
+/** --emit-code: that a password is given and the vault entry it refers to, never its value (the
+ * code reads it from TF_VAR_... at plan and apply). */
+function emitPasswordFlag(name: string | undefined, field: string, problems: Problems): EmitPassword | undefined {
+  const value = passwordEnvValue(name, field, problems);
+  if (name === undefined || value === undefined) return undefined;
+  const given = emitPasswordOf(value, name);
+  if ('problem' in given) {
+    problems[field] = given.problem;
+    return undefined;
+  }
+  return given;
 }
 
 function ipOf(ip: string | undefined, gw: string | undefined, field: string, problems: Problems): IpSetting | undefined {
@@ -306,9 +328,10 @@ export async function runCreateVm(flags: CreateVmFlags): Promise<void> {
     }
     const vlan = wholeNumber(flags.vlan, 'nic.vlan', 'a VLAN tag from 1 to 4094', problems);
     const ip = ipOf(flags.ip, flags.gw, 'cloudInit.ip', problems);
-    const password = passwordOf(flags.passwordEnv, 'cloudInit.password', problems);
+    const password = flags.emitCode ? undefined : passwordOf(flags.passwordEnv, 'cloudInit.password', problems);
+    const emitPassword = flags.emitCode ? emitPasswordFlag(flags.passwordEnv, 'cloudInit.password', problems) : undefined;
     const sshKeys = sshKeysOf(flags.sshKey, 'cloudInit.sshKeys', problems);
-    const wantsCloudInit = flags.ciUser !== undefined || password !== undefined || sshKeys !== undefined || ip !== undefined;
+    const wantsCloudInit = flags.ciUser !== undefined || password !== undefined || emitPassword !== undefined || sshKeys !== undefined || ip !== undefined;
     const spec: VmCreateSpec = {
       ...commonSpec(flags, choices, 2048, problems),
       name: flags.name ?? '',
@@ -320,14 +343,14 @@ export async function runCreateVm(flags: CreateVmFlags): Promise<void> {
         ? { cloudInit: { ip: ip ?? 'dhcp', ...(flags.ciUser !== undefined ? { user: flags.ciUser } : {}), ...(password !== undefined ? { password } : {}), ...(sshKeys !== undefined ? { sshKeys } : {}) } }
         : {}),
     };
-    return { spec, templateConfig, problems: { ...vmSpecProblems(spec, facts), ...problems } };
+    return { spec, templateConfig, emitPassword, problems: { ...vmSpecProblems(spec, facts), ...problems } };
   }, (choices) => (flags.clone !== undefined ? templateOf(choices, flags.clone)?.node : undefined));
   if (Object.keys(built.problems).length > 0) return reportProblems('vm', built.problems);
   const spec = built.spec;
   const readOnly = isReadOnly(flags);
   if (flags.emitCode) {
-    const template = built.templateConfig;
-    return (await import('../iac/emitCode.js')).emitCreateCode({ type: 'qemu', spec, ...(template ? { template } : {}) }, { ...flags, readOnly });
+    const { templateConfig: template, emitPassword: password } = built;
+    return (await import('../iac/emitCode.js')).emitCreateCode({ type: 'qemu', spec, ...(template ? { template } : {}), ...(password ? { password } : {}) }, { ...flags, readOnly });
   }
   await runPlanned('create', [newGuestTarget('qemu', spec, spec.name)], () => planCreateVm(spec, { readOnly }), cachePath(flags), flags, { explain: explainFor('qemu') });
 }
@@ -347,7 +370,8 @@ export async function runCreateCt(flags: CreateCtFlags): Promise<void> {
     const size = flags.size !== undefined ? parseSizeGiB(flags.size) : 8;
     if (size === undefined) problems['rootfs.sizeGiB'] = `'${flags.size}' is not a size: give GiB or a unit, e.g. 8, 8G or 512M`;
     const vlan = wholeNumber(flags.vlan, 'nic.vlan', 'a VLAN tag from 1 to 4094', problems);
-    const password = passwordOf(flags.passwordEnv, 'password', problems);
+    const password = flags.emitCode ? undefined : passwordOf(flags.passwordEnv, 'password', problems);
+    const emitPassword = flags.emitCode ? emitPasswordFlag(flags.passwordEnv, 'password', problems) : undefined;
     const sshKeys = sshKeysOf(flags.sshKey, 'sshKeys', problems);
     const spec: CtCreateSpec = {
       ...commonSpec(flags, choices, 512, problems),
@@ -362,12 +386,17 @@ export async function runCreateCt(flags: CreateCtFlags): Promise<void> {
       nesting: flags.nesting === true,
     };
     const found = ctSpecProblems(spec, facts);
+    // --emit-code: the password is given for the code, not in the spec ("no way in" is wrong)
+    if (emitPassword !== undefined) delete found.password;
     // A flag's own reading problem says more than the spec's check of what came of it.
-    return { spec, problems: { ...found, ...problems } };
+    return { spec, emitPassword, problems: { ...found, ...problems } };
   });
   if (Object.keys(built.problems).length > 0) return reportProblems('ct', built.problems);
   const spec = built.spec;
   const readOnly = isReadOnly(flags);
-  if (flags.emitCode) return (await import('../iac/emitCode.js')).emitCreateCode({ type: 'lxc', spec }, { ...flags, readOnly });
+  if (flags.emitCode) {
+    const password = built.emitPassword;
+    return (await import('../iac/emitCode.js')).emitCreateCode({ type: 'lxc', spec, ...(password ? { password } : {}) }, { ...flags, readOnly });
+  }
   await runPlanned('create', [newGuestTarget('lxc', spec, spec.hostname)], () => planCreateCt(spec, { readOnly }), cachePath(flags), flags, { explain: explainFor('lxc') });
 }

@@ -77,11 +77,11 @@ export function clonedGuest(spec: CloneSpec, template: Readonly<Config>): { row:
   return { row, config };
 }
 
-/** The file's text (without its header) and the variable that carries the password, if any. */
-export function renderClone(spec: CloneSpec, template: Readonly<Config>): { row: GuestRow; body: string; passwordVariable?: string } {
+/** The file's text (without its header) and the variable that carries the password, if any
+ * (`password`: one was given, by the spec's value or, with no value, by --password-env). */
+export function renderClone(spec: CloneSpec, template: Readonly<Config>, password = spec.cloudInit?.password !== undefined): { row: GuestRow; body: string; passwordVariable?: string } {
   const { row, config } = clonedGuest(spec, template);
   const t = spec.source.template;
-  const password = spec.cloudInit?.password !== undefined;
   const fullOnto = spec.source.full && spec.disk ? spec.disk.storage : undefined;
   const body = renderClonedVm(row, config, { clone: { vmId: t.vmid, nodeName: t.node, full: spec.source.full, ...(fullOnto !== undefined ? { datastoreId: fullOnto } : {}) }, password });
   return { row, body, ...(password ? { passwordVariable: passwordVariableName(row) } : {}) };

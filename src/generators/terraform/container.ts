@@ -1,19 +1,33 @@
 // One proxmox_virtual_environment_container resource from a container's cached config, as the
-// provider reads it back after `terraform import` (bpg/proxmox 0.111, containerRead).
+// provider reads it back after `terraform import` (bpg/proxmox 0.111, containerRead); or a new
+// one, not created yet (`create ct --emit-code`), with what only its creation has.
 import type { GuestRow } from '../../db/model.js';
 import { extractLxcDevices, parseLxcFeatures, type LxcMountpoint, type LxcNic } from '../../proxmox/formats/index.js';
 import { ConfigReader, guestTags, ipv4Text, ipv6Text, wholeGiB } from './config.js';
-import { attr, blank, block, bool, comment, list, num, ref, str, strList, type Node } from './hcl.js';
+import { attr, blank, block, bool, comment, list, num, ref, str, strList, varRef, type Node } from './hcl.js';
 import { startupBlock } from './vm.js';
 
 const PVE_OWN = ['lock', 'digest', 'parent', 'pending', 'snaptime'];
 
-export function containerBody(guest: GuestRow, config: Readonly<Record<string, string | number>>): Node[] {
+/** What a container that does not exist yet is created with, which PVE does not keep in its
+ * config (so an existing container's code cannot have it). */
+export interface NewContainerOptions {
+  /** The template archive it is made from: `operating_system.template_file_id`. */
+  templateFileId: string;
+  /** The Terraform variable (declared elsewhere, sensitive) that sets the root password: the
+   * password itself is never written. */
+  passwordVariable?: string;
+  /** The root user's public SSH keys (public, so written as they are). */
+  sshKeys?: readonly string[];
+}
+
+export function containerBody(guest: GuestRow, config: Readonly<Record<string, string | number>>, created?: NewContainerOptions): Node[] {
   const cfg = new ConfigReader(config);
   cfg.use(...PVE_OWN);
   const notes: string[] = [];
   const top: Node[] = [];
   const blocks: Node[] = [];
+  if (created) blocks.push(block('operating_system', [], [attr('template_file_id', str(created.templateFileId))]));
 
   top.push(attr('node_name', str(guest.node)), attr('vm_id', num(guest.vmid)));
   const description = cfg.str('description');
@@ -98,6 +112,8 @@ export function containerBody(guest: GuestRow, config: Readonly<Record<string, s
     init.push(block('dns', [], dns));
   }
   init.push(...ipConfigs);
+  const account = created ? userAccount(created) : undefined;
+  if (account) init.push(account);
   if (init.length) blocks.push(block('initialization', [], init));
 
   const features = cfg.str('features');
@@ -136,7 +152,7 @@ export function containerBody(guest: GuestRow, config: Readonly<Record<string, s
 
   const ostype = cfg.str('ostype');
   const osNote = [
-    `operating_system: PVE does not record the template this container was created from, which the provider requires${ostype !== undefined ? ` (its type is "${ostype}")` : ''}.`,
+    ...(created ? [] : [`operating_system: PVE does not record the template this container was created from, which the provider requires${ostype !== undefined ? ` (its type is "${ostype}")` : ''}.`]),
     'The provider does not read operating_system or unprivileged back after an import and would replace the container over them: lifecycle.ignore_changes keeps it.',
   ];
   blocks.push(block('lifecycle', [], [attr('ignore_changes', list([ref('operating_system'), ref('unprivileged')]))]));
@@ -155,6 +171,13 @@ export function containerBody(guest: GuestRow, config: Readonly<Record<string, s
     for (const n of notes) body.push(...comment(n));
   }
   return body;
+}
+
+function userAccount(created: NewContainerOptions): Node | undefined {
+  const body: Node[] = [];
+  if (created.sshKeys?.length) body.push(attr('keys', strList(created.sshKeys)));
+  if (created.passwordVariable !== undefined) body.push(attr('password', varRef(created.passwordVariable)));
+  return body.length ? block('user_account', [], body) : undefined;
 }
 
 function mountPointBody(m: LxcMountpoint): Node[] {

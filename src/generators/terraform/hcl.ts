@@ -64,6 +64,13 @@ export function ref(expression: string): Expr {
   return raw(expression);
 }
 
+/** `var.<name>`: a reference to a variable the generator declares (its name is written
+ * unquoted, so it must be an identifier). */
+export function varRef(name: string): Expr {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a variable name: ${name}`);
+  return raw(`var.${name}`);
+}
+
 export function list(items: readonly Expr[]): Expr {
   return raw(`[${items.map((i) => i.hcl).join(', ')}]`);
 }

@@ -5,7 +5,7 @@ import { format } from '@cdktn/hcl-tools';
 import { describe, expect, it } from 'vitest';
 import type { GuestRow } from '../../db/model.js';
 import { render } from './hcl.js';
-import { passwordVariableName, renderClonedVm } from './newGuest.js';
+import { passwordVariableName, renderClonedVm, renderNewContainer } from './newGuest.js';
 import { checkTerraformSchema } from './schemaCheck.js';
 import { cloneBlock, vmBody } from './vm.js';
 
@@ -77,5 +77,57 @@ describe('renderClonedVm', () => {
 
   it('refuses a variable name that is not an identifier (it is written unquoted)', () => {
     expect(() => vmBody(guest, config, { passwordVariable: 'a b' })).toThrow(/not a variable name/);
+  });
+});
+
+describe('renderNewContainer', () => {
+  const ct: GuestRow = { type: 'lxc', vmid: 171, node: 'pve2', name: 'cache-new', status: 'stopped', template: false, tags: [] };
+  const ctConfig = { hostname: 'cache-new', cores: 1, memory: 512, swap: 512, rootfs: 'local-lvm:subvol-171-disk-0,size=8G', net0: 'name=eth0,bridge=vmbr0,ip=dhcp', unprivileged: 1 };
+  const keys = ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFirst ops@laptop', 'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQSecond root@backup'];
+  const template = 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst';
+  const text = renderNewContainer(ct, ctConfig, { template, password: true, sshKeys: keys });
+
+  it('has the template, and the keys and the password variable in initialization.user_account', async () => {
+    expect(text).toMatch(/^resource "proxmox_virtual_environment_container" "ct_171_cache_new" \{\n/);
+    expect(text).toMatch(/\n {2}operating_system \{\n {4}template_file_id = "local:vztmpl\/debian-12-standard_12\.7-1_amd64\.tar\.zst"\n {2}\}\n/);
+    expect(text).toMatch(/ {2}initialization \{\n {4}hostname = "cache-new"\n(.*\n)*? {4}user_account \{\n {6}keys {5}= \["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFirst ops@laptop", "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQSecond root@backup"\]\n {6}password = var\.ct_171_cache_new_password\n {4}\}\n {2}\}\n/);
+    // the note for imported containers (no template known) does not apply
+    expect(text).not.toContain('PVE does not record the template');
+    expect(text).not.toContain('import {');
+    expect(await format(text)).toBe(text);
+  });
+
+  it('declares the password variable sensitive, with no default, in the same file', () => {
+    expect(passwordVariableName(ct)).toBe('ct_171_cache_new_password');
+    const variable = /\nvariable "ct_171_cache_new_password" \{\n([^}]*)\}\n$/.exec(text)?.[1];
+    expect(variable).toMatch(/ +sensitive += true\n/);
+    expect(variable).toMatch(/ +type += string\n/);
+    expect(variable).toContain('TF_VAR_ct_171_cache_new_password');
+    expect(variable).not.toContain('default');
+  });
+
+  it('keys only: user_account without a password and no variable; neither: no user_account', () => {
+    const keysOnly = renderNewContainer(ct, ctConfig, { template, sshKeys: keys.slice(0, 1) });
+    expect(keysOnly).toMatch(/user_account \{\n +keys = \["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFirst ops@laptop"\]\n +\}/);
+    expect(keysOnly).not.toContain('password');
+    expect(keysOnly).not.toContain('variable "');
+    const neither = renderNewContainer(ct, ctConfig, { template });
+    expect(neither).not.toContain('user_account');
+    expect(neither).toContain('template_file_id');
+  });
+
+  it('escapes a key as any other string (a key cannot end the string or start an interpolation)', () => {
+    const odd = renderNewContainer(ct, ctConfig, { template, sshKeys: ['ssh-ed25519 AAAA x"${var.y}'] });
+    expect(odd).toContain('keys = ["ssh-ed25519 AAAA x\\"$${var.y}"]');
+  });
+
+  it("passes the project's schema check against the bpg schema (user_account.keys and password, operating_system)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pmc-newct-tf-'));
+    writeFileSync(join(dir, 'ct.tf'), text);
+    expect((await checkTerraformSchema(dir)).filter((r) => !r.ok)).toEqual([]);
+    // the check does look inside user_account: a misspelt attribute is an error
+    writeFileSync(join(dir, 'ct.tf'), text.replace('password = var.', 'passwd = var.'));
+    const broken = (await checkTerraformSchema(dir)).filter((r) => !r.ok);
+    expect(broken.map((r) => r.message).join('\n')).toMatch(/passwd/);
   });
 });

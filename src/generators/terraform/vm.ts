@@ -18,7 +18,7 @@ import {
   type QemuTpmState,
 } from '../../proxmox/formats/index.js';
 import { ConfigReader, formatFromVolume, guestTags, ipv4Text, ipv6Text, parseStartup, propertyPairs, wholeGiB } from './config.js';
-import { attr, blank, block, bool, comment, list, num, ref, str, strList, type Node } from './hcl.js';
+import { attr, blank, block, bool, comment, list, num, str, strList, varRef, type Node } from './hcl.js';
 
 /** The provider's ip_config limit in 0.111.x (32 after it). */
 const MAX_IP_CONFIGS = 8;
@@ -56,7 +56,6 @@ export function cloneBlock(source: VmCloneSource): Node {
 }
 
 export function vmBody(guest: GuestRow, config: Readonly<Record<string, string | number>>, options: VmBodyOptions = {}): Node[] {
-  if (options.passwordVariable !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(options.passwordVariable)) throw new Error(`not a variable name: ${options.passwordVariable}`);
   const cfg = new ConfigReader(config);
   cfg.use(...PVE_OWN);
   const notes: string[] = [];
@@ -441,7 +440,7 @@ function initialization(cfg: ConfigReader, devs: QemuDevices, blocks: Node[], no
   if (user !== undefined || keys !== undefined || hasPassword || passwordVariable !== undefined) {
     const account: Node[] = [];
     if (keys !== undefined) account.push(attr('keys', list(decodeSshKeys(keys).map(str))));
-    if (passwordVariable !== undefined) account.push(attr('password', ref(`var.${passwordVariable}`)));
+    if (passwordVariable !== undefined) account.push(attr('password', varRef(passwordVariable)));
     if (user !== undefined) account.push(attr('username', str(user)));
     body.push(block('user_account', [], account));
   }
