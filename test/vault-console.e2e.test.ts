@@ -35,6 +35,8 @@ describe('the console: $vault completion and :vault', { timeout: 120_000 }, () =
     tty.write('\t');
     await tty.waitFor((s) => /:ansible site pw=\$vault\.db-password/.test(s), { timeoutMs: STEP_MS, message: 'the completion in the line' });
     tty.write('\x1b');
+    // A lone Esc read together with the next ':' would be Alt+':': wait for the line to close.
+    await tty.waitFor((s) => !s.includes(':ansible site pw=') && / NORMAL /.test(s), { timeoutMs: STEP_MS, message: 'the palette closed' });
 
     tty.write(':vault\r');
     await tty.waitFor((s) => s.includes('Vault: 2 entries (values are never shown)') && s.includes('proxmox-mpc vault set NAME'), { timeoutMs: STEP_MS, message: 'the :vault dialog' });
