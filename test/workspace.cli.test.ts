@@ -6,7 +6,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, watch, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { lockVaults, Vault, vaultPath } from '../src/workspace/vault.js';
 import { isolatedEnv, type CliResult } from './support/cli.js';
+import { scanForSecrets } from './support/secretScan.js';
 import { useSimulatorCli } from './support/simCli.js';
 import { spawnTty, ttyEnv, type TtySession } from './support/tty.js';
 
@@ -214,26 +216,49 @@ describe('init and generate (CLI, simulator)', () => {
   );
 
   it(
-    'create vm|ct --emit-code writes the new guest as Terraform (no secret, schema-valid, a clone with its clone block, terraform validate passes), which generate keeps and drift reports as code with no guest',
+    'create vm|ct --emit-code writes the new guest as Terraform (passwords as sensitive variables, keys as they are, no secret anywhere, schema-valid, a clone with its clone block, terraform validate passes), which generate keeps and drift reports as code with no guest',
     async () => {
-      const env = { ...simEnv(), CT_PW: 'never-in-code-42', VM_PW: 'never-in-code-43' };
+      const secrets = { CT_PW: 'never-in-code-42', VM_PW: 'never-in-code-43', vault: 'never-in-code-44 from the vault' };
+      const env: NodeJS.ProcessEnv = { ...simEnv(), CT_PW: secrets.CT_PW, VM_PW: secrets.VM_PW, CT_VAULT_PW: '$vault.ct-root' };
+      // a vault holding the third container's password; no passphrase in the environment: the
+      // emit never reads the value, so it never unlocks the vault
+      Vault.open(vaultPath(env), 'the emit test passphrase', { kdf: { N: 1024, r: 8, p: 1 } }).set('ct-root', secrets.vault);
+      lockVaults();
       const root = await generatedWorkspace(env);
       const guestsBefore = cli.sim.cluster.guests.size;
+      const outputs: Array<[string, string]> = [];
       const vm = await runIn(root, ['create', 'vm', '--name', 'web-new', '--node', 'pve1', '--vmid', '170', '--cores', '2', '--memory', '2G', '--disk', 'local-lvm:20', '--iso', 'debian-12', '--emit-code'], env);
       expect(vm.code, vm.stderr).toBe(0);
       expect(vm.stdout).toBe('wrote terraform/vm-170-web-new.tf (qemu/170 on pve1): next proxmox-mpc validate, then proxmox-mpc plan and apply\n');
-      const ct = await runIn(root, ['create', 'ct', '--hostname', 'cache-new', '--node', 'pve2', '--vmid', '171', '--template', 'debian-12', '--password-env', 'CT_PW', '--emit-code'], env);
+      const ctKey = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEmitCodeCtKey ops@laptop';
+      const ct = await runIn(root, ['create', 'ct', '--hostname', 'cache-new', '--node', 'pve2', '--vmid', '171', '--template', 'debian-12', '--password-env', 'CT_PW', '--ssh-key', ctKey, '--emit-code'], env);
       expect(ct.code, ct.stderr).toBe(0);
+      expect(ct.stdout).toBe(
+        'wrote terraform/ct-171-cache-new.tf (lxc/171 on pve2): next proxmox-mpc validate, then proxmox-mpc plan and apply\n' +
+          'the root password is not in the file: export TF_VAR_ct_171_cache_new_password=<the password> before plan and apply\n',
+      );
+      const ctVault = await runIn(root, ['create', 'ct', '--hostname', 'db-new', '--node', 'pve2', '--vmid', '173', '--template', 'debian-12', '--password-env', 'CT_VAULT_PW', '--emit-code', '-o', 'json'], env);
+      expect(ctVault.code, ctVault.stderr).toBe(0);
+      expect(JSON.parse(ctVault.stdout)).toMatchObject({ path: 'terraform/ct-173-db-new.tf', written: true, variables: ['TF_VAR_ct_173_db_new_password'], vault: { TF_VAR_ct_173_db_new_password: 'ct-root' } });
+      const ctVault2 = await runIn(root, ['create', 'ct', '--hostname', 'db-two', '--node', 'pve2', '--vmid', '174', '--template', 'debian-12', '--password-env', 'CT_VAULT_PW', '--emit-code'], env);
+      expect(ctVault2.code, ctVault2.stderr).toBe(0);
+      expect(ctVault2.stdout).toContain('the root password is not in the file: export TF_VAR_ct_174_db_two_password="$(proxmox-mpc vault get ct-root --reveal)" before plan and apply\n');
+      outputs.push(['create vm', vm.stdout + vm.stderr], ['create ct', ct.stdout + ct.stderr], ['create ct (vault, json)', ctVault.stdout + ctVault.stderr], ['create ct (vault)', ctVault2.stdout + ctVault2.stderr]);
       // nothing was created in the cluster
       expect(cli.sim.cluster.guests.size).toBe(guestsBefore);
       const vmText = readFileSync(join(root, 'terraform', 'vm-170-web-new.tf'), 'utf8');
       const ctText = readFileSync(join(root, 'terraform', 'ct-171-cache-new.tf'), 'utf8');
+      const ctVaultFile = readFileSync(join(root, 'terraform', 'ct-173-db-new.tf'), 'utf8');
       expect(vmText).toMatch(/^resource "proxmox_virtual_environment_vm" "vm_170_web_new" \{$/m);
       expect(vmText).toMatch(/^ +dedicated = 2048$/m);
       expect(vmText).toMatch(/datastore_id = "local-lvm"\n +interface += "scsi0"\n +size += 20/);
       expect(ctText).toMatch(/template_file_id = "local:vztmpl\/debian-12/);
-      expect(ctText).not.toContain('never-in-code-42');
-      for (const t of [vmText, ctText]) expect(t.startsWith(MARKER)).toBe(false);
+      expect(ctText).toMatch(/ {4}user_account \{\n {6}keys {5}= \["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEmitCodeCtKey ops@laptop"\]\n {6}password = var\.ct_171_cache_new_password\n {4}\}/);
+      expect(ctText).toMatch(/^variable "ct_171_cache_new_password" \{\n(.*\n)*? +sensitive += true\n\}/m);
+      expect(ctText).not.toMatch(/^ +default/m);
+      expect(ctVaultFile).toMatch(/user_account \{\n +password = var\.ct_173_db_new_password\n +\}/);
+      expect(ctVaultFile).toContain('# It is in the vault as ct-root: export TF_VAR_ct_173_db_new_password="$(proxmox-mpc vault get ct-root --reveal)"');
+      for (const t of [vmText, ctText, ctVaultFile]) expect(t.startsWith(MARKER)).toBe(false);
       // a linked clone of the cloud-init template, on another node, with cloud-init settings and a password
       const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEmitCodeCloneKey ops@laptop';
       const clone = await runIn(
@@ -242,6 +267,7 @@ describe('init and generate (CLI, simulator)', () => {
         env,
       );
       expect(clone.code, clone.stderr).toBe(0);
+      outputs.push(['create vm --clone', clone.stdout + clone.stderr]);
       expect(clone.stdout).toBe(
         'wrote terraform/vm-172-web-clone.tf (qemu/172 on pve1): next proxmox-mpc validate, then proxmox-mpc plan and apply\n' +
           'the cloud-init password is not in the file: export TF_VAR_vm_172_web_clone_password=<the password> before plan and apply\n',
@@ -271,6 +297,8 @@ describe('init and generate (CLI, simulator)', () => {
       const validated = await checkTerraform(join(root, 'terraform'));
       expect(validated.filter((r) => !r.ok)).toEqual([]);
       expect(validated.map((r) => r.check)).toEqual(expect.arrayContaining(['fmt', 'validate']));
+      // no password given is in any file of the workspace or the home (logs, cache), nor in any output
+      expect(scanForSecrets({ secrets, dirs: [root, env.HOME!], except: [vaultPath(env)], outputs })).toEqual([]);
 
       // the same vmid twice is refused, naming where it is
       const again = await runIn(root, ['create', 'vm', '--name', 'web-dup', '--node', 'pve1', '--vmid', '170', '--iso', 'debian-12', '--emit-code'], env);
@@ -279,11 +307,17 @@ describe('init and generate (CLI, simulator)', () => {
 
       const gen = await runIn(root, ['generate', '-o', 'json'], env);
       const report = JSON.parse(gen.stdout) as JsonReport;
-      expect(report.files.filter((f) => f.status === 'kept').map((f) => f.path)).toEqual(['terraform/ct-171-cache-new.tf', 'terraform/vm-170-web-new.tf', 'terraform/vm-172-web-clone.tf']);
+      expect(report.files.filter((f) => f.status === 'kept').map((f) => f.path)).toEqual([
+        'terraform/ct-171-cache-new.tf',
+        'terraform/ct-173-db-new.tf',
+        'terraform/ct-174-db-two.tf',
+        'terraform/vm-170-web-new.tf',
+        'terraform/vm-172-web-clone.tf',
+      ]);
       expect(readFileSync(join(root, 'terraform', 'vm-170-web-new.tf'), 'utf8')).toBe(vmText);
       const drift = await runIn(root, ['drift', '-o', 'json'], env);
       expect(drift.code).toBe(1);
-      expect((JSON.parse(drift.stdout) as { noGuest: Array<{ vmid: number }> }).noGuest.map((g) => g.vmid)).toEqual([170, 171, 172]);
+      expect((JSON.parse(drift.stdout) as { noGuest: Array<{ vmid: number }> }).noGuest.map((g) => g.vmid)).toEqual([170, 171, 172, 173, 174]);
     },
     TEST_MS,
   );
