@@ -288,7 +288,8 @@ Examples:
       `
 A root password (--password-env VAR) or an SSH key (--ssh-key) is needed. --ip defaults to dhcp.
 The variable may hold a vault reference ($vault.NAME): the password is read from the vault when
-the create runs (PMC_VAULT_PASSPHRASE, or asked on the terminal).
+the create runs (PMC_VAULT_PASSPHRASE, or asked on the terminal). With --emit-code it is not
+read: the code takes it from TF_VAR_ct_<id>_<name>_password at plan and apply.
 
 Examples:
   PW=... proxmox-mpc create ct --hostname cache-01 --template debian-12 --storage local-lvm --size 8G --password-env PW --ip dhcp --nesting --start
