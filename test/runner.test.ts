@@ -9,6 +9,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseRecapLine, runAnsiblePlaybook } from '../src/workspace/runners/ansible.js';
 import { runProcess } from '../src/workspace/runners/process.js';
 import { RingBuffer } from '../src/workspace/runners/ringBuffer.js';
+import { clearSecrets, registerSecret } from '../src/util/redact.js';
 import type { ResourceState } from '../src/workspace/runners/runState.js';
 import { runTerraform, terraformArgs, terraformEnv } from '../src/workspace/runners/terraform.js';
 
@@ -168,6 +169,29 @@ describe('terraform runner (real terraform, offline)', () => {
   it('a missing terraform is reported, not hung on', async () => {
     const r = await runTerraform({ dir: tmpdir(), step: 'plan', terraform: '/nonexistent/terraform' }).done;
     expect(r.spawnError?.code).toBe('ENOENT');
+  });
+});
+
+describe('process runner: secrets', () => {
+  it('a secret the process knows is masked in the lines kept, the ones shown and the log, in its JSON-escaped form too', async () => {
+    const secret = 'S3cr"et-vaul\\t-value';
+    registerSecret('db-password', secret);
+    const dir = mkdtempSync(join(tmpdir(), 'pmc-runner-secret-'));
+    try {
+      const shown: string[] = [];
+      const script = `console.log(process.env.PW); console.log(JSON.stringify({ msg: process.env.PW })); console.error('failed for ' + process.env.PW)`;
+      const run = runProcess({ command: process.execPath, args: ['-e', script], cwd: dir, env: { ...process.env, PW: secret }, logPath: join(dir, 'run.jsonl'), onLine: (l) => shown.push(l.text) });
+      await run.done;
+      const kept = [run.lines.at(0)!.text, run.lines.at(1)!.text, run.lines.at(2)!.text];
+      expect(kept).toEqual(['***db-password***', '{"msg":"***db-password***"}', 'failed for ***db-password***']);
+      expect(shown.sort()).toEqual([...kept].sort());
+      const log = readFileSync(join(dir, 'run.jsonl'), 'utf8');
+      expect(log).toContain('***db-password***');
+      expect(log).not.toContain('S3cr');
+    } finally {
+      clearSecrets();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 // A tool run as a child process, read line by line: stdout and stderr split into lines as they
-// come (a partial line waits for its end; an endless line is cut at MAX_LINE), every line written
+// come (a partial line waits for its end; an endless line is cut at MAX_LINE), every line masked (util/redact.ts) and written
 // to the run's log file (the child is paused while the file catches up), the last lines kept in a
 // ring buffer. interrupt(): the first sends SIGINT (the tool's own graceful stop), the second
 // kills it.
@@ -8,6 +8,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { RingBuffer } from './ringBuffer.js';
+import { redact } from '../../util/redact.js';
 
 /** A line longer than this (a binary dump, a minified blob) is cut: memory stays bounded. */
 export const MAX_LINE = 64 * 1024;
@@ -133,7 +134,10 @@ export function runProcess(opts: ProcessRunOptions): ProcessRun {
   let spawnError: NodeJS.ErrnoException | undefined;
   child = spawn(opts.command, [...opts.args], { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.detached === true });
   const streams = [child.stdout!, child.stderr!];
-  deliver = (line) => {
+  deliver = (raw) => {
+    // Every secret this process knows is masked before the line is kept, logged or shown: a
+    // tool may echo a variable, an error may quote a credential.
+    const line = { stream: raw.stream, text: redact(raw.text) };
     lines.push(line);
     const l = logLine(line);
     if (l !== undefined && log && !log.write(`${l}\n`) && !draining) {
