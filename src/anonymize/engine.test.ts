@@ -117,6 +117,28 @@ describe('node and guest names', () => {
   });
 });
 
+describe('short texts (JSON and YAML run the engine on every string)', () => {
+  // The engine answers a one-word text, and a short text it has seen, without a scan: the
+  // answer, and the counts, must be what the scan gives inside a long text.
+  const names = { nodeNames: ['pve1', 'n_2'], guestNames: ['web-01', 'db', 'x.y', 'a_b'] };
+  const pad = ' '.repeat(80); // longer than any text the engine answers without a scan
+  const samples = ['pve1', 'n_2', 'db', 'a_b', 'x', 'pve10', 'node', 'qemu', '2048', 'web-01', 'x.y', 'db:', '10.0.0.1', 'pve1 db', 'password=db', 'node-001', 'guest-0001', 'db_', '_db'];
+  for (const direction of ['anonymize', 'deanonymize'] as const) {
+    it(`${direction}: the same result and counts as a scan`, () => {
+      const base = engine(names);
+      const anonymised = samples.map((w) => base.anonymize(w));
+      // Two engines with the same mapping (a copy each, so that their counts start at 0).
+      const fast = engine({ ...names, mapping: direction === 'deanonymize' ? new PseudonymMap(base.mapping.toFile()) : undefined });
+      const slow = engine({ ...names, mapping: direction === 'deanonymize' ? new PseudonymMap(base.mapping.toFile()) : undefined });
+      const inputs = direction === 'anonymize' ? samples : [...anonymised, ...samples];
+      for (const round of [1, 2]) {
+        for (const w of inputs) expect(fast.run(w, direction), `${w} (round ${round})`).toBe(slow.run(pad + w, direction).slice(pad.length));
+      }
+      expect([...fast.mapping.counts].sort()).toEqual([...slow.mapping.counts].sort());
+    });
+  }
+});
+
 describe('consistency and collisions', () => {
   it('gives the same value the same pseudonym and different values different ones', () => {
     const a = engine({ nodeNames: ['pve1'] });

@@ -2,7 +2,7 @@
 // alternative of it), each match replaced by its pseudonym. De-anonymisation is the same pass
 // over the anonymised text, each match that the mapping handed out replaced by its original.
 import { PseudonymMap } from './mapping.js';
-import { compileRules, KEY_BEFORE_SEPARATOR, keptHostname, keptIpv4, keptIpv6, keptSecretValue, type Kind, type RuleOptions } from './rules.js';
+import { compileRules, isPlainWord, KEY_BEFORE_SEPARATOR, ruleNames, keptHostname, keptIpv4, keptIpv6, keptSecretValue, type Kind, type RuleOptions } from './rules.js';
 
 export type Direction = 'anonymize' | 'deanonymize';
 
@@ -35,6 +35,8 @@ export class Anonymizer {
   private readonly pattern: RegExp;
   private readonly group: Record<string, number>;
   private readonly nodeNames: ReadonlySet<string>;
+  /** The names the names rule takes (a one-word text is replaced only if it is one of them). */
+  private readonly names: ReadonlySet<string>;
   /** A result with nothing replaced is kept as the string itself (most are). */
   private readonly memo = { anonymize: new Map<string, Memo | string>(), deanonymize: new Map<string, Memo | string>() };
   /** The mapping's generation the restore memo was filled at (a new entry can make a match). */
@@ -48,6 +50,7 @@ export class Anonymizer {
     this.pattern = regex;
     this.group = group;
     this.nodeNames = new Set(options.nodeNames ?? []);
+    this.names = new Set(ruleNames(options));
   }
 
   private swap(kind: Kind, value: string, direction: Direction): string {
@@ -126,6 +129,11 @@ export class Anonymizer {
   /** The text with every value replaced (anonymize) or every known pseudonym restored. */
   run(text: string, direction: Direction): string {
     if (text.length > MEMO_MAX_LENGTH) return this.scan(text, direction);
+    // Keys and many values are one word (`type`, `qemu`, `2048`): only a name can be replaced.
+    if (isPlainWord(text)) {
+      if (direction === 'deanonymize' || !this.names.has(text)) return text; // pseudonyms of names have a `-`
+      return this.swap(this.nodeNames.has(text) ? 'node' : 'guest', text, direction);
+    }
     const memo = this.memo[direction];
     if (direction === 'deanonymize' && this.memoGeneration !== this.mapping.generation) {
       memo.clear();

@@ -140,6 +140,23 @@ export function usableName(name: string): boolean {
   return /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(name) && name.length >= 2 && !/^\d+$/.test(name);
 }
 
+/** The node and guest names the names rule takes. */
+export function ruleNames(options: RuleOptions): string[] {
+  return [...new Set([...(options.nodeNames ?? []), ...(options.guestNames ?? [])].filter(usableName))];
+}
+
+/** Whether `text` is one word of ASCII letters, digits and `_`. In such a text no rule but the
+ * names can match: every other family needs one of `-.@:=!` (the trigger, the credential
+ * separator), and a name must be the whole word (nothing around it may be a word character). */
+export function isPlainWord(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95)) return false;
+  }
+  return true;
+}
+
 /**
  * The single combined pattern: one alternative per family, in priority order (at one
  * position, the first alternative that matches wins, so a ticket or a token is taken whole
@@ -151,7 +168,7 @@ export function usableName(name: string): boolean {
 // by a pseudonym that starts or ends differently (a0:... becomes 02:...), and the anonymised
 // text must be scanned into exactly the same matches as the original.
 export function combinedSource(options: RuleOptions = {}): string {
-  const names = [...new Set([...(options.nodeNames ?? []), ...(options.guestNames ?? [])].filter(usableName))];
+  const names = ruleNames(options);
   const domains = [...new Set((options.domains ?? []).map((d) => d.replace(/^\.+|\.+$/g, '')).filter((d) => /^[A-Za-z0-9.-]+$/.test(d)))].map(caseless);
   const hostTail = `(?:${TLDS.map(caseless).join('|')})`;
   const hostname = [`(?:${LABEL}\\.)+${hostTail}`, ...(domains.length ? [`(?:${LABEL}\\.)*(?:${domains.join('|')})`] : [])].join('|');
