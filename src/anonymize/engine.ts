@@ -105,24 +105,19 @@ export class Anonymizer {
   }
 
   /**
-   * The matches of the pattern in `text`, as the scan should take them. A credential is matched
+   * The next match of the pattern in `text` (from the pattern's lastIndex), as the scan should
+   * take them (`lastEnd`: where the previous match ended). A credential is matched
    * at its separator with its key checked behind it; when that key reaches into the previous
    * match (`a@b.orgpassword=x`: the e-mail ends in "password"), the previous match is replaced
    * and the key would be gone from the other side: such a match is dropped and the scan goes
    * on right after the separator, so that both directions see the same matches.
    */
-  private forEachMatch(text: string, f: (m: RegExpExecArray) => void): void {
+  private nextMatch(text: string, lastEnd: number): RegExpExecArray | null {
     const re = this.pattern;
-    const kvk = this.group.kvk!;
-    re.lastIndex = 0;
-    let lastEnd = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      if (m[kvk] !== undefined && !KEY_BEFORE_SEPARATOR.test(text.slice(Math.max(lastEnd, m.index - 256), m.index))) {
-        re.lastIndex = m.index + 1;
-        continue;
-      }
-      lastEnd = m.index + m[0].length;
-      f(m);
+    for (;;) {
+      const m = re.exec(text);
+      if (m === null || m[this.group.kvk!] === undefined || KEY_BEFORE_SEPARATOR.test(text.slice(Math.max(lastEnd, m.index - 256), m.index))) return m;
+      re.lastIndex = m.index + 1;
     }
   }
 
@@ -159,16 +154,19 @@ export class Anonymizer {
   }
 
   private scan(text: string, direction: Direction): string {
-    const out: string[] = [];
+    let out: string[] | undefined;
     let at = 0;
-    this.forEachMatch(text, (m) => {
+    let lastEnd = 0;
+    this.pattern.lastIndex = 0;
+    for (let m = this.nextMatch(text, 0); m !== null; m = this.nextMatch(text, lastEnd)) {
+      lastEnd = m.index + m[0].length;
       const replaced = this.replaceMatch(m, direction);
       if (replaced !== m[0]) {
-        out.push(text.slice(at, m.index), replaced);
-        at = m.index + m[0].length;
+        (out ??= []).push(text.slice(at, m.index), replaced);
+        at = lastEnd;
       }
-    });
-    if (out.length === 0) return text;
+    }
+    if (out === undefined) return text;
     out.push(text.slice(at));
     return out.join('');
   }
@@ -184,10 +182,13 @@ export class Anonymizer {
   /** The replacements for `text` as spans (for processors that splice into a larger text). */
   spans(text: string, direction: Direction): Span[] {
     const spans: Span[] = [];
-    this.forEachMatch(text, (m) => {
+    let lastEnd = 0;
+    this.pattern.lastIndex = 0;
+    for (let m = this.nextMatch(text, 0); m !== null; m = this.nextMatch(text, lastEnd)) {
+      lastEnd = m.index + m[0].length;
       const replaced = this.replaceMatch(m, direction);
-      if (replaced !== m[0]) spans.push({ start: m.index, end: m.index + m[0].length, text: replaced });
-    });
+      if (replaced !== m[0]) spans.push({ start: m.index, end: lastEnd, text: replaced });
+    }
     return spans;
   }
 
