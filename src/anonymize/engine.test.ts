@@ -117,6 +117,13 @@ describe('node and guest names', () => {
   });
 });
 
+describe('neighbours', () => {
+  it('a token right after an IPv6 address that ends in "::" round-trips (its pseudonym ends in a digit)', () => {
+    expect(anon('a0::-root@pam!mpc=00000000-0000-1000-8000-000000000000 ')).toBe('2001:db8::1-root@pam!mpc=00000000-0000-4000-8000-000000000001 ');
+    expect(anon('-root@pam!x=abc .root@pam!y=def')).toBe('-root@pam!x=00000000-0000-4000-8000-000000000001 .root@pam!y=00000000-0000-4000-8000-000000000002');
+  });
+});
+
 describe('short texts (JSON and YAML run the engine on every string)', () => {
   // The engine answers a one-word text, and a short text it has seen, without a scan: the
   // answer, and the counts, must be what the scan gives inside a long text.

@@ -177,8 +177,10 @@ export function combinedSource(options: RuleOptions = {}): string {
     `(?<pkh>-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----)(?<pkl>(?:\\s|\\\\[nr])+)(?<pkb>[\\s\\S]{1,65536}?)(?=(?:\\s|\\\\[nr])+-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----)`,
     // PVE ticket: PVE:user@realm:HEXTIME::signature
     `(?<![\\w])(?<tk>PVE(?:VNC)?:[^\\s:"'\\\\]+:[0-9A-Fa-f]{8}::[A-Za-z0-9+/]+={0,2})`,
-    // API token: user@realm!tokenid=secret (the secret is replaced)
-    `(?<![\\w.@-])(?<tti>[A-Za-z0-9._-]+@[A-Za-z0-9._-]+![A-Za-z0-9._-]+=)(?<tts>[^\\s"'\`,;&<>]+)`,
+    // API token: user@realm!tokenid=secret (the secret is replaced). The user starts with a
+    // letter or digit: a `-` or `.` before it stays outside, as the end of a neighbour may
+    // differ between the original and its pseudonym (`a0::-root@pam!x=...`: `2001:db8::1-root...`).
+    `(?<![\\w@])(?<tti>[A-Za-z0-9_][A-Za-z0-9._-]*@[A-Za-z0-9._-]+![A-Za-z0-9._-]+=)(?<tts>[^\\s"'\`,;&<>]+)`,
     // SSH public key: algorithm, then the base64 blob (replaced); plain or %-encoded as in PVE configs.
     `(?<![\\w-])(?<ska>(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)(?: |%20))(?<skb>AAAA(?:[A-Za-z0-9+/]|%2[BbFf])+(?:=|%3[Dd]){0,3})`,
     `(?<![\\w.%+-])(?<em>[A-Za-z0-9][A-Za-z0-9._%+-]*@(?:${LABEL}\\.)+[A-Za-z]{2,63})(?![\\w-]|\\.[A-Za-z0-9])`,
