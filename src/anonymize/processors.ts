@@ -36,28 +36,31 @@ function splice(text: string, spans: Span[]): string {
 
 const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
-/** A JSON string's raw content decoded, with the raw offset of each decoded character. */
-function decodeJsonString(raw: string): { text: string; offsets: number[] } {
-  let text = '';
-  const offsets: number[] = [];
-  for (let i = 0; i < raw.length; ) {
-    offsets.push(i);
-    if (raw[i] === '\\') {
-      const c = raw[i + 1]!;
-      if (c === 'u') {
-        text += String.fromCharCode(parseInt(raw.slice(i + 2, i + 6), 16));
-        i += 6;
-      } else {
-        text += ESCAPES[c] ?? c;
-        i += 2;
-      }
+/** A JSON string's raw content decoded, with the raw offset of each decoded character (and of
+ * the end). Runs between escapes are copied whole: log lines with `\n` are long strings. */
+function decodeJsonString(raw: string): { text: string; offsets: Int32Array } {
+  const parts: string[] = [];
+  const offsets = new Int32Array(raw.length + 1);
+  let d = 0;
+  let i = 0;
+  while (i < raw.length) {
+    const b = raw.indexOf('\\', i);
+    const stop = b < 0 ? raw.length : b;
+    if (stop > i) parts.push(raw.slice(i, stop));
+    for (let j = i; j < stop; j++) offsets[d++] = j;
+    if (b < 0) break;
+    offsets[d++] = b;
+    const c = raw[b + 1]!;
+    if (c === 'u') {
+      parts.push(String.fromCharCode(parseInt(raw.slice(b + 2, b + 6), 16)));
+      i = b + 6;
     } else {
-      text += raw[i];
-      i += 1;
+      parts.push(ESCAPES[c] ?? c);
+      i = b + 2;
     }
   }
-  offsets.push(raw.length);
-  return { text, offsets };
+  offsets[d] = raw.length;
+  return { text: parts.join(''), offsets };
 }
 
 /** The engine over one JSON string's raw content (between the quotes) that has escapes: run on
