@@ -25,14 +25,14 @@ const SECRET_FLAG = 8;
 
 /**
  * Scalars as flat triples (start, end, type index + 8 for a credential value): a large file has
- * hundreds of thousands, and as many objects living through the whole run cost the garbage
- * collector more than the scan itself.
+ * hundreds of thousands, and as many objects (or a growing array) living through the whole run
+ * cost the garbage collector more than the scan itself.
  */
-export type FlatScalars = number[];
+export type FlatScalars = Int32Array;
 
 export function toFlat(scalars: readonly YamlScalar[]): FlatScalars {
-  const flat: FlatScalars = [];
-  for (const s of scalars) flat.push(s.start, s.end, TYPES.indexOf(s.type) + (s.secret ? SECRET_FLAG : 0));
+  const flat = new Int32Array(scalars.length * 3);
+  scalars.forEach((s, i) => flat.set([s.start, s.end, TYPES.indexOf(s.type) + (s.secret ? SECRET_FLAG : 0)], i * 3));
   return flat;
 }
 
@@ -64,7 +64,8 @@ const SQUOTE = 39;
 const UNSUPPORTED_ANYWHERE = /[\t\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]/;
 // A plain scalar may not start with these (flow, anchors, aliases, tags, block and quote
 // indicators, directives and reserved characters); `<` too, for merge keys.
-const PLAIN_FIRST_REFUSED = new Set('[]{},#&*!|>\'"%@`<');
+const PLAIN_FIRST_REFUSED = new Uint8Array(128);
+for (const c of '[]{},#&*!|>\'"%@`<') PLAIN_FIRST_REFUSED[c.charCodeAt(0)] = 1;
 // A plain key that the core schema may read as something other than a string.
 const TYPED_KEY = /^(?:[-+]?\.?[0-9]|[-+]?\.(?:inf|nan)$|~$|null$|true$|false$)/i;
 const CANONICAL_INT = /^(?:0|[1-9][0-9]*)$/;
@@ -119,11 +120,14 @@ class KeySet {
 }
 
 class Scanner {
-  readonly scalars: FlatScalars = [];
+  private scalars: Int32Array;
+  private count = 0;
   private readonly len: number;
 
   constructor(private readonly text: string) {
     this.len = text.length;
+    // Every scalar but an empty one takes a character and most take a `: ` or `- ` too.
+    this.scalars = new Int32Array(Math.max(96, Math.ceil(text.length / 2)) * 3);
   }
 
   private lineEnd(p: number): number {
@@ -186,7 +190,17 @@ class Scanner {
   }
 
   private push(start: number, end: number, type: YamlScalarType, secret: boolean): void {
-    this.scalars.push(start, end, TYPES.indexOf(type) + (secret ? SECRET_FLAG : 0));
+    if (this.count + 3 > this.scalars.length) {
+      const grown = new Int32Array(this.scalars.length * 2);
+      grown.set(this.scalars);
+      this.scalars = grown;
+    }
+    const s = this.scalars;
+    const n = this.count;
+    this.count += 3;
+    s[n] = start;
+    s[n + 1] = end;
+    s[n + 2] = (type === 'PLAIN' ? 0 : TYPES.indexOf(type)) + (secret ? SECRET_FLAG : 0);
   }
 
   run(): FlatScalars {
@@ -212,7 +226,7 @@ class Scanner {
       content = true;
     }
     if (marker >= 0 && !content) this.push(marker, marker, 'PLAIN', false);
-    return this.scalars;
+    return this.scalars.subarray(0, this.count);
   }
 
   /** A mapping or sequence whose first entry starts at `p` (column `col`). */
@@ -339,9 +353,9 @@ class Scanner {
   /** Whether a plain scalar may start at `p`. */
   private canStartPlain(p: number): boolean {
     const t = this.text;
-    const c = t[p]!;
-    if (PLAIN_FIRST_REFUSED.has(c)) return false;
-    if (c === '-' || c === '?' || c === ':') {
+    const c = t.charCodeAt(p);
+    if (c < 128 && PLAIN_FIRST_REFUSED[c] === 1) return false;
+    if (c === DASH || c === 63 /* ? */ || c === COLON) {
       const n = t.charCodeAt(p + 1);
       if (p + 1 === this.len || n === SPACE || n === NL) return false;
     }
