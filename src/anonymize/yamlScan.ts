@@ -119,6 +119,31 @@ class KeySet {
   }
 }
 
+/**
+ * The next place of a string in the text, remembered: the scan asks for the next `:`, ` #` or
+ * line end at positions that only move forward, and indexOf is far faster than a loop over
+ * every character (a loop over a line stops at its end; indexOf would not, so it is kept).
+ */
+class NextOf {
+  /** No occurrence in [from, at); one at `at` (or none at all when `at` is the length). */
+  private from = 0;
+  private at = -1;
+
+  constructor(
+    private readonly text: string,
+    private readonly needle: string,
+  ) {}
+
+  /** The first index >= p of the needle, or the text's length. */
+  get(p: number): number {
+    if (p >= this.from && p <= this.at) return this.at;
+    const i = this.text.indexOf(this.needle, p);
+    this.from = p;
+    this.at = i < 0 ? this.text.length : i;
+    return this.at;
+  }
+}
+
 class Scanner {
   private scalars: Int32Array;
   private count = 0;
@@ -126,18 +151,24 @@ class Scanner {
 
   constructor(private readonly text: string) {
     this.len = text.length;
+    this.newline = new NextOf(text, '\n');
+    this.colon = new NextOf(text, ':');
+    this.comment = new NextOf(text, ' #');
     // Every scalar but an empty one takes a character and most take a `: ` or `- ` too.
     this.scalars = new Int32Array(Math.max(96, Math.ceil(text.length / 2)) * 3);
   }
 
+  private readonly newline: NextOf;
+  private readonly colon: NextOf;
+  private readonly comment: NextOf;
+
   private lineEnd(p: number): number {
-    const i = this.text.indexOf('\n', p);
-    return i < 0 ? this.len : i;
+    return this.newline.get(p);
   }
 
   private nextLine(p: number): number {
-    const i = this.text.indexOf('\n', p);
-    return i < 0 ? this.len : i + 1;
+    const i = this.newline.get(p);
+    return i === this.len ? i : i + 1;
   }
 
   private indentAt(lineStart: number): number {
@@ -329,15 +360,12 @@ class Scanner {
     } else {
       if (!this.canStartPlain(p)) return undefined;
       // The first `:` followed by a space or the end of the line, before any comment.
-      let i = p + 1;
-      for (;; i++) {
-        if (i === this.len) return undefined;
-        const ch = t.charCodeAt(i);
-        if (ch === NL) return undefined;
-        if (ch === COLON) {
-          const n = t.charCodeAt(i + 1);
-          if (i + 1 === this.len || n === SPACE || n === NL) break;
-        } else if (ch === HASH && t.charCodeAt(i - 1) === SPACE) return undefined;
+      const limit = Math.min(this.lineEnd(p), this.comment.get(p));
+      let i = this.colon.get(p + 1);
+      for (;; i = this.colon.get(i + 1)) {
+        if (i >= limit) return undefined;
+        const n = t.charCodeAt(i + 1);
+        if (i + 1 === this.len || n === SPACE || n === NL) break;
       }
       if (t.charCodeAt(i - 1) === SPACE) decline(); // `a  : 1`
       end = i;
@@ -406,18 +434,12 @@ class Scanner {
     if (t.startsWith('[]', p) || t.startsWith('{}', p)) return this.restOfLine(p + 2); // empty, no scalar
     if (!this.canStartPlain(p)) decline();
     // Up to a comment or the end of the line; `: ` or a final `:` would make it a key.
-    let i = p + 1;
-    let end = -1;
-    for (; i < this.len; i++) {
-      const ch = t.charCodeAt(i);
-      if (ch === NL) break;
-      if (ch === COLON) {
-        const n = t.charCodeAt(i + 1);
-        if (end < 0 && (i + 1 === this.len || n === SPACE || n === NL)) decline(); // a: b: c
-      } else if (ch === HASH && end < 0 && t.charCodeAt(i - 1) === SPACE) end = i;
+    const lineEnd = this.lineEnd(p);
+    let end = Math.min(lineEnd, this.comment.get(p));
+    for (let i = this.colon.get(p + 1); i < end; i = this.colon.get(i + 1)) {
+      const n = t.charCodeAt(i + 1);
+      if (i + 1 === this.len || n === SPACE || n === NL) decline(); // a: b: c
     }
-    const lineEnd = i;
-    if (end < 0) end = lineEnd;
     while (end > p && t.charCodeAt(end - 1) === SPACE) end--;
     this.push(p, end, 'PLAIN', secret);
     return this.nextLine(lineEnd);
