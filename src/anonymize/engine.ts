@@ -37,6 +37,9 @@ export class Anonymizer {
   private readonly nodeNames: ReadonlySet<string>;
   /** The names the names rule takes (a one-word text is replaced only if it is one of them). */
   private readonly names: ReadonlySet<string>;
+  /** Length and first letter of the names that are one word, by `length * 128 + code`: most
+   * one-word strings of a document are told apart from a name without copying them. */
+  private readonly wordNameShapes = new Uint8Array((MEMO_MAX_LENGTH + 1) * 128);
   /** A result with nothing replaced is kept as the string itself (most are). */
   private readonly memo = { anonymize: new Map<string, Memo | string>(), deanonymize: new Map<string, Memo | string>() };
   /** The mapping's generation the restore memo was filled at (a new entry can make a match). */
@@ -51,6 +54,9 @@ export class Anonymizer {
     this.group = group;
     this.nodeNames = new Set(options.nodeNames ?? []);
     this.names = new Set(ruleNames(options));
+    for (const name of this.names) {
+      if (name.length <= MEMO_MAX_LENGTH && isPlainWord(name)) this.wordNameShapes[name.length * 128 + name.charCodeAt(0)] = 1;
+    }
   }
 
   private swap(kind: Kind, value: string, direction: Direction): string {
@@ -151,6 +157,17 @@ export class Anonymizer {
     if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
     memo.set(text, kinds.length ? { out, kinds } : out);
     return out;
+  }
+
+  /** `run` over text[start, end): what it becomes, or undefined when it stays as it is. */
+  runRange(text: string, start: number, end: number, direction: Direction): string | undefined {
+    const length = end - start;
+    if (length <= MEMO_MAX_LENGTH && isPlainWord(text, start, end)) {
+      if (direction === 'deanonymize' || this.wordNameShapes[length * 128 + text.charCodeAt(start)] !== 1) return undefined;
+    }
+    const raw = text.slice(start, end);
+    const out = this.run(raw, direction);
+    return out === raw ? undefined : out;
   }
 
   private scan(text: string, direction: Direction): string {

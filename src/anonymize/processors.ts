@@ -71,14 +71,22 @@ function escapedStringContent(raw: string, engine: Anonymizer, direction: Direct
   return splice(raw, spans);
 }
 
-/** An open object or array, and the key its strings are under (an array's items inherit it). */
+/** An open object or array, and whether its strings are under a credential key (an array's
+ * items inherit it from the key the array is the value of). */
 interface JsonFrame {
   object: boolean;
-  context: string | undefined;
-  lastKey: string | undefined;
+  secret: boolean;
+  lastKeySecret: boolean;
 }
 
 const QUOTE = 34;
+
+/** Whether the key ending before `end` may name a credential, by its last letter (passwor(d),
+ * passw(d), p(w)d, passphras(e), secre(t), toke(n)): most keys are told apart without a copy. */
+function mayBeSecretKey(text: string, end: number): boolean {
+  const c = text.charCodeAt(end - 1) | 0x20;
+  return c === 100 || c === 101 || c === 116 || c === 110;
+}
 const BACKSLASH = 92;
 
 export function processJson(text: string, engine: Anonymizer, direction: Direction, source = 'input'): string {
@@ -97,8 +105,8 @@ export function processJson(text: string, engine: Anonymizer, direction: Directi
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 123 /* { */ || c === 91 /* [ */) {
-      const context = top ? (top.object ? top.lastKey : top.context) : undefined;
-      top = { object: c === 123, context, lastKey: undefined };
+      const secret = top ? (top.object ? top.lastKeySecret : top.secret) : false;
+      top = { object: c === 123, secret, lastKeySecret: false };
       stack.push(top);
       continue;
     }
@@ -130,16 +138,21 @@ export function processJson(text: string, engine: Anonymizer, direction: Directi
       after++;
     }
     const isKey = text.charCodeAt(after) === 58; /* : */
-    const raw = text.slice(start, end);
-    const context = isKey || !top ? undefined : top.object ? top.lastKey : top.context;
-    const replaced =
-      context !== undefined && isSecretKey(context)
-        ? engine.secretValue(raw, direction)
-        : escaped
-          ? escapedStringContent(raw, engine, direction)
-          : engine.run(raw, direction);
-    if (isKey && top) top.lastKey = raw;
-    if (replaced !== raw) {
+    if (isKey && top) top.lastKeySecret = mayBeSecretKey(text, end) && isSecretKey(text.slice(start, end));
+    const secret = !isKey && top !== undefined && (top.object ? top.lastKeySecret : top.secret);
+    let replaced: string | undefined;
+    if (secret) {
+      const raw = text.slice(start, end);
+      replaced = engine.secretValue(raw, direction);
+      if (replaced === raw) replaced = undefined;
+    } else if (escaped) {
+      const raw = text.slice(start, end);
+      replaced = escapedStringContent(raw, engine, direction);
+      if (replaced === raw) replaced = undefined;
+    } else {
+      replaced = engine.runRange(text, start, end, direction);
+    }
+    if (replaced !== undefined) {
       out.push(text.slice(copied, start), replaced);
       copied = end;
     }
@@ -213,7 +226,9 @@ export function processYaml(text: string, engine: Anonymizer, direction: Directi
     copied = end;
   };
   const plain = (start: number, end: number) => {
-    if (hasAlnum(text, start, end)) piece(start, end, engine.run(text.slice(start, end), direction));
+    if (!hasAlnum(text, start, end)) return;
+    const replaced = engine.runRange(text, start, end, direction);
+    if (replaced !== undefined) piece(start, end, replaced);
   };
   let at = 0;
   for (let i = 0; i < scalars.length; i += 3) {

@@ -148,9 +148,9 @@ export function ruleNames(options: RuleOptions): string[] {
 /** Whether `text` is one word of ASCII letters, digits and `_`. In such a text no rule but the
  * names can match: every other family needs one of `-.@:=!` (the trigger, the credential
  * separator), and a name must be the whole word (nothing around it may be a word character). */
-export function isPlainWord(text: string): boolean {
-  if (text.length === 0) return false;
-  for (let i = 0; i < text.length; i++) {
+export function isPlainWord(text: string, start = 0, end = text.length): boolean {
+  if (end <= start) return false;
+  for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
     if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95)) return false;
   }
