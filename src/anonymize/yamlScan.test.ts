@@ -67,6 +67,12 @@ describe('scanBlockYaml', () => {
     expect(secrets).toEqual(['hunter 2', "'it''s'", 's', 't1']);
   });
 
+  it('a document with more scalars than the first guess of their number (the buffer grows)', () => {
+    const text = Array.from({ length: 3000 }, (_, i) => `k${i}: ${i % 3 ? 'v' : ''}\n- x`.split('\n')[0]).join('\n') + '\n';
+    expect(agrees(text)).toBe(true);
+    expect(scanBlockYaml(text)).toHaveLength(6000);
+  });
+
   it('declines what it does not model, and every document the library rejects', () => {
     const declined = [
       'a: [1, 2]\n',

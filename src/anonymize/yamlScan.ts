@@ -154,8 +154,8 @@ class Scanner {
     this.newline = new NextOf(text, '\n');
     this.colon = new NextOf(text, ':');
     this.comment = new NextOf(text, ' #');
-    // Every scalar but an empty one takes a character and most take a `: ` or `- ` too.
-    this.scalars = new Int32Array(Math.max(96, Math.ceil(text.length / 2)) * 3);
+    // About one scalar in 20 bytes in a typical file; grown by doubling when there are more.
+    this.scalars = new Int32Array(Math.max(96, Math.ceil(text.length / 8)) * 3);
   }
 
   private readonly newline: NextOf;
