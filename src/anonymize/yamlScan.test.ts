@@ -68,7 +68,7 @@ describe('scanBlockYaml', () => {
   });
 
   it('a document with more scalars than the first guess of their number (the buffer grows)', () => {
-    const text = Array.from({ length: 3000 }, (_, i) => `k${i}: ${i % 3 ? 'v' : ''}\n- x`.split('\n')[0]).join('\n') + '\n';
+    const text = Array.from({ length: 3000 }, (_, i) => `k${i}:${i % 3 ? ' v' : ''}\n`).join('');
     expect(agrees(text)).toBe(true);
     expect(scanBlockYaml(text)).toHaveLength(6000);
   });
