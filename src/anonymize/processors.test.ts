@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Anonymizer } from './engine.js';
 import { fileMode, loadMapping, PseudonymMap, saveMapping } from './mapping.js';
 import { detectFormat, processDocument, type Format } from './processors.js';
+import { scanBlockYaml } from './yamlScan.js';
 
 const NAMES = { nodeNames: ['pve1', 'pve2'], guestNames: ['web-01', 'db-main'] };
 
@@ -100,6 +101,36 @@ alias: *web
 second: node-001
 `);
     expect(() => parseYaml(out.split('---')[0]!)).not.toThrow();
+  });
+  it('block YAML (the fast scan, no library): the same treatment', () => {
+    const block = `# pve1 at 10.0.0.5
+nodes:
+  - name: pve1   # first
+    address: "192.168.1.11"
+credentials:
+  password: hunter 2
+  tokens:
+    - root@pam!mpc=0b4c7a8e-1111-2222-3333-444455556666
+  api_secret: 's e c'
+log: >-
+  web-01 on pve1
+  (192.168.1.12)
+`;
+    expect(scanBlockYaml(block)).toBeDefined();
+    const { out } = roundTrip(block, 'yaml');
+    expect(out).toBe(`# node-001 at 10.77.0.1
+nodes:
+  - name: node-001   # first
+    address: "10.77.0.2"
+credentials:
+  password: secret-0001
+  tokens:
+    - root@pam!mpc=00000000-0000-4000-8000-000000000001
+  api_secret: 'secret-0002'
+log: >-
+  guest-0001 on node-001
+  (10.77.0.3)
+`);
   });
   it('refuses invalid YAML with the line', () => {
     expect(() => processDocument('a: [1, 2\nb: c: d\n', 'yaml', new Anonymizer(), 'anonymize', 'x.yml')).toThrow(/^x\.yml is not valid YAML \(line \d+\)/);

@@ -8,7 +8,7 @@ import { isPair, isScalar, parseAllDocuments, visit, type Scalar } from 'yaml';
 import { ExitCode, UserError } from '../app/userError.js';
 import type { Anonymizer, Direction, Span } from './engine.js';
 import { isSecretKey } from './rules.js';
-import { flatSecret, scanBlockYaml, toFlat, type YamlScalar, type YamlScalarType } from './yamlScan.js';
+import { flatSecret, flatType, scanBlockYaml, toFlat, type YamlScalar, type YamlScalarType } from './yamlScan.js';
 
 export const FORMATS = ['text', 'json', 'yaml'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -237,10 +237,10 @@ export function processYaml(text: string, engine: Anonymizer, direction: Directi
     const code = scalars[i + 2]!;
     if (start < at) continue;
     if (start > at) plain(at, start);
-    const type = code & 7; // 0 plain, 1 and 2 quoted (yamlScan's TYPES)
-    if (flatSecret(code) && type === 0) {
+    const type = flatSecret(code) ? flatType(code) : undefined;
+    if (type === 'PLAIN') {
       piece(start, end, engine.secretValue(text.slice(start, end), direction));
-    } else if (flatSecret(code) && (type === 1 || type === 2) && end - start >= 2) {
+    } else if ((type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE') && end - start >= 2) {
       const value = engine.secretValue(text.slice(start + 1, end - 1), direction);
       piece(start, end, `${text[start]}${value}${text[end - 1]}`);
     } else {
