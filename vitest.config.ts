@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -8,7 +9,7 @@ export default defineConfig({
     pool: 'forks',
     // Vitest's default on 2 cores is one worker, and most of this suite waits on child processes,
     // ptys and simulated latency: two workers run it in about 9 minutes instead of 15.
-    maxWorkers: 2,
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     reporters: ['default', './test/support/plainSummaryReporter.ts'],
   },
 });
