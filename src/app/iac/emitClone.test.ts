@@ -66,6 +66,17 @@ describe('clonedGuest: what PVE would hold for the clone, as far as the code man
     expect(clonedGuest(spec({ disk: { storage: 'ceph', sizeGiB: 20 } }, true), TEMPLATE).config.scsi0).toBe('ceph:vm-172-disk-0,iothread=1,size=20G');
   });
 
+  it("with cloud-init settings and no user or keys given, the template's are kept (the clone has them and the provider reads them back)", () => {
+    const keyed = { ...TEMPLATE, sshkeys: 'ssh-ed25519%20AAAAtemplate%20admin%40workstation%0A' };
+    const s = spec({ cloudInit: { ip: 'dhcp', password: 'never-written' } });
+    const { config } = clonedGuest(s, keyed);
+    expect(config).toMatchObject({ ciuser: 'ubuntu', sshkeys: keyed.sshkeys, ipconfig0: 'ip=dhcp' });
+    const { body } = renderClone(s, keyed);
+    expect(body).toMatch(/user_account \{\n +keys += \["ssh-ed25519 AAAAtemplate admin@workstation"\]\n +password = var\.vm_172_web_clone_password\n +username = "ubuntu"\n/);
+    // what is given replaces the template's
+    expect(clonedGuest(spec(), keyed).config).toMatchObject({ ciuser: 'ops', sshkeys: expect.stringContaining('ops%40laptop') });
+  });
+
   it('without cloud-init settings the template cloud-init drive and DNS are left alone', () => {
     const { cloudInit: _, ...plain } = spec();
     const { config } = clonedGuest(plain as CloneSpec, TEMPLATE);

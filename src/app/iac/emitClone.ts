@@ -17,9 +17,9 @@ export type CloneSpec = VmCreateSpec & { source: { kind: 'clone'; template: VmTe
 
 /** Template settings the clone keeps that the provider would otherwise set to its own defaults. */
 const KEPT_FROM_TEMPLATE = ['agent', 'bios', 'machine', 'scsihw', 'sockets', 'cpu', 'balloon', 'onboot', 'vga', 'serial0', 'serial1', 'serial2', 'serial3'];
-/** With cloud-init settings the provider rewrites the whole cloud-init config: what the template
- * has besides the user, keys and address is kept. */
-const KEPT_WITH_CLOUD_INIT = ['nameserver', 'searchdomain', 'citype', 'cicustom', 'ciupgrade'];
+/** With cloud-init settings the provider reads the whole cloud-init config back (the user and the
+ * keys too): what the template has and the settings given do not replace is kept. */
+const KEPT_WITH_CLOUD_INIT = ['ciuser', 'sshkeys', 'nameserver', 'searchdomain', 'citype', 'cicustom', 'ciupgrade'];
 
 export function isCloneSpec(spec: VmCreateSpec): spec is CloneSpec {
   return spec.source.kind === 'clone';
@@ -52,7 +52,7 @@ export function clonedGuest(spec: CloneSpec, template: Readonly<Config>): { row:
   if (cloneParams.description !== undefined) config.description = cloneParams.description;
   for (const [key, value] of Object.entries(update)) if (key !== 'cipassword') config[key] = value;
   if (spec.cloudInit) {
-    for (const key of KEPT_WITH_CLOUD_INIT) if (template[key] !== undefined) config[key] = template[key];
+    for (const key of KEPT_WITH_CLOUD_INIT) if (template[key] !== undefined && config[key] === undefined) config[key] = template[key];
     // the template's cloud-init drive: the provider would put a new one on local-lvm otherwise
     const drive = extractQemuDevices(template).disks.find((d) => d.bus !== 'efidisk' && d.bus !== 'tpmstate' && isCloudInitDrive(d.disk as QemuDrive));
     if (drive) config[drive.key] = template[drive.key]!;
