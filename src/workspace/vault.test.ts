@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -252,6 +252,24 @@ describe('vault', () => {
     expect(redact(`token ${SECRET}`)).toBe('token ***home***');
     lockVaults();
     expect(() => resolveSecret('$vault.home', 'the token', { ...env, PMC_VAULT_PASSPHRASE: 'bad' })).toThrow(/wrong passphrase/);
+  });
+
+  it('a vault unlocked earlier in a long-running process (the console) sees entries set, changed or a vault re-made since', () => {
+    const env = { XDG_CONFIG_HOME: dir(), PMC_VAULT_PASSPHRASE: 'pp' };
+    const kdf = { kdf: { N: 1024, r: 8, p: 1 } };
+    Vault.open(vaultPath(env), 'pp', kdf).set('db', 'first-secret');
+    expect(resolveSecret('$vault.db', 'pw', env)).toBe('first-secret');
+    // `vault set` in another shell, while the console runs:
+    const other = Vault.open(vaultPath(env), 'pp');
+    other.set('db', 'second-secret');
+    other.set('added', 'added-secret');
+    expect(resolveSecret('$vault.db', 'pw', env)).toBe('second-secret');
+    expect(resolveSecret('$vault.added', 'pw', env)).toBe('added-secret');
+    // The file moved away and a new vault made (another salt, same passphrase):
+    rmSync(vaultPath(env));
+    Vault.open(vaultPath(env), 'pp', kdf).set('db', 'third-secret');
+    expect(resolveSecret('$vault.db', 'pw', env)).toBe('third-secret');
+    expect(() => resolveSecret('$vault.added', 'pw', env)).toThrow(/which is not in the vault/);
   });
 
   it('a profile reference is resolved when connecting (toCredentials), not when the settings are read', () => {

@@ -257,6 +257,20 @@ export class Vault {
     });
   }
 
+  /**
+   * The file as it is now, for a vault unlocked earlier in a process that runs on (the console):
+   * entries set or changed since by another process are seen. False when the file was replaced
+   * under another key, or removed: the vault must be opened again.
+   */
+  refresh(): boolean {
+    const current = readVaultFile(this.path);
+    if (!current) return !this.stored;
+    if (current.kdf.salt !== this.file.kdf.salt || open(this.key, current.check, CHECK_TEXT) !== CHECK_TEXT) return false;
+    this.file = current;
+    this.stored = true;
+    return true;
+  }
+
   /** One change as a read-modify-write under the lock: the file as it is now, `change` applied
    * (false: nothing to write), written. A new vault that another process created meanwhile (a
    * process without the lock) is read again and the change applied to it. */
@@ -419,11 +433,13 @@ export function warnLooseMode(path: string, stderr: NodeJS.WritableStream = proc
   }
 }
 
-/** The vault at vaultPath(env), unlocked once per process. */
+/** The vault at vaultPath(env), unlocked once per process (its file read again on each call). */
 export function unlockVault(env: NodeJS.ProcessEnv = process.env, source: Omit<PassphraseSource, 'env'> = {}): Vault {
   const path = vaultPath(env);
   const cached = unlocked.get(path);
-  if (cached) return cached;
+  // Read again: another process may have changed it since (`vault set` while the console runs).
+  if (cached?.refresh()) return cached;
+  unlocked.delete(path);
   warnLooseMode(path);
   const passphrase = vaultPassphrase(path, { ...source, env });
   registerSecret('vault-passphrase', passphrase);
