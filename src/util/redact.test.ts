@@ -53,6 +53,12 @@ describe('process-wide redactor', () => {
     expect(redactValue({ out: json })).toEqual({ out: '{"msg":"login failed for ***password***","password":"***password***"}' });
   });
 
+  it("masks a secret in Go's JSON (terraform -json), which writes <, > and & as \\u003c, \\u003e, \\u0026", () => {
+    registerSecret('db-password', 'p<a>ss&"wd');
+    const line = '{"@level":"error","@message":"Error: login as root with p\\u003ca\\u003ess\\u0026\\"wd failed","type":"diagnostic"}';
+    expect(redact(line)).toBe('{"@level":"error","@message":"Error: login as root with ***db-password*** failed","type":"diagnostic"}');
+  });
+
   it('a secret of plain characters has no escaped forms (nothing more to search on every line)', () => {
     expect(escapedForms('0d8c0a0e-1111-2222-3333-444455556666')).toEqual([]);
     expect(escapedForms('correct horse battery staple')).toEqual([]);

@@ -27,7 +27,8 @@ const hex4 = (c: string, upper: boolean): string => {
 /**
  * The forms `value` takes once another program quotes it, besides itself: inside a JSON (or YAML
  * double-quoted) string (`pa"ss\word` -> `pa\"ss\\word`; ansible and terraform print JSON),
- * the same with non-ASCII as `\uXXXX` (Python's json.dumps), with `/` as `\/`, and
+ * the same with non-ASCII as `\uXXXX` (Python's json.dumps), with `<`, `>`, `&` as `\u003c`...
+ * (Go's encoding/json: terraform -json), with `/` as `\/`, and
  * shell-quoted (`'` -> `'\''` in single quotes; `"`, `\`, `$`, backquote escaped in double
  * quotes). A secret of plain characters (a UUID) has no other form: the redactor's cost per line
  * grows only with secrets that do.
@@ -39,6 +40,7 @@ export function escapedForms(value: string): string[] {
     json,
     ascii(false),
     ascii(true),
+    json.replace(/[<>&\u2028\u2029]/g, (c) => hex4(c, false)),
     json.replaceAll('/', '\\/'),
     ascii(false).replaceAll('/', '\\/'),
     value.replaceAll("'", "'\\''"),
