@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FileLockTimeout, withFileLockSync } from './fileLock.js';
+import { breakStaleLock, FileLockTimeout, withFileLockSync } from './fileLock.js';
 
 let dir: string | undefined;
 const lockIn = (): string => join((dir = mkdtempSync(join(tmpdir(), 'pmc-lock-'))), 'f.lock');
@@ -43,5 +43,22 @@ describe('withFileLockSync', () => {
     const old = new Date(Date.now() - 60_000);
     utimesSync(lock, old, old);
     expect(withFileLockSync(lock, () => 'ran again', { timeoutMs: 0, staleMs: 30_000 })).toBe('ran again');
+  });
+
+  it('breaking a stale lock removes only a stale one: a lock a live holder took meanwhile stays', () => {
+    const lock = lockIn();
+    // Two waiters judged the dead holder's lock stale; the other broke it and took the lock
+    // before this one got to remove it: what is there now is a live holder's.
+    writeFileSync(lock, `${process.pid}\n`);
+    breakStaleLock(lock, 30_000);
+    expect(readFileSync(lock, 'utf8')).toBe(`${process.pid}\n`);
+    // One just created, its pid not written yet, is not stale either.
+    writeFileSync(lock, '');
+    breakStaleLock(lock, 30_000);
+    expect(existsSync(lock)).toBe(true);
+    // A dead holder's is removed, and nothing is left beside it.
+    writeFileSync(lock, '2147483646\n');
+    breakStaleLock(lock, 30_000);
+    expect(readdirSync(dir!)).toEqual([]);
   });
 });

@@ -3,7 +3,8 @@
 // Synchronous, like the callers (the vault is read and written with sync calls). A lock left by
 // a process that died (its pid gone) or older than `staleMs` is broken, so that a crash mid-write
 // never locks the file for good.
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, fstatSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 
 export interface FileLockOptions {
   /** How long to wait for another holder (default 10 s). */
@@ -27,11 +28,30 @@ function sleepSync(ms: number): void {
 }
 
 function holderPid(lockPath: string): number | undefined {
+  return readLock(lockPath)?.pid;
+}
+
+interface LockInfo {
+  mtimeMs: number;
+  pid: number | undefined;
+}
+
+/** The lock file's age and pid, read from one open file (undefined: gone). */
+function readLock(lockPath: string): LockInfo | undefined {
+  let fd: number;
   try {
-    const pid = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    fd = openSync(lockPath, 'r');
   } catch {
     return undefined;
+  }
+  try {
+    const { mtimeMs } = fstatSync(fd);
+    const pid = Number.parseInt(readFileSync(fd, 'utf8'), 10);
+    return { mtimeMs, pid: Number.isInteger(pid) && pid > 0 ? pid : undefined };
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -44,17 +64,37 @@ function alive(pid: number): boolean {
   }
 }
 
-function isStale(lockPath: string, staleMs: number): boolean {
-  let mtimeMs: number;
-  try {
-    mtimeMs = statSync(lockPath).mtimeMs;
-  } catch {
-    return false; // gone already: the next attempt takes it
-  }
-  const pid = holderPid(lockPath);
+function isStale(lock: LockInfo | undefined, staleMs: number): boolean {
+  if (lock === undefined) return false; // gone already: the next attempt takes it
   // A lock just created may not hold its pid yet: only a dead pid, or old age, makes it stale.
-  if (pid !== undefined && pid !== process.pid && !alive(pid)) return true;
-  return Date.now() - mtimeMs > staleMs;
+  if (lock.pid !== undefined && lock.pid !== process.pid && !alive(lock.pid)) return true;
+  return Date.now() - lock.mtimeMs > staleMs;
+}
+
+/**
+ * Removes the lock at `lockPath` if it is stale, and only then. Two waiters may judge the same
+ * dead holder's lock stale; when the first has broken it and taken the lock, the second must not
+ * remove that new one: the lock is moved aside (atomically, whatever it is by then), judged there,
+ * and put back when it is not stale.
+ */
+export function breakStaleLock(lockPath: string, staleMs: number): void {
+  const aside = `${lockPath}.${process.pid}-${randomBytes(4).toString('hex')}.stale`;
+  try {
+    renameSync(lockPath, aside);
+  } catch {
+    return; // gone: another waiter broke it
+  }
+  try {
+    if (!isStale(readLock(aside), staleMs)) linkSync(aside, lockPath);
+  } catch {
+    // EEXIST: yet another process took the lock in this instant; nothing better to do
+  } finally {
+    try {
+      unlinkSync(aside);
+    } catch {
+      // already gone
+    }
+  }
 }
 
 function tryLock(lockPath: string): boolean {
@@ -67,9 +107,12 @@ function tryLock(lockPath: string): boolean {
   }
   try {
     writeSync(fd, `${process.pid}\n`);
-  } finally {
+  } catch (error) {
     closeSync(fd);
+    unlinkSync(lockPath); // not held after all: no lock left behind for 30 s
+    throw error;
   }
+  closeSync(fd);
   return true;
 }
 
@@ -80,12 +123,8 @@ export function withFileLockSync<T>(lockPath: string, fn: () => T, options: File
   const deadline = Date.now() + timeoutMs;
   let wait = 5;
   while (!tryLock(lockPath)) {
-    if (isStale(lockPath, staleMs)) {
-      try {
-        unlinkSync(lockPath);
-      } catch {
-        // another waiter broke it first
-      }
+    if (isStale(readLock(lockPath), staleMs)) {
+      breakStaleLock(lockPath, staleMs);
       continue;
     }
     if (Date.now() >= deadline) throw new FileLockTimeout(lockPath, holderPid(lockPath));
