@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DriftReport } from '../app/iac/drift.js';
 import type { DriftView } from '../store/types.js';
-import { buildDriftLines, driftFooter, driftKey, driftLines, driftTitle, fileNote, INITIAL_DRIFT_VIEW, placeTop } from './driftModel.js';
+import { displayWidth } from '../app/output/table.js';
+import { buildDriftLines, driftFooter, driftKey, driftLines, driftTitle, fileNote, INITIAL_DRIFT_VIEW, placeTop, VALUE_WIDTH } from './driftModel.js';
 
 const VM = 'proxmox_virtual_environment_vm';
 const CT = 'proxmox_virtual_environment_container';
@@ -126,6 +127,28 @@ describe('drift screen lines', () => {
     const v = view({ filter: 'zz\u001b[2J' });
     expect(texts(v).at(-1)).toBe('nothing matches "zz" (Esc clears the filter)');
     expect(driftFooter(v)).toBe('filter: zz  (Esc clears)');
+  });
+
+  it('a long value is cut: the CODE column of every guest stays near the start of the line; the filter still finds what was cut', () => {
+    const long = `${'a long description that goes on '.repeat(8)}and ends here`;
+    const r = report();
+    r.changed[1] = { ...r.changed[1]!, attributes: [{ name: 'description', code: null, live: long }] };
+    const lines = buildDriftLines(r, NAMES, '').lines.map((l) => l.text);
+    const cores = lines.find((l) => l.includes('memory.dedicated'))!;
+    expect(cores).toMatch(/^ {6}memory\.dedicated +3072 +2048$/);
+    expect(cores.indexOf('2048')).toBeLessThan(6 + 'memory.dedicated'.length + 2 + VALUE_WIDTH + 2 + 1);
+    const cut = lines.find((l) => l.includes('description'))!;
+    expect(cut).toMatch(/^ {6}description +"a long description that goes on a long… +\(absent\)$/);
+    expect(cut).not.toContain('ends here');
+    expect(buildDriftLines(r, NAMES, 'ends here').lines.some((l) => l.text.includes('description'))).toBe(true);
+  });
+
+  it('columns line up in terminal columns when a name has wide characters', () => {
+    const lines = buildDriftLines(report(), { ...NAMES, 105: '数据库' }, '').lines.map((l) => l.text);
+    // 数据库 is three characters, six columns wide: the NODE column starts at the same column
+    const col = (line: string, at: string): number => displayWidth(line.slice(0, line.indexOf(at)));
+    expect(col(lines[2]!, 'pve1')).toBe(col(lines[1]!, 'NODE'));
+    expect(col(lines[3]!, 'pve2')).toBe(col(lines[1]!, 'NODE'));
   });
 });
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { DriftReport } from '../app/iac/drift.js';
 import { driftSummary, driftValueText, guestTypeOfResource, kindOfResource } from '../app/iac/driftText.js';
 import { charOfKeyName } from '../app/keys.js';
+import { displayWidth, truncate } from '../app/output/table.js';
 import { guestKey, type GuestKey } from '../db/model.js';
 import type { DriftView } from '../store/types.js';
 import { safeText } from '../util/terminalText.js';
@@ -42,14 +43,19 @@ export interface DriftLines {
 
 const NO_LINES: DriftLines = { lines: [], rows: [] };
 
+/** The widest an attribute's value is shown: one long value (a description) would otherwise push
+ * the CODE column of every changed guest off the screen. */
+export const VALUE_WIDTH = 40;
+
 function pad(text: string, width: number): string {
-  return text.length >= width ? text : text.padEnd(width);
+  const fill = width - displayWidth(text);
+  return fill > 0 ? text + ' '.repeat(fill) : text;
 }
 
-/** Columns padded to the widest cell of each (the last one is not padded). */
+/** Columns padded to the widest cell of each, in terminal columns (the last one is not padded). */
 function columns(table: readonly (readonly string[])[]): string[] {
   const widths: number[] = [];
-  for (const row of table) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  for (const row of table) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, displayWidth(cell))));
   return table.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : pad(cell, widths[i]!))).join('  ').trimEnd());
 }
 
@@ -109,9 +115,10 @@ export function buildDriftLines(report: DriftReport, names: Readonly<Record<numb
     const changed = report.changed
       .map((c) => {
         const guest = [String(c.vmid), name(c.vmid) || '-', safeText(c.node ?? '-'), where(c.file, c.line), safeText(c.address)];
+        // matched on the whole values, shown cut to VALUE_WIDTH
         const attrs = c.attributes.map((a) => [safeText(a.name), driftValueText(a.live), driftValueText(a.code)]);
-        const shown = matches(guest, filter) ? attrs : attrs.filter((a) => matches(a, filter));
-        return { c, guest, attrs: shown };
+        const kept = matches(guest, filter) ? attrs : attrs.filter((a) => matches(a, filter));
+        return { c, guest, attrs: kept.map(([n, live, code]) => [n!, truncate(live!, VALUE_WIDTH), truncate(code!, VALUE_WIDTH)]) };
       })
       .filter((r) => r.attrs.length > 0 || matches(r.guest, filter));
     lines.push(heading('Changed', changed.length, report.changed.length, filtered));
