@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../app/userError.js';
 import { clearSecrets, redact } from '../../util/redact.js';
@@ -91,6 +93,39 @@ describe('prepareExtraVars', () => {
     expect(message(() => prepareExtraVars(['a=$vault.db-password', 'b=$vault.nope'], cliResolver(env), { dir }))).toContain("-e b refers to $vault.nope, which is not in the vault");
     expect(existsSync(join(dir, 'vars-1.json'))).toBe(false);
   });
+});
+
+describe('a process stopped by a signal while the files exist', () => {
+  it('removes them before it ends, by the same signal (SIGTERM, SIGHUP: no exit handler runs then)', async () => {
+    const moduleUrl = pathToFileURL(join(import.meta.dirname, 'vaultExtraVars.ts')).href;
+    const work = temp('pmc-extra-vars-sig-');
+    const script = join(work, 'hold.mts');
+    writeFileSync(
+      script,
+      `import { prepareExtraVars } from ${JSON.stringify(moduleUrl)};
+const vars = prepareExtraVars(['pw=$vault.x'], () => 'the-secret-value', { env: { XDG_RUNTIME_DIR: ${JSON.stringify(work)} } });
+process.stdout.write(vars.files[0] + '\\n');
+setInterval(() => {}, 1000);
+`,
+    );
+    for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+      const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const file = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('\n')) resolve(out.trim());
+        });
+        child.on('close', () => reject(new Error(`the child ended first: ${out}`)));
+      });
+      expect(readFileSync(file, 'utf8')).toContain('the-secret-value');
+      const ended = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, sig) => resolve(sig)));
+      child.kill(signal);
+      expect(await ended).toBe(signal);
+      expect(existsSync(file)).toBe(false);
+      expect(existsSync(join(file, '..'))).toBe(false);
+    }
+  }, 30_000);
 });
 
 describe('consoleResolver', () => {

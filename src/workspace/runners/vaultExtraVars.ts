@@ -11,6 +11,9 @@ import type { SecretResolver } from '../vaultResolve.js';
 
 export { cliResolver, consoleResolver, type SecretResolver } from '../vaultResolve.js';
 
+/** Signals whose default action ends the process at once. */
+const ENDING_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT'];
+
 /** `key=$vault.<...>`: the value is a reference (checked by resolveSecret). */
 const VAULT_VAR = /^([A-Za-z_][A-Za-z0-9_]*)=(\$vault\..*)$/s;
 
@@ -59,11 +62,21 @@ export function prepareExtraVars(vars: readonly string[], resolve: SecretResolve
   const files: string[] = [];
   const cleanup = (): void => {
     process.off('exit', cleanup);
+    for (const signal of ENDING_SIGNALS) process.off(signal, onSignal);
     for (const f of files) rmSync(f, { force: true });
     if (own) rmSync(dir, { recursive: true, force: true });
   };
+  // A signal that no one else handles ends the process without 'exit' (the CLI on SIGTERM or
+  // SIGHUP): the files go first, then the signal is raised again to end it as it would have.
+  // Where another handler decides (the console's, the CLI's Ctrl-C), 'exit' removes them.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (process.listenerCount(signal) > 1) return;
+    cleanup();
+    process.kill(process.pid, signal);
+  };
   // A process that ends mid-run (the console quit, an error) still removes them.
   process.on('exit', cleanup);
+  for (const signal of ENDING_SIGNALS) process.on(signal, onSignal);
   const args: string[] = [];
   try {
     vars.forEach((v, i) => {
