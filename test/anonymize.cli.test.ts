@@ -58,6 +58,12 @@ describe('anonymize / de-anonymize', () => {
     expect(back.code, back.stderr).toBe(0);
     expect(back.stdout).toBe(original);
     expect(back.stderr).toMatch(/^restored \d+ values \(/);
+    // Written to a file, the restored text (the originals, credentials included) is private.
+    const restored = join(dir, 'cluster.restored.json');
+    const toFile = await sc.run(['de-anonymize', join(dir, 'cluster.anon.json'), '--mapping', mapping, '--out', restored], env);
+    expect(toFile.code, toFile.stderr).toBe(0);
+    expect(readFileSync(restored, 'utf8')).toBe(original);
+    expect(statSync(restored).mode & 0o777).toBe(0o600);
   }, 120_000);
 
   it('stdin to stdout, the mapping under $XDG_STATE_HOME by default, and an existing mapping extended', async () => {

@@ -123,7 +123,11 @@ export async function runAnonymize(file: string, opts: AnonymizeOptions, directi
   const target = opts.inPlace ? file : opts.out;
   if (target) {
     try {
-      writeFileAtomic(target, output, opts.inPlace ? { mode: statSync(file).mode & 0o777 } : {});
+      // Restored text holds the originals: private (0600, or the file's own mode without group
+      // and other bits). Anonymized text is meant to be shared: the umask, or the file's mode.
+      const restoring = direction === 'deanonymize';
+      const mode = opts.inPlace ? statSync(file).mode & (restoring ? 0o700 : 0o777) : restoring ? 0o600 : undefined;
+      writeFileAtomic(target, output, mode !== undefined ? { mode } : {});
     } catch (error) {
       throw new UserError(`cannot write ${target}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, ExitCode.failure);
     }
