@@ -16,6 +16,17 @@ describe('drift', () => {
     ]);
   });
 
+  it('a MAC address the code leaves out is for the provider to fill; a clone takes from its template what its code leaves out', () => {
+    const live = { name: 'app-01', description: 'from the template', tags: ['tpl'], network_device: [{ bridge: 'vmbr0', mac_address: 'BC:24:11:00:00:01' }], memory: [{ dedicated: 2048 }] };
+    const code = { name: 'app-01', description: 'from the template', tags: ['tpl'], network_device: [{ bridge: 'vmbr0' }], memory: [{ dedicated: 2048 }] };
+    expect(compareBodies(live, code)).toEqual([]);
+    // Not a clone: an attribute the code leaves out is still drift (the provider would clear it).
+    expect(compareBodies(live, { ...code, description: undefined })).toEqual([{ name: 'description', code: null, live: 'from the template' }]);
+    // A clone: only what the code sets is compared, and a value it sets still drifts.
+    const clone = { name: 'app-01', clone: [{ vm_id: 9000 }], network_device: [{ bridge: 'vmbr0' }], memory: [{ dedicated: 4096 }] };
+    expect(compareBodies(live, clone)).toEqual([{ name: 'memory.dedicated', code: 4096, live: 2048 }]);
+  });
+
   it('matches by type and vm_id across files and names; reports the line of the resource', async () => {
     const generated = [
       { path: 'terraform/vm-100-a.tf', content: vm('vm_100_a', '  node_name = "pve1"\n  vm_id = 100') },

@@ -103,10 +103,16 @@ export async function computeDrift(generated: readonly GeneratedFile[], code: re
   return report;
 }
 
+/** Attributes the provider fills in when the code leaves them out (a NIC's MAC address). */
+const COMPUTED_WHEN_UNSET = /^(network_device|network_interface)\[\d+\]\.mac_address$/;
+
 /** The differing leaves under the generator's top-level keys (blocks compared whole, so an extra
  * or missing disk shows too). */
 export function compareBodies(live: Record<string, unknown>, code: Record<string, unknown>): AttributeDiff[] {
   const out: AttributeDiff[] = [];
+  // A VM made by a clone {} block takes what its code leaves out from the template, and the
+  // provider keeps it so (--emit-code writes such code): only what the code sets can drift.
+  const cloned = code.clone !== undefined;
   for (const k of Object.keys(live).sort()) {
     const a = flatten(live[k], k);
     const b = flatten(code[k], k);
@@ -115,6 +121,7 @@ export function compareBodies(live: Record<string, unknown>, code: Record<string
       const lv = a.get(p);
       const cv = b.get(p);
       if (isExpression(lv) || isExpression(cv)) continue;
+      if (cv === undefined && (cloned || COMPUTED_WHEN_UNSET.test(p))) continue;
       if (!sameValue(lv, cv)) out.push({ name: displayName(p, paths), code: cv ?? null, live: lv ?? null });
     }
   }
