@@ -459,7 +459,9 @@ export function createRunController(options: RunControllerOptions): RunControlle
               actions.notify(message, report.drift ? 'warn' : 'info');
             });
           } catch (error) {
-            if (!disposed && seq === driftChecks) actions.patchDrift({ running: false, error: error instanceof Error ? error.message : String(error) });
+            // A check a newer one replaced says nothing, its failure included.
+            if (disposed || seq !== driftChecks) return;
+            actions.patchDrift({ running: false, error: error instanceof Error ? error.message : String(error) });
             throw error;
           }
         })
