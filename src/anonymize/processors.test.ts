@@ -132,6 +132,29 @@ log: >-
   (10.77.0.3)
 `);
   });
+  it('a credential written as a block scalar: each line of its value is replaced, the block keeps its shape, and it restores', () => {
+    const block = `profile:
+  password: |
+    s3cr3t-Value!
+  key_secret: >-
+    first-half
+    second-half
+  note: |
+    pve1 is fine
+`;
+    const { out } = roundTrip(block, 'yaml');
+    expect(out).toBe(`profile:
+  password: |
+    secret-0001
+  key_secret: >-
+    secret-0002
+    secret-0003
+  note: |
+    node-001 is fine
+`);
+    expect(out).not.toMatch(/s3cr3t|half/);
+  });
+
   it('refuses invalid YAML with the line', () => {
     expect(() => processDocument('a: [1, 2\nb: c: d\n', 'yaml', new Anonymizer(), 'anonymize', 'x.yml')).toThrow(/^x\.yml is not valid YAML \(line \d+\)/);
   });

@@ -243,6 +243,18 @@ export function processYaml(text: string, engine: Anonymizer, direction: Directi
     } else if ((type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE') && end - start >= 2) {
       const value = engine.secretValue(text.slice(start + 1, end - 1), direction);
       piece(start, end, `${text[start]}${value}${text[end - 1]}`);
+    } else if ((type === 'BLOCK_LITERAL' || type === 'BLOCK_FOLDED') && text.indexOf('\n', start) > start && text.indexOf('\n', start) < end) {
+      // `password: |` and the value on the lines below: each line's text (its indentation kept)
+      // is a secret of its own, so the block keeps its shape and restores line for line.
+      for (let lineStart = text.indexOf('\n', start) + 1; lineStart < end; ) {
+        const newline = text.indexOf('\n', lineStart);
+        const lineEnd = newline < 0 || newline > end ? end : newline;
+        let s = lineStart;
+        while (s < lineEnd && text[s] === ' ') s++;
+        const e = lineEnd > s && text[lineEnd - 1] === '\r' ? lineEnd - 1 : lineEnd;
+        if (e > s) piece(s, e, engine.secretValue(text.slice(s, e), direction));
+        lineStart = lineEnd + 1;
+      }
     } else {
       plain(start, end);
     }
