@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +12,9 @@ afterEach(() => {
 });
 
 describe('withFileLockSync', () => {
-  it('holds the lock file (with its pid) while fn runs, and removes it after, also when fn throws', () => {
+  it('holds the lock file (with its pid and host) while fn runs, and removes it after, also when fn throws', () => {
     const lock = lockIn();
-    expect(withFileLockSync(lock, () => readFileSync(lock, 'utf8'))).toBe(`${process.pid}\n`);
+    expect(withFileLockSync(lock, () => readFileSync(lock, 'utf8'))).toBe(`${process.pid} ${hostname()}\n`);
     expect(existsSync(lock)).toBe(false);
     expect(() => withFileLockSync(lock, () => { throw new Error('boom'); })).toThrow('boom');
     expect(existsSync(lock)).toBe(false);
@@ -43,6 +44,19 @@ describe('withFileLockSync', () => {
     const old = new Date(Date.now() - 60_000);
     utimesSync(lock, old, old);
     expect(withFileLockSync(lock, () => 'ran again', { timeoutMs: 0, staleMs: 30_000 })).toBe('ran again');
+  });
+
+  it("another host's lock (a shared home) is not judged by a pid of this host: only by its age", () => {
+    const lock = lockIn();
+    writeFileSync(lock, '2147483646 some-other-host\n');
+    expect(() => withFileLockSync(lock, () => 'ran', { timeoutMs: 0 })).toThrow(FileLockTimeout);
+    expect(existsSync(lock)).toBe(true);
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(lock, old, old);
+    expect(withFileLockSync(lock, () => 'ran', { timeoutMs: 0, staleMs: 30_000 })).toBe('ran');
+    // This host's dead pid, named with the host: broken at once.
+    writeFileSync(lock, `2147483646 ${hostname()}\n`);
+    expect(withFileLockSync(lock, () => 'ran again', { timeoutMs: 0 })).toBe('ran again');
   });
 
   it('breaking a stale lock removes only a stale one: a lock a live holder took meanwhile stays', () => {

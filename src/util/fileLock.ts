@@ -1,10 +1,11 @@
 // A lock file for a short read-modify-write of a small file shared between processes (the
-// vault): `<file>.lock` created with O_EXCL holds the owner's pid; others wait for it to go.
-// Synchronous, like the callers (the vault is read and written with sync calls). A lock left by
-// a process that died (its pid gone) or older than `staleMs` is broken, so that a crash mid-write
-// never locks the file for good.
+// vault): `<file>.lock` created with O_EXCL holds the owner's pid and host name; others wait for
+// it to go. Synchronous, like the callers (the vault is read and written with sync calls). A lock
+// left by a process of this host that died (its pid gone), or older than `staleMs`, is broken, so
+// that a crash mid-write never locks the file for good.
 import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
 
 export interface FileLockOptions {
   /** How long to wait for another holder (default 10 s). */
@@ -34,6 +35,8 @@ function holderPid(lockPath: string): number | undefined {
 interface LockInfo {
   mtimeMs: number;
   pid: number | undefined;
+  /** The holder's host name (a vault on a shared home may be locked from another machine). */
+  host: string | undefined;
 }
 
 /** The lock file's age and pid, read from one open file (undefined: gone). */
@@ -46,8 +49,9 @@ function readLock(lockPath: string): LockInfo | undefined {
   }
   try {
     const { mtimeMs } = fstatSync(fd);
-    const pid = Number.parseInt(readFileSync(fd, 'utf8'), 10);
-    return { mtimeMs, pid: Number.isInteger(pid) && pid > 0 ? pid : undefined };
+    const [pidText = '', host] = readFileSync(fd, 'utf8').trim().split(/\s+/);
+    const pid = Number.parseInt(pidText, 10);
+    return { mtimeMs, pid: Number.isInteger(pid) && pid > 0 ? pid : undefined, host: host || undefined };
   } catch {
     return undefined;
   } finally {
@@ -67,7 +71,9 @@ function alive(pid: number): boolean {
 function isStale(lock: LockInfo | undefined, staleMs: number): boolean {
   if (lock === undefined) return false; // gone already: the next attempt takes it
   // A lock just created may not hold its pid yet: only a dead pid, or old age, makes it stale.
-  if (lock.pid !== undefined && lock.pid !== process.pid && !alive(lock.pid)) return true;
+  // A pid says something only on its own machine: another host's lock goes by age alone.
+  const here = lock.host === undefined || lock.host === hostname();
+  if (here && lock.pid !== undefined && lock.pid !== process.pid && !alive(lock.pid)) return true;
   return Date.now() - lock.mtimeMs > staleMs;
 }
 
@@ -106,7 +112,7 @@ function tryLock(lockPath: string): boolean {
     throw error;
   }
   try {
-    writeSync(fd, `${process.pid}\n`);
+    writeSync(fd, `${process.pid} ${hostname()}\n`);
   } catch (error) {
     closeSync(fd);
     unlinkSync(lockPath); // not held after all: no lock left behind for 30 s
