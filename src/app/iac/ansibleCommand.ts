@@ -181,8 +181,9 @@ Runs ansible-playbook in the workspace's ansible/ directory (found from the curr
 like git; or --dir) with ansible/inventory.yml. The playbook is looked for in ansible/, then tests/.
 Its lines are printed as they come, then a summary of the PLAY RECAP; every run is saved under
 .proxmox-mpc/logs/. Credentials reach the Proxmox modules only through the environment:
-PROXMOX_VE_ENDPOINT, PROXMOX_VE_API_TOKEN (user@realm!tokenid=secret), PROXMOX_VE_INSECURE=true
-for a self-signed certificate. PMC_ANSIBLE_PLAYBOOK: another ansible-playbook.
+PROXMOX_VE_ENDPOINT, PROXMOX_VE_API_TOKEN (user@realm!tokenid=secret) or PROXMOX_VE_USERNAME and
+PROXMOX_VE_PASSWORD (the token wins when both are set), PROXMOX_VE_INSECURE=true for a self-signed
+certificate. PMC_ANSIBLE_PLAYBOOK: another ansible-playbook.
 A variable's value may be a vault reference (-e pw=$vault.NAME): it is resolved when the run
 starts and given to ansible-playbook in a private file (0600, removed after the run), never on its
 command line; lines that echo it show ***NAME***.
