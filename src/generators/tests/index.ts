@@ -55,7 +55,7 @@ export function renderTftest(input: IacInput, options: GeneratorOptions): string
     ...comment(generatedHeader(input)),
     ...comment('Run from terraform/: terraform test'),
     ...comment('(plan only: nothing is created or changed; the imports read each guest through the API, with the'),
-    ...comment('provider credentials from the environment, PROXMOX_VE_API_TOKEN). A failed assert means the'),
+    ...comment('provider credentials from the environment, as for plan). A failed assert means the'),
     ...comment('generated code no longer says what it said when generated: a guest moved, renumbered or renamed.'),
   ];
   const body: Node[] = [attr('command', ref('plan'))];
