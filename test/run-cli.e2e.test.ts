@@ -101,6 +101,25 @@ describe('plan / apply / destroy (built CLI, real terraform, offline)', () => {
     expect(r.stderr).toMatch(/apply failed.*the log is .*\.proxmox-mpc\/logs\/.*-apply\.jsonl/);
   }, 90_000);
 
+  it('code that requires providers never installed: terraform init runs first; when it fails there is no plan', async () => {
+    const root = workspace('fixture-main.tf');
+    const main = join(root, 'terraform', 'main.tf');
+    // The built-in provider: init installs nothing and succeeds offline, then the plan runs.
+    writeFileSync(main, `terraform {\n  required_providers {\n    terraform = { source = "terraform.io/builtin/terraform" }\n  }\n}\n${readFileSync(main, 'utf8')}`);
+    const ok = await cli(['plan'], root);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toContain('the providers are not installed yet: terraform init first');
+    expect(ok.stdout).toMatch(/Terraform has been successfully initialized|successfully initialized/i);
+    expect(ok.stdout).toMatch(/Plan: \d+ to add/);
+    // A provider no registry serves (.invalid never resolves): init fails, the plan never runs.
+    writeFileSync(join(root, 'terraform', 'versions.tf'), 'terraform {\n  required_providers {\n    nothing = { source = "example.invalid/none/nothing" }\n  }\n}\n');
+    writeFileSync(main, readFileSync(main, 'utf8').replace(/^terraform \{[\s\S]*?\n\}\n/, ''));
+    const failed = await cli(['plan'], root);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/terraform init failed, so no plan: the log is .*-init\.jsonl/);
+    expect(failed.stdout).not.toMatch(/Plan: \d+ to add/);
+  }, 90_000);
+
   it('outside a workspace: exit 2 with what to do', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pmc-nows-'));
     dirs.push(dir);

@@ -74,6 +74,22 @@ describe('run controller (real terraform)', () => {
     expect(s.run!.lines.length).toBeGreaterThan(3);
   });
 
+  it('providers never installed: terraform init runs first on the same screen; a failing init is said, and no plan runs', async () => {
+    const { root, store, runs } = setup('fixture-main.tf');
+    writeFileSync(join(root, 'terraform', 'versions.tf'), 'terraform {\n  required_providers {\n    terraform = { source = "terraform.io/builtin/terraform" }\n  }\n}\n');
+    runs.start('plan');
+    const ok = await until(store, (st) => st.run?.phase === 'done' || st.run?.phase === 'failed');
+    expect(ok.run!.message).toMatch(/^Plan: 2 to add/);
+    expect(ok.run!.lines.toArray().join('\n')).toMatch(/successfully initialized/i);
+
+    writeFileSync(join(root, 'terraform', 'versions.tf'), 'terraform {\n  required_providers {\n    nothing = { source = "example.invalid/none/nothing" }\n  }\n}\n');
+    runs.start('plan');
+    const failed = await until(store, (st) => st.run?.id !== ok.run!.id && (st.run?.phase === 'done' || st.run?.phase === 'failed'));
+    expect(failed.run!.phase).toBe('failed');
+    expect(failed.run!.message).toMatch(/^terraform init failed; log: .*-init\.jsonl$/);
+    expect(failed.run!.state.rows).toEqual([]);
+  });
+
   it('apply: the question, then x mid-apply stops terraform cleanly (interrupted, the resource failed)', async () => {
     const { root, store, runs } = setup('fixture-interrupt-main.tf');
     runs.start('apply');

@@ -14,7 +14,7 @@ import { hasChanges, runConfirmation, workspaceName } from '../../workspace/runn
 import { plainLines } from '../../workspace/runners/plainText.js';
 import { RingBuffer } from '../../workspace/runners/ringBuffer.js';
 import { INITIAL_RUN_STATE } from '../../workspace/runners/runState.js';
-import { runTerraform, type TerraformRun, type TerraformStep } from '../../workspace/runners/terraform.js';
+import { needsTerraformInit, runTerraform, type TerraformRun, type TerraformStep } from '../../workspace/runners/terraform.js';
 import { changesText } from '../../workspace/runners/terraformEvents.js';
 import { isActive } from '../../screens/runScreenModel.js';
 import { INITIAL_DRIFT_VIEW } from '../../screens/driftModel.js';
@@ -262,8 +262,20 @@ export function createRunController(options: RunControllerOptions): RunControlle
           });
           startTick(a);
           if (kind === 'validate') return validate(a, ws);
-          const plan = step(a, kind === 'destroy' ? 'plan-destroy' : 'plan', kind === 'destroy' ? 'plan-destroy' : 'plan');
-          void plan.done.then((r) => {
+          // A new workspace installs its providers first (terraform init), on the same screen.
+          const initFirst = needsTerraformInit(a.terraformDir);
+          const planStep = (): TerraformRun => step(a, kind === 'destroy' ? 'plan-destroy' : 'plan', kind === 'destroy' ? 'plan-destroy' : 'plan');
+          let initFailed = false;
+          const planned = initFirst
+            ? step(a, 'init', 'init').done.then((r) => {
+                if (disposed || active !== a || r.spawnError || verdict(r.code, r.interrupted) !== 'done') {
+                  initFailed = true;
+                  return r;
+                }
+                return planStep().done;
+              })
+            : planStep().done;
+          void planned.then((r) => {
             if (disposed || active !== a) return;
             if (r.spawnError) {
               return end(a, { phase: 'failed', message: r.spawnError.code === 'ENOENT' ? 'terraform was not found on PATH: install it, or set PMC_TERRAFORM' : `terraform could not start: ${safeText(r.spawnError.message)}` }, { text: `${kind}: terraform could not start`, level: 'error' });
@@ -271,7 +283,8 @@ export function createRunController(options: RunControllerOptions): RunControlle
             const v = verdict(r.code, r.interrupted);
             const summary = r.state.planSummary;
             const log = r.logPath ? `; log: ${r.logPath}` : '';
-            if (v !== 'done') return end(a, { phase: v, message: `the plan ${v === 'interrupted' ? 'was interrupted' : 'failed'}${log}` }, { text: `terraform ${kind}: the plan ${v}`, level: 'error' });
+            const what = initFailed ? 'terraform init' : 'the plan';
+            if (v !== 'done') return end(a, { phase: v, message: `${what} ${v === 'interrupted' ? 'was interrupted' : 'failed'}${log}` }, { text: `terraform ${kind}: ${what} ${v}`, level: 'error' });
             if (kind === 'plan') return end(a, { phase: 'done', message: `${summary ? `Plan: ${changesText(summary)}` : 'planned'}${log}` }, { text: `terraform plan: ${summary ? changesText(summary) : 'done'}`, level: 'info' });
             if (!hasChanges(summary)) return end(a, { phase: 'done', message: `No changes: nothing to ${kind}` }, { text: `terraform ${kind}: no changes`, level: 'info' });
             if (kind !== 'apply' && kind !== 'destroy') return;

@@ -121,6 +121,17 @@ export async function runTerraformCommand(kind: RunKind, opts: RunCommandOptions
   const tmp = mkdtempSync(join(tmpdir(), 'pmc-plan-'));
   const planFile = join(tmp, `${kind}.tfplan`);
   try {
+    const { needsTerraformInit } = await import('../../workspace/runners/terraform.js');
+    if (needsTerraformInit(target.terraformDir)) {
+      // A new workspace: the providers first (as `terraform init` would be run by hand).
+      if (!json) process.stderr.write('proxmox-mpc: the providers are not installed yet: terraform init first\n');
+      const init = await stream('init', target, planFile, 'init', json);
+      if (init.code !== 0 || init.interrupted !== 'no') {
+        process.exitCode = ExitCode.failure;
+        if (!json) process.stderr.write(`proxmox-mpc: terraform init ${init.interrupted !== 'no' ? 'was interrupted' : 'failed'}, so no ${kind}${init.logPath ? `: the log is ${init.logPath}` : ''}\n`);
+        return;
+      }
+    }
     const plan = await stream(kind === 'destroy' ? 'plan-destroy' : 'plan', target, planFile, kind === 'destroy' ? 'plan-destroy' : 'plan', json);
     if (plan.code !== 0 || plan.interrupted !== 'no') {
       process.exitCode = ExitCode.failure;

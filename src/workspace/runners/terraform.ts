@@ -4,7 +4,7 @@
 //
 // Secrets: the provider reads PROXMOX_VE_* from the environment we pass on; nothing secret is
 // ever put on terraform's command line or into the log's header.
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runProcess, type ProcessLine, type ProcessResult, type ProcessRun } from './process.js';
 import { INITIAL_RUN_STATE, reduceRun, type RunState } from './runState.js';
@@ -104,6 +104,18 @@ function logLineOf(line: ProcessLine): string {
     }
   }
   return JSON.stringify({ type: 'proxmox-mpc.text', stream: line.stream, text: line.text });
+}
+
+/** Whether `dir` needs `terraform init` before a plan: its code requires providers
+ * (`required_providers`, as generated code does) and they were never installed (no
+ * `.terraform/`). Code on Terraform's built-in providers alone needs none. */
+export function needsTerraformInit(dir: string): boolean {
+  if (existsSync(join(dir, '.terraform'))) return false;
+  try {
+    return readdirSync(dir).some((f) => f.endsWith('.tf') && /\brequired_providers\s*\{/.test(readFileSync(join(dir, f), 'utf8')));
+  } catch {
+    return false;
+  }
 }
 
 export function terraformExecutable(explicit?: string): string {
