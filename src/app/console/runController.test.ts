@@ -80,7 +80,7 @@ describe('run controller (real terraform)', () => {
     runs.start('plan');
     const ok = await until(store, (st) => st.run?.phase === 'done' || st.run?.phase === 'failed');
     expect(ok.run!.message).toMatch(/^Plan: 2 to add/);
-    expect(ok.run!.lines.toArray().join('\n')).toMatch(/successfully initialized/i);
+    expect(Array.from({ length: ok.run!.lines.length }, (_, i) => ok.run!.lines.at(i)).join('\n')).toMatch(/successfully initialized/i);
 
     writeFileSync(join(root, 'terraform', 'versions.tf'), 'terraform {\n  required_providers {\n    nothing = { source = "example.invalid/none/nothing" }\n  }\n}\n');
     runs.start('plan');
