@@ -153,7 +153,7 @@ export function containerBody(guest: GuestRow, config: Readonly<Record<string, s
   const ostype = cfg.str('ostype');
   const osNote = [
     ...(created ? [] : [`operating_system: PVE does not record the template this container was created from, which the provider requires${ostype !== undefined ? ` (its type is "${ostype}")` : ''}.`]),
-    'The provider does not read operating_system or unprivileged back after an import and would replace the container over them: lifecycle.ignore_changes keeps it.',
+    'The provider does not read operating_system or unprivileged back from the server and would replace the container over them: lifecycle.ignore_changes keeps it.',
   ];
   blocks.push(block('lifecycle', [], [attr('ignore_changes', list([ref('operating_system'), ref('unprivileged')]))]));
 

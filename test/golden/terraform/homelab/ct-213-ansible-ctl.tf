@@ -40,7 +40,7 @@ resource "proxmox_virtual_environment_container" "ct_213_ansible_ctl" {
   }
 
   # operating_system: PVE does not record the template this container was created from, which the provider requires (its type is "alpine").
-  # The provider does not read operating_system or unprivileged back after an import and would replace the container over them: lifecycle.ignore_changes keeps it.
+  # The provider does not read operating_system or unprivileged back from the server and would replace the container over them: lifecycle.ignore_changes keeps it.
   lifecycle {
     ignore_changes = [operating_system, unprivileged]
   }
