@@ -112,7 +112,11 @@ function logLineOf(line: ProcessLine): string {
 export function needsTerraformInit(dir: string): boolean {
   if (existsSync(join(dir, '.terraform'))) return false;
   try {
-    return readdirSync(dir).some((f) => f.endsWith('.tf') && /\brequired_providers\s*\{/.test(readFileSync(join(dir, f), 'utf8')));
+    // versions.tf first (where generated code and convention put it): no reading a thousand
+    // guest files on the console's thread when it is there.
+    const files = readdirSync(dir).filter((f) => f.endsWith('.tf'));
+    const ordered = [...files.filter((f) => f === 'versions.tf'), ...files.filter((f) => f !== 'versions.tf')];
+    return ordered.some((f) => /\brequired_providers\s*\{/.test(readFileSync(join(dir, f), 'utf8')));
   } catch {
     return false;
   }
