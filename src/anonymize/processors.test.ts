@@ -52,6 +52,12 @@ describe('JSON', () => {
     expect(out).toContain('"log": "line one\\nstarted on node-001 from 10.77.0.3\\t\\"quoted\\" \\u00e9"');
     expect(original['empty']).toBe(parsed['empty']);
   });
+  it('a credential key written with escapes is still a credential key', () => {
+    const { out } = roundTrip('{"passwor\\u0064": "zzq-Plain-Word", "tok\\u0065n": ["zzq-Other"]}', 'json');
+    expect(JSON.parse(out)).toEqual({ password: 'secret-0001', token: ['secret-0002'] });
+    expect(out).toContain('"passwor\\u0064"');
+  });
+
   it('a string is never split from its quotes: a value with a comma or colon stays one value', () => {
     const { out } = roundTrip('{"a":"pve1, pve2: 10.0.0.1","password":"p:a,s\\"s"}', 'json');
     expect(JSON.parse(out)).toEqual({ a: 'node-001, node-002: 10.77.0.1', password: 'secret-0001' });

@@ -138,7 +138,10 @@ export function processJson(text: string, engine: Anonymizer, direction: Directi
       after++;
     }
     const isKey = text.charCodeAt(after) === 58; /* : */
-    if (isKey && top) top.lastKeySecret = mayBeSecretKey(text, end) && isSecretKey(text.slice(start, end));
+    if (isKey && top) {
+      // A key written with escapes (`"passwor\u0064"`) is read as JSON reads it.
+      top.lastKeySecret = escaped ? isSecretKey(JSON.parse(text.slice(start - 1, end + 1)) as string) : mayBeSecretKey(text, end) && isSecretKey(text.slice(start, end));
+    }
     const secret = !isKey && top !== undefined && (top.object ? top.lastKeySecret : top.secret);
     let replaced: string | undefined;
     if (secret) {
