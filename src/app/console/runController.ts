@@ -341,8 +341,8 @@ export function createRunController(options: RunControllerOptions): RunControlle
         actions.navigate({ screen: 'run' });
         return;
       }
-      void Promise.all([import('../../workspace/project.js'), import('../iac/ansibleCommand.js'), import('../../workspace/runners/ansible.js'), import('../../workspace/runners/vaultExtraVars.js'), import('../../util/redact.js')])
-        .then(([{ findWorkspace }, { findPlaybook, RecapCollector, recapSummary }, { parseRecapLine, runAnsiblePlaybook }, { consoleResolver, prepareExtraVars }, { redact }]) => {
+      void Promise.all([import('../../workspace/project.js'), import('../iac/ansibleCommand.js'), import('../../workspace/runners/ansible.js'), import('../../workspace/runners/vaultExtraVars.js')])
+        .then(([{ findWorkspace }, { findPlaybook, RecapCollector, recapSummary }, { parseRecapLine, runAnsiblePlaybook }, { consoleResolver, prepareExtraVars }]) => {
           if (disposed) return;
           const cwd = options.cwd ?? process.cwd();
           const ws = findWorkspace(cwd);
@@ -383,7 +383,7 @@ export function createRunController(options: RunControllerOptions): RunControlle
             detached: true,
             onLine: (line) => {
               recap.push(line.text);
-              const text = safeText(redact(line.text));
+              const text = safeText(line.text);
               a.pretty.push(text);
               a.raw.push(text);
               state = { ...state, lines: state.lines + 1 };

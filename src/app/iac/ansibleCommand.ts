@@ -8,7 +8,6 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import type { GlobalOptions } from '../cli.js';
 import { ExitCode, UserError } from '../userError.js';
-import { redact } from '../../util/redact.js';
 import { safeText } from '../../util/terminalText.js';
 import type { RecapHost } from '../../workspace/runners/ansible.js';
 
@@ -139,7 +138,7 @@ async function runPlaybook(target: AnsibleTarget, opts: AnsibleCommandOptions, e
     detached: true,
     onLine: (line) => {
       recap.push(line.text);
-      (line.stream === 'stderr' ? process.stderr : process.stdout).write(`${safeText(redact(line.text))}\n`);
+      (line.stream === 'stderr' ? process.stderr : process.stdout).write(`${safeText(line.text)}\n`);
     },
   });
   const onSigint = (): void => {

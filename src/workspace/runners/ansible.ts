@@ -2,7 +2,6 @@
 // JSON mode on the CLI: its default output, uncoloured and unbuffered, is the stream), saved to
 // `<logs>/<timestamp>-ansible-<playbook>.jsonl`.
 import { basename } from 'node:path';
-import { redact } from '../../util/redact.js';
 import { runProcess, type ProcessLine, type ProcessRun } from './process.js';
 import { runLogPath } from './terraform.js';
 
@@ -87,8 +86,9 @@ export function runAnsiblePlaybook(opts: AnsibleRunOptions): ProcessRun {
     env: ansibleEnv(opts.env),
     ...(opts.keepLines !== undefined ? { keepLines: opts.keepLines } : {}),
     ...(opts.detached !== undefined ? { detached: opts.detached } : {}),
-    // A secret the playbook prints (a vault value given with -e) is masked in the saved log.
-    ...(logPath !== undefined ? { logPath, logHeader: { type: 'proxmox-mpc.run', tool: 'ansible-playbook', args, dir: opts.dir }, logLine: (line: ProcessLine) => JSON.stringify({ ...line, text: redact(line.text) }) } : {}),
+    // A secret the playbook prints (a vault value given with -e) is masked where runProcess reads
+    // each line: in the saved log, the kept lines and what onLine shows alike.
+    ...(logPath !== undefined ? { logPath, logHeader: { type: 'proxmox-mpc.run', tool: 'ansible-playbook', args, dir: opts.dir } } : {}),
     ...(opts.onLine ? { onLine: opts.onLine } : {}),
   });
 }
